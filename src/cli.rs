@@ -1,0 +1,79 @@
+//! Command-line arguments (clap). Parsing only; each subcommand's work is in `cmd/`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// haven: a static site generator for addiction-recovery resource websites.
+#[derive(Debug, Parser)]
+#[command(name = "haven", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder (replaced only when the build succeeds).
+    Build(BuildArgs),
+    /// Check the site for errors without writing anything.
+    Check(CheckArgs),
+    /// Create a new article, page or author file with its fields filled in.
+    New(NewArgs),
+}
+
+/// `haven build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Site folder (the one holding content/).
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+    /// Output folder [default: ROOT/output].
+    #[arg(long, short, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Build draft articles and pages too.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Use this base URL instead of site.yaml's `base_url`.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Print the time each build stage took.
+    #[arg(long)]
+    pub timings: bool,
+}
+
+/// `haven check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Site folder (the one holding content/).
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+    /// Check drafts too.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+/// `haven new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// What to create.
+    pub kind: NewKind,
+    /// Its title (or the author's name).
+    pub title: String,
+    /// Site folder (the one holding content/).
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+}
+
+/// Kinds of file `haven new` makes.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum NewKind {
+    /// content/articles/<slug>.md
+    Article,
+    /// content/pages/<slug>.md
+    Page,
+    /// content/authors/<slug>.yaml
+    Author,
+}

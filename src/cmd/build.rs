@@ -1,0 +1,60 @@
+//! `haven build`.
+
+use std::io::IsTerminal;
+use std::time::Instant;
+
+use crate::cli::BuildArgs;
+use crate::diag::report;
+use crate::pipeline::{self, BuildOptions, Report};
+
+/// Builds the site; prints errors or a summary. Returns the exit code.
+pub fn run(args: &BuildArgs) -> u8 {
+    let start = Instant::now();
+    let opts = BuildOptions {
+        root: args.root.clone(),
+        output: args.output.clone(),
+        drafts: args.drafts,
+        base_url: args.base_url.clone(),
+        minify: true,
+    };
+    match pipeline::build(&opts) {
+        Ok(r) => {
+            report(&r.warnings);
+            print_timings(args.timings, &r);
+            println!(
+                "Built {} pages ({} files) into {} in {} ms.",
+                r.pages,
+                r.files,
+                opts.output_dir().display(),
+                start.elapsed().as_millis()
+            );
+            super::OK
+        }
+        Err(diags) => {
+            report(&diags);
+            let n = diags
+                .iter()
+                .filter(|d| d.severity == crate::diag::Severity::Error)
+                .count();
+            eprintln!(
+                "Build failed with {n} error{}; the previous output was left as it was.",
+                if n == 1 { "" } else { "s" }
+            );
+            super::CONTENT_ERROR
+        }
+    }
+}
+
+fn print_timings(on: bool, r: &Report) {
+    if !on {
+        return;
+    }
+    for (stage, t) in &r.timings.stages {
+        println!("{stage:>14}: {:>8.1} ms", t.as_secs_f64() * 1000.0);
+    }
+}
+
+/// Whether progress output suits this terminal (not in CI, not piped).
+pub fn interactive() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("CI").is_none()
+}

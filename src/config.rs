@@ -1,0 +1,511 @@
+//! `content/site.yaml`: the site's settings, parsed and checked.
+//!
+//! [`SiteFile`] mirrors the file exactly (unknown keys are errors); [`SiteConfig`] is the
+//! checked form every later stage uses: `base_url` normalised with a trailing slash, its
+//! sub-path split out as `base_path`, phone numbers validated, defaults filled in.
+
+use serde::Deserialize;
+
+use crate::diag::{Diag, Diags, Source};
+use crate::phone;
+use crate::yaml::{self, Spanned};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SiteFile {
+    title: Spanned<String>,
+    base_url: Spanned<String>,
+    language: Option<Spanned<String>>,
+    description: Option<String>,
+    theme: Option<Spanned<String>>,
+    articles_per_page: Option<Spanned<u64>>,
+    hotline: Option<HotlineFile>,
+    crisis_lines: Option<Vec<CrisisLineFile>>,
+    corrections: Option<Spanned<String>>,
+    menu: Option<Vec<MenuFile>>,
+    permalinks: Option<PermalinksFile>,
+    extra: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HotlineFile {
+    number: Spanned<String>,
+    display: Option<String>,
+    hours: Option<String>,
+    answered_by: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CrisisLineFile {
+    name: String,
+    number: Spanned<String>,
+    text: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MenuFile {
+    title: String,
+    url: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PermalinksFile {
+    article: Option<Spanned<String>>,
+    topic: Option<Spanned<String>>,
+    author: Option<Spanned<String>>,
+    facility: Option<Spanned<String>>,
+}
+
+/// The site's hotline, shown on every page.
+#[derive(Debug, Clone)]
+pub struct Hotline {
+    /// E.164 number.
+    pub number: String,
+    /// Human form of the number.
+    pub display: String,
+    /// Opening hours, free text.
+    pub hours: Option<String>,
+    /// Who answers the calls: the disclosure shown beside the number.
+    pub answered_by: String,
+}
+
+/// A crisis line, shown on every page.
+#[derive(Debug, Clone)]
+pub struct CrisisLine {
+    /// Name of the service.
+    pub name: String,
+    /// E.164 number or short code.
+    pub number: String,
+    /// Number for text messages, if the line takes them.
+    pub text: Option<String>,
+}
+
+/// An entry of the main menu, with its URL as written and where it was written.
+#[derive(Debug, Clone)]
+pub struct MenuItem {
+    /// Label.
+    pub title: String,
+    /// URL as written (root-relative ones are checked and prefixed in the resolve stage).
+    pub url: String,
+    /// Byte span of the URL in site.yaml.
+    pub span: (usize, usize),
+}
+
+/// URL patterns, each with `{slug}` (and `{state}`, `{city}` for facilities).
+#[derive(Debug, Clone)]
+pub struct Permalinks {
+    /// Article pages.
+    pub article: String,
+    /// Topic pages.
+    pub topic: String,
+    /// Author pages.
+    pub author: String,
+    /// Facility pages.
+    pub facility: String,
+}
+
+/// The checked site settings.
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    /// Site title.
+    pub title: String,
+    /// Absolute base URL, ending with `/`.
+    pub base_url: String,
+    /// Path part of `base_url`: `/` or `/sub/path/`.
+    pub base_path: String,
+    /// Language code for `<html lang>`.
+    pub language: String,
+    /// Site description.
+    pub description: String,
+    /// Theme folder name.
+    pub theme: String,
+    /// Byte span of the theme name, for errors.
+    pub theme_span: Option<(usize, usize)>,
+    /// Articles per list page.
+    pub articles_per_page: usize,
+    /// The hotline, if the site has one.
+    pub hotline: Option<Hotline>,
+    /// Crisis lines (the defaults when the key is absent).
+    pub crisis_lines: Vec<CrisisLine>,
+    /// Where corrections to listings go: e-mail or URL.
+    pub corrections: Option<String>,
+    /// Main navigation.
+    pub menu: Vec<MenuItem>,
+    /// URL patterns.
+    pub permalinks: Permalinks,
+    /// Custom fields for themes.
+    pub extra: serde_json::Value,
+    /// The file itself, for diagnostics.
+    pub source: Source,
+}
+
+impl SiteConfig {
+    /// Absolute URL of a site path such as `/articles/x/` (which carries no base path yet).
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path.trim_start_matches('/'))
+    }
+
+    /// The path to link to from a page for a site path such as `/articles/x/`.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{}", self.base_path, path.trim_start_matches('/'))
+    }
+}
+
+/// Parses and checks site.yaml. `base_url_override` is the `--base-url` flag.
+pub fn parse(source: &Source, base_url_override: Option<&str>, diags: &mut Diags) -> Option<SiteConfig> {
+    let file: SiteFile = match yaml::parse(source, &source.text, 0) {
+        Ok(f) => f,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let at = |s: &Spanned<String>| yaml::span_of(s, 0);
+    let before = diags.error_count();
+
+    if file.title.value.trim().is_empty() {
+        diags.push(
+            Diag::at(source, at(&file.title), "the site title is empty").help("write the site's name after `title:`"),
+        );
+    }
+    let (base_url, base_path) = match base_url_override {
+        Some(u) => match parse_base_url(u) {
+            Ok(v) => v,
+            Err(why) => {
+                diags.push(
+                    Diag::error(format!("--base-url {u:?} is not usable: {why}"))
+                        .help("give an absolute URL such as https://example.org/"),
+                );
+                return None;
+            }
+        },
+        None => match parse_base_url(&file.base_url.value) {
+            Ok(v) => v,
+            Err(why) => {
+                diags.push(
+                    Diag::at(source, at(&file.base_url), format!("base_url is not usable: {why}"))
+                        .help("give the absolute address the site will live at, such as https://example.org/ or https://example.github.io/recovery/"),
+                );
+                (String::new(), "/".into())
+            }
+        },
+    };
+
+    let hotline = file.hotline.map(|h| {
+        check_e164(source, &h.number, diags);
+        if h.answered_by.value.trim().is_empty() {
+            diags.push(
+                Diag::at(source, at(&h.answered_by), "the hotline's `answered_by` is empty").help(
+                    "say who answers calls, for example \"Calls are answered by Example Health, a paid advertiser.\"",
+                ),
+            );
+        }
+        Hotline {
+            display: h.display.unwrap_or_else(|| phone::display(&h.number.value)),
+            number: h.number.value,
+            hours: h.hours,
+            answered_by: h.answered_by.value.trim().to_string(),
+        }
+    });
+
+    let crisis_lines = match file.crisis_lines {
+        None => default_crisis_lines(),
+        Some(lines) => lines
+            .into_iter()
+            .map(|l| {
+                check_line_number(source, &l.number, diags);
+                if let Some(t) = &l.text {
+                    check_line_number(source, t, diags);
+                }
+                CrisisLine {
+                    name: l.name,
+                    number: l.number.value,
+                    text: l.text.map(|t| t.value),
+                }
+            })
+            .collect(),
+    };
+
+    let articles_per_page = match file.articles_per_page {
+        Some(n) if n.value == 0 => {
+            diags.push(
+                Diag::at(source, yaml::span_of(&n, 0), "articles_per_page must be at least 1")
+                    .help("use a number such as 20"),
+            );
+            20
+        }
+        Some(n) => usize::try_from(n.value).unwrap_or(usize::MAX),
+        None => 20,
+    };
+
+    let corrections = file.corrections.map(|c| {
+        let v = c.value.trim().to_string();
+        let ok = v.starts_with("https://") || v.starts_with("http://") || is_email(&v);
+        if !ok {
+            diags.push(
+                Diag::at(
+                    source,
+                    at(&c),
+                    "corrections must be an e-mail address or an http(s) URL",
+                )
+                .help("for example listings@example.org"),
+            );
+        }
+        v
+    });
+
+    let permalinks = permalinks(source, file.permalinks, diags);
+    let (theme, theme_span) = match file.theme {
+        Some(t) => (t.value.clone(), Some(at(&t))),
+        None => ("default".into(), None),
+    };
+    if diags.error_count() > before {
+        return None;
+    }
+    Some(SiteConfig {
+        title: file.title.value,
+        base_url,
+        base_path,
+        language: file.language.map_or_else(|| "en".into(), |l| l.value),
+        description: file.description.unwrap_or_default().trim().to_string(),
+        theme,
+        theme_span,
+        articles_per_page,
+        hotline,
+        crisis_lines,
+        corrections,
+        menu: file
+            .menu
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| MenuItem {
+                span: at(&m.url),
+                title: m.title,
+                url: m.url.value,
+            })
+            .collect(),
+        permalinks,
+        extra: file.extra.unwrap_or(serde_json::Value::Object(Default::default())),
+        source: source.clone(),
+    })
+}
+
+/// Splits an absolute base URL into (URL with trailing slash, path with slashes at both ends).
+pub fn parse_base_url(url: &str) -> Result<(String, String), &'static str> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or("it must start with https:// or http://")?;
+    if rest.contains(['?', '#', ' ']) {
+        return Err("it must not contain a query, a fragment or spaces");
+    }
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    if host.is_empty() {
+        return Err("it has no host name");
+    }
+    let path = path.trim_matches('/');
+    let base_path = if path.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{path}/")
+    };
+    let scheme = if url.starts_with("https://") {
+        "https://"
+    } else {
+        "http://"
+    };
+    Ok((format!("{scheme}{host}{base_path}"), base_path))
+}
+
+fn default_crisis_lines() -> Vec<CrisisLine> {
+    vec![
+        CrisisLine {
+            name: "988 Suicide & Crisis Lifeline".into(),
+            number: "988".into(),
+            text: Some("988".into()),
+        },
+        CrisisLine {
+            name: "SAMHSA National Helpline".into(),
+            number: "+18006624357".into(),
+            text: None,
+        },
+    ]
+}
+
+fn check_e164(source: &Source, n: &Spanned<String>, diags: &mut Diags) {
+    if !phone::is_e164(&n.value) {
+        diags.push(
+            Diag::at(
+                source,
+                yaml::span_of(n, 0),
+                format!("{:?} is not an E.164 phone number", n.value),
+            )
+            .help(phone::e164_hint(&n.value)),
+        );
+    }
+}
+
+fn check_line_number(source: &Source, n: &Spanned<String>, diags: &mut Diags) {
+    if !phone::is_short_code(&n.value) {
+        check_e164(source, n, diags);
+    }
+}
+
+/// A loose check: something@something.something, no spaces.
+pub fn is_email(s: &str) -> bool {
+    match s.split_once('@') {
+        Some((user, domain)) => {
+            !user.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !s.contains(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+fn permalinks(source: &Source, file: Option<PermalinksFile>, diags: &mut Diags) -> Permalinks {
+    let mut p = Permalinks {
+        article: "/articles/{slug}/".into(),
+        topic: "/topics/{slug}/".into(),
+        author: "/authors/{slug}/".into(),
+        facility: "/treatment/{state}/{city}/{slug}/".into(),
+    };
+    let Some(file) = file else { return p };
+    let mut set = |slot: &mut String, v: Option<Spanned<String>>, allowed: &[&str]| {
+        let Some(v) = v else { return };
+        if let Err(why) = check_pattern(&v.value, allowed) {
+            diags.push(
+                Diag::at(
+                    source,
+                    yaml::span_of(&v, 0),
+                    format!("permalink pattern {:?} {why}", v.value),
+                )
+                .help(format!(
+                    "use only {} between slashes, for example \"/articles/{{slug}}/\"",
+                    allowed.join(", ")
+                )),
+            );
+        } else {
+            *slot = v.value;
+        }
+    };
+    set(&mut p.article, file.article, &["{slug}"]);
+    set(&mut p.topic, file.topic, &["{slug}"]);
+    set(&mut p.author, file.author, &["{slug}"]);
+    set(&mut p.facility, file.facility, &["{slug}", "{state}", "{city}"]);
+    p
+}
+
+fn check_pattern(pattern: &str, allowed: &[&str]) -> Result<(), &'static str> {
+    if !pattern.starts_with('/') || !pattern.ends_with('/') {
+        return Err("must start and end with `/`");
+    }
+    if !pattern.contains("{slug}") {
+        return Err("must contain {slug}");
+    }
+    let mut rest = pattern;
+    while let Some(i) = rest.find('{') {
+        let end = rest[i..].find('}').ok_or("has an unclosed `{`")? + i;
+        if !allowed.contains(&&rest[i..=end]) {
+            return Err("uses an unknown placeholder");
+        }
+        rest = &rest[end + 1..];
+    }
+    if pattern.chars().any(|c| c.is_whitespace() || c == '?' || c == '#') {
+        return Err("must not contain spaces, `?` or `#`");
+    }
+    Ok(())
+}
+
+/// Fills a permalink pattern.
+pub fn fill(pattern: &str, vars: &[(&str, &str)]) -> String {
+    let mut out = pattern.to_string();
+    for (k, v) in vars {
+        out = out.replace(&format!("{{{k}}}"), v);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_table() {
+        let ok = [
+            ("https://example.org", ("https://example.org/", "/")),
+            ("https://example.org/", ("https://example.org/", "/")),
+            (
+                "https://example.github.io/recovery",
+                ("https://example.github.io/recovery/", "/recovery/"),
+            ),
+            ("http://127.0.0.1:1111/a/b/", ("http://127.0.0.1:1111/a/b/", "/a/b/")),
+        ];
+        for (input, (url, path)) in ok {
+            assert_eq!(
+                parse_base_url(input),
+                Ok((url.to_string(), path.to_string())),
+                "{input}"
+            );
+        }
+        for bad in ["example.org", "ftp://x/", "https:///x", "https://x/?a=1"] {
+            assert!(parse_base_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn pattern_checks() {
+        assert!(check_pattern("/articles/{slug}/", &["{slug}"]).is_ok());
+        assert!(check_pattern("/a/{city}/{slug}/", &["{slug}"]).is_err());
+        assert!(check_pattern("articles/{slug}", &["{slug}"]).is_err());
+        assert!(check_pattern("/articles/", &["{slug}"]).is_err());
+    }
+
+    fn parse_str(text: &str) -> (Option<SiteConfig>, Vec<Diag>) {
+        let src = Source {
+            name: "content/site.yaml".into(),
+            text: text.into(),
+        };
+        let mut diags = Diags::new();
+        let c = parse(&src, None, &mut diags);
+        (c, diags.into_sorted())
+    }
+
+    #[test]
+    fn hotline_without_answered_by_is_an_error() {
+        let (c, d) = parse_str("title: T\nbase_url: https://e.org/\nhotline:\n  number: \"+18005550123\"\n");
+        assert!(c.is_none());
+        assert_eq!(d[0].message, "missing required key `answered_by`");
+        assert_eq!(d[0].line_col().map(|l| l.0), Some(4), "{:?}", d[0].line_col());
+    }
+
+    #[test]
+    fn defaults_and_display() {
+        let (c, d) = parse_str(
+            "title: T\nbase_url: https://e.org/sub\nhotline:\n  number: \"+18005550123\"\n  answered_by: Example Health\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let c = c.unwrap();
+        assert_eq!(c.base_path, "/sub/");
+        assert_eq!(c.hotline.as_ref().unwrap().display, "(800) 555-0123");
+        assert_eq!(c.crisis_lines.len(), 2);
+        assert_eq!(c.articles_per_page, 20);
+        assert_eq!(c.link("/articles/x/"), "/sub/articles/x/");
+    }
+
+    #[test]
+    fn bad_phone_points_at_value() {
+        let (_, d) =
+            parse_str("title: T\nbase_url: https://e.org/\nhotline:\n  number: \"800-555-0123\"\n  answered_by: X\n");
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].line_col(), Some((4, 11)));
+        assert!(d[0].help.as_deref().unwrap_or("").contains("+18005550123"));
+    }
+}

@@ -1,0 +1,360 @@
+//! Diagnostics: the one error vocabulary of a build.
+//!
+//! Every problem found in a user's files becomes a [`Diag`]: the file, the byte span of the
+//! offending text, what is wrong and how to fix it. Stages collect them in [`Diags`] and go
+//! on, so that one build reports every error at once. Printing happens in one place,
+//! [`report`], through miette so the source line is shown under the message.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// The build fails.
+    Error,
+    /// The build goes on; the editor should look.
+    Warning,
+}
+
+/// A source file as read from disk, shared by every diagnostic that points into it.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Path shown to the user (relative to the site root where possible).
+    pub name: String,
+    /// Whole text of the file.
+    pub text: Arc<str>,
+}
+
+impl Source {
+    /// A source for `path` (shown relative to `root`) with the given text.
+    pub fn new(root: &Path, path: &Path, text: impl Into<Arc<str>>) -> Self {
+        Source {
+            name: display_path(root, path),
+            text: text.into(),
+        }
+    }
+}
+
+/// Shows `path` relative to `root` with forward slashes, or as it is when outside it.
+pub fn display_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.to_string_lossy().replace('\\', "/")
+}
+
+/// One problem in the user's input.
+#[derive(Debug, Clone)]
+pub struct Diag {
+    /// Error or warning.
+    pub severity: Severity,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// File the problem is in, if any.
+    pub source: Option<Source>,
+    /// Byte range in `source.text` that the problem is about.
+    pub span: Option<(usize, usize)>,
+    /// Short text under the pointer.
+    pub label: Option<String>,
+}
+
+impl Diag {
+    /// An error not tied to a file position.
+    pub fn error(message: impl Into<String>) -> Self {
+        Diag {
+            severity: Severity::Error,
+            message: message.into(),
+            help: None,
+            source: None,
+            span: None,
+            label: None,
+        }
+    }
+
+    /// An error at `span` (byte offset, length) in `source`.
+    pub fn at(source: &Source, span: (usize, usize), message: impl Into<String>) -> Self {
+        let mut d = Diag::error(message);
+        d.source = Some(source.clone());
+        d.span = Some(clamp_span(&source.text, span));
+        d
+    }
+
+    /// An error about a whole file (points at its start).
+    pub fn in_file(source: &Source, message: impl Into<String>) -> Self {
+        let mut d = Diag::error(message);
+        d.source = Some(source.clone());
+        d
+    }
+
+    /// Adds a fix-it hint.
+    #[must_use]
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a label under the pointed text.
+    #[must_use]
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Turns this into a warning.
+    #[must_use]
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    /// 1-based line and column of the span start, when known.
+    pub fn line_col(&self) -> Option<(usize, usize)> {
+        let src = self.source.as_ref()?;
+        let (offset, _) = self.span?;
+        Some(line_col(&src.text, offset))
+    }
+
+    /// `file:line:col` (or just `file`), the place shown in the one-line header.
+    pub fn place(&self) -> Option<String> {
+        let src = self.source.as_ref()?;
+        Some(match self.line_col() {
+            Some((l, c)) => format!("{}:{l}:{c}", src.name),
+            None => src.name.clone(),
+        })
+    }
+}
+
+impl fmt::Display for Diag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Diag {}
+
+impl miette::Diagnostic for Diag {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        // Only show a snippet when there is a position to show.
+        self.span?;
+        self.source.as_ref().map(|s| &s.text as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let (offset, len) = self.span?;
+        let span = SourceSpan::from((offset, len));
+        let label = LabeledSpan::new_with_span(Some(self.label.clone().unwrap_or_else(|| "here".into())), span);
+        Some(Box::new(std::iter::once(label)))
+    }
+}
+
+/// Byte offset -> 1-based (line, column in characters).
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn clamp_span(text: &str, (offset, len): (usize, usize)) -> (usize, usize) {
+    let start = floor_char_boundary(text, offset.min(text.len()));
+    let end = floor_char_boundary(text, (start + len).min(text.len()));
+    (start, end - start)
+}
+
+/// The diagnostics of one build, in the order found.
+#[derive(Debug, Default)]
+pub struct Diags {
+    items: Vec<Diag>,
+}
+
+impl Diags {
+    /// An empty list.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds one diagnostic.
+    pub fn push(&mut self, d: Diag) {
+        self.items.push(d);
+    }
+
+    /// Adds many.
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diag>) {
+        self.items.extend(ds);
+    }
+
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// Number of errors.
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.severity == Severity::Error).count()
+    }
+
+    /// All diagnostics.
+    pub fn items(&self) -> &[Diag] {
+        &self.items
+    }
+
+    /// Takes the list out, sorted by file and position so output is stable across runs.
+    pub fn into_sorted(mut self) -> Vec<Diag> {
+        self.items.sort_by(|a, b| {
+            let ka = (a.source.as_ref().map(|s| s.name.clone()), a.span.map(|s| s.0));
+            let kb = (b.source.as_ref().map(|s| s.name.clone()), b.span.map(|s| s.0));
+            ka.cmp(&kb)
+        });
+        self.items
+    }
+}
+
+/// Renders one diagnostic as text: a grep-friendly header line (`error: file:line:col: what`)
+/// followed by miette's snippet with the source line and the hint.
+pub fn render(d: &Diag, color: bool) -> String {
+    let kind = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut out = match d.place() {
+        Some(place) => format!("{kind}: {place}: {}\n", d.message),
+        None => format!("{kind}: {}\n", d.message),
+    };
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
+    let named = NamedDiag {
+        inner: d,
+        source: d.source.as_ref().map(|s| NamedSource::new(&s.name, s.text.clone())),
+    };
+    let mut snippet = String::new();
+    if handler.render_report(&mut snippet, &named).is_ok() {
+        // miette repeats the message on its first line; the header above already has it.
+        let body: String = snippet.lines().skip(1).map(|l| format!("{l}\n")).collect();
+        out.push_str(&body);
+    }
+    out
+}
+
+/// Prints every diagnostic to stderr, then a one-line count.
+pub fn report(diags: &[Diag]) {
+    use std::io::IsTerminal;
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    for d in diags {
+        eprint!("{}", render(d, color));
+        eprintln!();
+    }
+}
+
+/// Wraps a [`Diag`] with a named source so miette prints the file name.
+struct NamedDiag<'a> {
+    inner: &'a Diag,
+    source: Option<NamedSource<Arc<str>>>,
+}
+
+impl fmt::Debug for NamedDiag<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.inner, f)
+    }
+}
+
+impl fmt::Display for NamedDiag<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.inner, f)
+    }
+}
+
+impl std::error::Error for NamedDiag<'_> {}
+
+impl miette::Diagnostic for NamedDiag<'_> {
+    fn severity(&self) -> Option<miette::Severity> {
+        miette::Diagnostic::severity(self.inner)
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        miette::Diagnostic::help(self.inner)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.inner.span?;
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        miette::Diagnostic::labels(self.inner)
+    }
+}
+
+/// Suggests the closest of `candidates` to `got`, when one is close enough to be a typo.
+pub fn did_you_mean<'a>(got: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let got_l = got.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&got_l, &c.to_lowercase()), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// A path for messages: relative to `root` when inside it.
+pub fn show(root: &Path, path: &Path) -> PathBuf {
+    PathBuf::from(display_path(root, path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_lines_and_chars() {
+        let t = "ab\ncdé f\n";
+        assert_eq!(line_col(t, 0), (1, 1));
+        assert_eq!(line_col(t, 3), (2, 1));
+        // é is two bytes: the column counts characters.
+        assert_eq!(line_col(t, 7), (2, 4));
+    }
+
+    #[test]
+    fn did_you_mean_finds_typos_only() {
+        let keys = ["title", "updated", "published"];
+        assert_eq!(did_you_mean("updatd", keys), Some("updated"));
+        assert_eq!(did_you_mean("zzzz", keys), None);
+    }
+
+    #[test]
+    fn render_names_file_line_and_column() {
+        let src = Source {
+            name: "content/a.md".into(),
+            text: "---\ntitle: x\nautor: y\n---\n".into(),
+        };
+        let d = Diag::at(&src, (13, 5), "unknown key `autor`").help("did you mean `author`?");
+        let out = render(&d, false);
+        assert!(out.starts_with("error: content/a.md:3:1: unknown key `autor`"), "{out}");
+        assert!(out.contains("did you mean `author`?"), "{out}");
+        assert!(out.contains("autor: y"), "{out}");
+    }
+}

@@ -1,0 +1,25 @@
+//! haven: a static site generator for addiction-recovery resource websites.
+//!
+//! The build is a pipeline of plain stages with typed data between them:
+//! [`load`] → [`validate`] → [`resolve`] → [`render`] → [`write`]. Each stage is a module
+//! that can be read alone; [`build::build`] strings them together.
+
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod date;
+pub mod diag;
+pub mod facility;
+pub mod frontmatter;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod phone;
+pub mod pipeline;
+pub mod render;
+pub mod resolve;
+pub mod slug;
+pub mod theme;
+pub mod validate;
+pub mod write;
+pub mod yaml;

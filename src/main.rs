@@ -1,0 +1,18 @@
+//! The `haven` binary: parse arguments, dispatch, exit with the subcommand's code.
+//! Exit codes: 0 success, 1 content errors, 2 bad usage (clap).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use haven::cli::{Cli, Command};
+use haven::cmd;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match &cli.command {
+        Command::Build(args) => cmd::build::run(args),
+        Command::Check(args) => cmd::check::run(args),
+        Command::New(args) => cmd::new::run(args),
+    };
+    ExitCode::from(code)
+}

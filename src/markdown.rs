@@ -1,0 +1,326 @@
+//! Markdown: one place that configures pulldown-cmark, gives headings stable ids, builds
+//! the table of contents and rewrites links.
+//!
+//! Rendering is two passes over the text so nothing is kept between stages: [`scan`]
+//! finds headings (with their ids), links and the first paragraph; the resolve stage
+//! decides what each link becomes; [`render`] writes HTML with those decisions applied.
+//! Both passes see the same events in the same order, so the n-th link of `scan` is the
+//! n-th link of `render`.
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::slug::slugify;
+
+/// A heading found in a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// Unique id within the document.
+    pub id: String,
+    /// Plain text of the heading.
+    pub title: String,
+}
+
+/// A link or image destination found in a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRef {
+    /// Destination as written.
+    pub dest: String,
+    /// Byte span in the Markdown text.
+    pub span: (usize, usize),
+    /// Whether it is an image.
+    pub image: bool,
+}
+
+/// What [`scan`] learns about a document.
+#[derive(Debug, Clone, Default)]
+pub struct Scan {
+    /// Headings in order, with deduplicated ids.
+    pub headings: Vec<Heading>,
+    /// Links and images in order.
+    pub links: Vec<LinkRef>,
+    /// Plain text of the first paragraph.
+    pub first_paragraph: String,
+    /// Number of words of text.
+    pub words: usize,
+}
+
+/// One entry of a table of contents: an h2 with its h3 children.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TocEntry {
+    /// Heading level.
+    pub level: u8,
+    /// Anchor id.
+    pub id: String,
+    /// Heading text.
+    pub title: String,
+    /// Sub-entries (h3 under an h2).
+    pub children: Vec<TocEntry>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+fn level(l: HeadingLevel) -> u8 {
+    match l {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// First pass: headings, links, first paragraph, word count.
+pub fn scan(text: &str) -> Scan {
+    let mut out = Scan::default();
+    let mut used = HashSet::new();
+    let mut heading: Option<(u8, Option<String>, String)> = None;
+    let mut para_depth = 0usize;
+    let mut first_done = false;
+    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        match &event {
+            Event::Start(Tag::Heading { level: l, id, .. }) => {
+                heading = Some((level(*l), id.as_ref().map(|i| i.to_string()), String::new()))
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, explicit, title)) = heading.take() {
+                    let id = unique_id(explicit.unwrap_or_else(|| slugify(&title)), &mut used);
+                    out.headings.push(Heading {
+                        level,
+                        id,
+                        title: title.trim().to_string(),
+                    });
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+                out.links.push(LinkRef {
+                    dest: dest_url.to_string(),
+                    span: (range.start, range.end - range.start),
+                    image: matches!(event, Event::Start(Tag::Image { .. })),
+                });
+            }
+            Event::Start(Tag::Paragraph) => para_depth += 1,
+            Event::End(TagEnd::Paragraph) => {
+                para_depth = para_depth.saturating_sub(1);
+                if !out.first_paragraph.trim().is_empty() {
+                    first_done = true;
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                out.words += t.split_whitespace().count();
+                if let Some((_, _, title)) = &mut heading {
+                    title.push_str(t);
+                } else if para_depth > 0 && !first_done {
+                    out.first_paragraph.push_str(t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak if para_depth > 0 && !first_done && heading.is_none() => {
+                out.first_paragraph.push(' ')
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn unique_id(base: String, used: &mut HashSet<String>) -> String {
+    let base = if base.is_empty() { "section".to_string() } else { base };
+    let mut id = base.clone();
+    let mut n = 1;
+    while used.contains(&id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    used.insert(id.clone());
+    id
+}
+
+/// Second pass: HTML, with heading ids from `headings` and each link `i` replaced by
+/// `links[i]` when that is `Some`.
+pub fn render(text: &str, headings: &[Heading], links: &[Option<String>]) -> String {
+    let mut h = headings.iter();
+    let mut l = links.iter();
+    let events = Parser::new_ext(text, options()).map(|event| match event {
+        Event::Start(Tag::Heading {
+            level, classes, attrs, ..
+        }) => {
+            let id = h.next().map(|x| CowStr::from(x.id.clone()));
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            })
+        }
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let dest_url = replace(l.next(), dest_url);
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            })
+        }
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let dest_url = replace(l.next(), dest_url);
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            })
+        }
+        e => e,
+    });
+    let mut html = String::with_capacity(text.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events);
+    html
+}
+
+fn replace<'a>(new: Option<&Option<String>>, old: CowStr<'a>) -> CowStr<'a> {
+    match new {
+        Some(Some(n)) => CowStr::from(n.clone()),
+        _ => old,
+    }
+}
+
+/// Table of contents from h2 and h3 headings (an h3 before any h2 becomes top-level).
+pub fn toc(headings: &[Heading]) -> Vec<TocEntry> {
+    let mut out: Vec<TocEntry> = Vec::new();
+    for h in headings.iter().filter(|h| h.level == 2 || h.level == 3) {
+        let entry = TocEntry {
+            level: h.level,
+            id: h.id.clone(),
+            title: h.title.clone(),
+            children: Vec::new(),
+        };
+        match out.last_mut() {
+            Some(parent) if h.level == 3 && parent.level == 2 => parent.children.push(entry),
+            _ => out.push(entry),
+        }
+    }
+    out
+}
+
+/// A description cut from text: at most `max` characters, at a word boundary, with "…".
+pub fn cut(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        return text;
+    }
+    let mut out = String::new();
+    for word in text.split(' ') {
+        if out.chars().count() + word.chars().count() + 1 > max.saturating_sub(1) {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out.trim_end_matches([',', ';', ':', '.']).to_string() + "…"
+}
+
+/// Markdown to HTML for short trusted fields (author bios) with no link rewriting.
+pub fn to_html(text: &str) -> String {
+    render(text, &scan(text).headings, &[])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heading_ids_are_slugged_and_deduplicated() {
+        let s = scan(
+            "## Opiate Recovery Through the 12 Steps\n\n## Intro\n\n### Intro\n\n## Intro\n\n## Custom {#mine}\n\n## `code` *and* text\n",
+        );
+        let ids: Vec<_> = s.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "opiate-recovery-through-the-12-steps",
+                "intro",
+                "intro-1",
+                "intro-2",
+                "mine",
+                "code-and-text"
+            ]
+        );
+        let html = render("## Intro\n\n## Intro\n", &scan("## Intro\n\n## Intro\n").headings, &[]);
+        assert!(
+            html.contains(r#"<h2 id="intro">"#) && html.contains(r#"<h2 id="intro-1">"#),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn toc_nests_h3_under_h2() {
+        let s = scan("# Title\n\n### Early\n\n## A\n\n### A1\n\n### A2\n\n#### deep\n\n## B\n");
+        let t = toc(&s.headings);
+        let shape: Vec<_> = t.iter().map(|e| (e.id.as_str(), e.children.len())).collect();
+        assert_eq!(shape, [("early", 0), ("a", 2), ("b", 0)]);
+    }
+
+    #[test]
+    fn links_are_found_and_replaced_in_order() {
+        let md = "See [x](@/articles/x.md#top) and ![img](/images/a.png) and [web](https://e.org).";
+        let s = scan(md);
+        let dests: Vec<_> = s.links.iter().map(|l| (l.dest.as_str(), l.image)).collect();
+        assert_eq!(
+            dests,
+            [
+                ("@/articles/x.md#top", false),
+                ("/images/a.png", true),
+                ("https://e.org", false)
+            ]
+        );
+        assert_eq!(&md[s.links[0].span.0..s.links[0].span.0 + 4], "[x](");
+        let html = render(
+            md,
+            &[],
+            &[Some("/articles/x/#top".into()), Some("/sub/images/a.png".into()), None],
+        );
+        assert!(html.contains(r#"href="/articles/x/#top""#), "{html}");
+        assert!(html.contains(r#"src="/sub/images/a.png""#), "{html}");
+        assert!(html.contains(r#"href="https://e.org""#), "{html}");
+    }
+
+    #[test]
+    fn extensions_are_on() {
+        let html = to_html("| a |\n|---|\n| b |\n\n~~x~~ \"q\"[^1]\n\n- [ ] task\n\n[^1]: note\n");
+        for want in ["<table>", "<del>x</del>", "type=\"checkbox\"", "“q”", "footnote"] {
+            assert!(html.contains(want), "{want} in {html}");
+        }
+    }
+
+    #[test]
+    fn first_paragraph_and_cut() {
+        let s = scan("## H\n\nFirst *para*\ngraph here.\n\nSecond.");
+        assert_eq!(s.first_paragraph, "First para graph here.");
+        assert_eq!(cut("one two three four", 12), "one two…");
+        assert_eq!(cut("short", 12), "short");
+    }
+}

@@ -1,0 +1,167 @@
+//! The build pipeline: load → validate → resolve → render → (index) → write.
+//!
+//! [`prepare`] runs the stages up to a resolved [`Site`] and its template engine;
+//! [`build`] renders and writes. `haven check` stops after rendering, `haven serve`
+//! reuses the same functions.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use tera::Tera;
+
+use crate::diag::{Diag, Diags, Severity};
+use crate::render::{self, Output};
+use crate::resolve::{self, Site};
+use crate::{load, theme, validate, write};
+
+/// What to build and how.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Site folder.
+    pub root: PathBuf,
+    /// Output folder (default `ROOT/output`).
+    pub output: Option<PathBuf>,
+    /// Build drafts too.
+    pub drafts: bool,
+    /// Overrides `base_url` from site.yaml.
+    pub base_url: Option<String>,
+    /// Minify HTML (on for builds).
+    pub minify: bool,
+}
+
+impl BuildOptions {
+    /// The output folder.
+    pub fn output_dir(&self) -> PathBuf {
+        self.output.clone().unwrap_or_else(|| self.root.join("output"))
+    }
+}
+
+/// Time spent in each stage.
+#[derive(Debug, Default, Clone)]
+pub struct Timings {
+    /// (stage, time) in order.
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+impl Timings {
+    fn lap(&mut self, stage: &'static str, since: &mut Instant) {
+        let now = Instant::now();
+        self.stages.push((stage, now - *since));
+        *since = now;
+    }
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct Report {
+    /// HTML pages rendered.
+    pub pages: usize,
+    /// Files written in all.
+    pub files: usize,
+    /// Warnings found.
+    pub warnings: Vec<Diag>,
+    /// Time per stage.
+    pub timings: Timings,
+}
+
+/// A site ready to render.
+pub struct Prepared {
+    /// The resolved site.
+    pub site: Site,
+    /// Its template engine.
+    pub tera: Tera,
+    /// Warnings so far.
+    pub warnings: Vec<Diag>,
+    /// Time per stage so far.
+    pub timings: Timings,
+}
+
+/// Runs load, validate and resolve, and builds the template engine.
+pub fn prepare(opts: &BuildOptions) -> Result<Prepared, Vec<Diag>> {
+    let mut timings = Timings::default();
+    let mut t = Instant::now();
+    let mut diags = Diags::new();
+    let loaded = load::load(&opts.root, &mut diags);
+    timings.lap("load", &mut t);
+    let validated = validate::validate(loaded, opts.base_url.as_deref(), &mut diags);
+    timings.lap("validate", &mut t);
+    let Some(validated) = validated else {
+        return Err(diags.into_sorted());
+    };
+    let theme = theme::load(&opts.root, &validated.config, &mut diags);
+    let site = resolve::resolve(validated, theme, resolve::Options { drafts: opts.drafts }, &mut diags);
+    timings.lap("resolve", &mut t);
+    let Some(site) = site else {
+        return Err(diags.into_sorted());
+    };
+    if diags.has_errors() {
+        return Err(diags.into_sorted());
+    }
+    let tera = match render::site_engine(&site) {
+        Ok(t) => t,
+        Err(mut e) => {
+            e.extend(diags.into_sorted());
+            return Err(e);
+        }
+    };
+    let warnings = diags
+        .into_sorted()
+        .into_iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .collect();
+    Ok(Prepared {
+        site,
+        tera,
+        warnings,
+        timings,
+    })
+}
+
+/// Renders every page of a prepared site.
+pub fn render_all(p: &mut Prepared) -> Result<Vec<Output>, Vec<Diag>> {
+    let mut t = Instant::now();
+    let mut diags = Diags::new();
+    let jobs = render::jobs(&p.site);
+    let outputs = render::render_all(&p.site, &p.tera, &jobs, &mut diags);
+    p.timings.lap("render", &mut t);
+    if diags.has_errors() {
+        return Err(diags.into_sorted());
+    }
+    Ok(outputs)
+}
+
+/// `haven check`: everything but writing.
+pub fn check(opts: &BuildOptions) -> Result<Report, Vec<Diag>> {
+    let mut p = prepare(opts)?;
+    let outputs = render_all(&mut p)?;
+    Ok(Report {
+        pages: outputs.iter().filter(|o| o.html).count(),
+        files: 0,
+        warnings: p.warnings,
+        timings: p.timings,
+    })
+}
+
+/// `haven build`: render and write the whole site.
+pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diag>> {
+    let output = opts.output_dir();
+    // Refuse a dangerous output folder before doing any work.
+    write::check_output_location(&opts.root, &output).map_err(|d| vec![d])?;
+    let mut p = prepare(opts)?;
+    let outputs = render_all(&mut p)?;
+    let mut t = Instant::now();
+    let files = write::SiteFiles {
+        outputs: &outputs,
+        statics: &p.site.statics,
+        theme: &p.site.theme,
+        minify: opts.minify,
+    };
+    let written = write::write_site(&opts.root, &output, &files).map_err(|d| vec![d])?;
+    p.timings.lap("minify+write", &mut t);
+    Ok(Report {
+        pages: outputs.iter().filter(|o| o.html).count(),
+        files: written,
+        warnings: p.warnings,
+        timings: p.timings,
+    })
+}

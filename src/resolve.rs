@@ -1,0 +1,822 @@
+//! Stage 3, resolve: everything that needs the whole site at once.
+//!
+//! Gives every page its URL and checks that no two claim the same one; checks author and
+//! reviewer ids; merges topics case-insensitively by slug; turns `@/path.md#id` links into
+//! URLs and checks root-relative links against the routes the build makes; renders each
+//! document's Markdown with those decisions. Site paths here (`/articles/x/`) carry no
+//! `base_url` sub-path: [`SiteConfig::link`] adds it when a URL is written out.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use crate::config::{self, SiteConfig};
+use crate::diag::{Diag, Diags, Source, did_you_mean};
+use crate::facility;
+use crate::load::StaticFile;
+use crate::markdown::{self, Heading, Scan, TocEntry};
+use crate::model::{Article, Author, Page, Ref};
+use crate::slug::slugify;
+use crate::theme::Theme;
+use crate::validate::Validated;
+
+/// An article with everything resolved.
+#[derive(Debug)]
+pub struct ResolvedArticle {
+    /// The validated article.
+    pub article: Article,
+    /// Site path.
+    pub path: String,
+    /// Body HTML with links rewritten.
+    pub html: String,
+    /// Table of contents.
+    pub toc: Vec<TocEntry>,
+    /// Description: as written, or cut from the first paragraph.
+    pub description: String,
+    /// Words in the body.
+    pub words: usize,
+    /// Index into [`Site::authors`].
+    pub author: usize,
+    /// Index into [`Site::authors`] of the medical reviewer.
+    pub reviewer: Option<usize>,
+    /// Indexes into [`Site::topics`].
+    pub topics: Vec<usize>,
+}
+
+/// A standalone page (or the home page) with everything resolved.
+#[derive(Debug)]
+pub struct ResolvedPage {
+    /// The validated page.
+    pub page: Page,
+    /// Site path.
+    pub path: String,
+    /// Body HTML.
+    pub html: String,
+    /// Table of contents.
+    pub toc: Vec<TocEntry>,
+    /// Description: as written, or cut from the first paragraph.
+    pub description: String,
+}
+
+/// An author with a page.
+#[derive(Debug)]
+pub struct ResolvedAuthor {
+    /// The validated author.
+    pub author: Author,
+    /// Site path.
+    pub path: String,
+    /// Biography HTML.
+    pub bio_html: Option<String>,
+    /// Site path of the photo.
+    pub photo: Option<String>,
+    /// Articles written (indexes, newest first).
+    pub articles: Vec<usize>,
+    /// Articles reviewed (indexes, newest first).
+    pub reviewed: Vec<usize>,
+}
+
+/// A topic and its articles.
+#[derive(Debug)]
+pub struct Topic {
+    /// Display name (as first written).
+    pub name: String,
+    /// Slug.
+    pub slug: String,
+    /// Site path.
+    pub path: String,
+    /// Articles (indexes, newest first).
+    pub articles: Vec<usize>,
+}
+
+/// An old URL that redirects.
+#[derive(Debug, Clone)]
+pub struct Redirect {
+    /// Old site path.
+    pub from: String,
+    /// New site path.
+    pub to: String,
+}
+
+/// The whole site, resolved: what the render stage reads.
+#[derive(Debug)]
+pub struct Site {
+    /// Site settings.
+    pub config: SiteConfig,
+    /// Theme templates and assets.
+    pub theme: Theme,
+    /// Home page content.
+    pub home: Option<ResolvedPage>,
+    /// Articles, newest first.
+    pub articles: Vec<ResolvedArticle>,
+    /// Standalone pages.
+    pub pages: Vec<ResolvedPage>,
+    /// Authors.
+    pub authors: Vec<ResolvedAuthor>,
+    /// Topics, by name.
+    pub topics: Vec<Topic>,
+    /// Aliases.
+    pub redirects: Vec<Redirect>,
+    /// Files copied as-is.
+    pub statics: Vec<StaticFile>,
+    /// Treatment facilities and their directory.
+    pub facilities: facility::Directory,
+    /// Menu items with site paths resolved (title, URL to print).
+    pub menu: Vec<(String, String)>,
+}
+
+/// Every path the build writes, with who writes it, for clash and link checks.
+#[derive(Default)]
+struct Routes {
+    map: HashMap<String, String>,
+}
+
+impl Routes {
+    fn add(&mut self, path: &str, owner: &str, clash: impl FnOnce(&str) -> Diag, diags: &mut Diags) {
+        match self.map.get(path) {
+            Some(other) => diags.push(clash(other)),
+            None => {
+                self.map.insert(path.to_string(), owner.to_string());
+            }
+        }
+    }
+
+    /// Finds a root-relative path: `/about/`, `/about`, `/about/index.html`, `/x.png`.
+    fn find(&self, path: &str) -> Option<String> {
+        let candidates = [
+            path.to_string(),
+            format!("{path}/"),
+            path.strip_suffix("index.html").unwrap_or(path).to_string(),
+        ];
+        candidates.into_iter().find(|c| self.map.contains_key(c))
+    }
+}
+
+/// Options of the resolve stage.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Build drafts too.
+    pub drafts: bool,
+}
+
+/// A document whose Markdown is rendered here.
+struct DocRef<'a> {
+    rel: &'a str,
+    source: &'a Source,
+    body: &'a str,
+    body_offset: usize,
+}
+
+/// Resolves the validated site.
+pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> Option<Site> {
+    let Validated {
+        config,
+        home,
+        articles,
+        pages,
+        authors,
+        facilities,
+        statics,
+    } = v;
+    let mut routes = Routes::default();
+    let mut articles: Vec<Article> = articles.into_iter().filter(|a| opts.drafts || !a.draft).collect();
+    articles.sort_by(|a, b| {
+        b.published
+            .timestamp
+            .cmp(&a.published.timestamp)
+            .then_with(|| a.title.cmp(&b.title))
+    });
+    let pages: Vec<Page> = pages.into_iter().filter(|p| opts.drafts || !p.draft).collect();
+
+    // Fixed routes first, so content that clashes with them is the one reported.
+    for fixed in [
+        "/",
+        "/articles/",
+        "/topics/",
+        "/search/",
+        "/404.html",
+        "/sitemap.xml",
+        "/feed.xml",
+        "/robots.txt",
+        "/_redirects",
+        "/_headers",
+    ] {
+        routes.add(
+            fixed,
+            "the build itself",
+            |_| Diag::error("internal route clash"),
+            diags,
+        );
+    }
+    let per_page = config.articles_per_page;
+    for n in 2..=pages_count(articles.len(), per_page) {
+        routes.add(
+            &format!("/articles/page/{n}/"),
+            "the article list",
+            |_| Diag::error("internal route clash"),
+            diags,
+        );
+    }
+
+    // Articles.
+    let mut slugs: HashMap<String, &Article> = HashMap::new();
+    let mut article_paths = Vec::with_capacity(articles.len());
+    for a in &articles {
+        if let Some(other) = slugs.get(&a.slug.value) {
+            let span = if a.slug.span.1 > 0 { a.slug.span } else { (0, 0) };
+            diags.push(
+                Diag::at(
+                    &a.source,
+                    span,
+                    format!("the slug `{}` is also used by {}", a.slug.value, other.source.name),
+                )
+                .help("give one of the two articles another `slug:` (or rename its file)"),
+            );
+        } else {
+            slugs.insert(a.slug.value.clone(), a);
+        }
+        let path = config::fill(&config.permalinks.article, &[("slug", &a.slug.value)]);
+        routes.add(
+            &path,
+            &a.source.name,
+            |o| {
+                Diag::in_file(&a.source, format!("this article's URL {path} is also produced by {o}"))
+                    .help("change the article's slug")
+            },
+            diags,
+        );
+        article_paths.push(path);
+    }
+
+    // Authors and their pages.
+    let author_ids: HashMap<&str, usize> = authors.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
+    let author_paths: Vec<String> = authors
+        .iter()
+        .map(|a| config::fill(&config.permalinks.author, &[("slug", &a.id)]))
+        .collect();
+    for (a, path) in authors.iter().zip(&author_paths) {
+        routes.add(
+            path,
+            &a.source.name,
+            |o| Diag::in_file(&a.source, format!("this author's URL {path} is also produced by {o}")),
+            diags,
+        );
+    }
+    let find_author = |r: &Ref, source: &Source, what: &str, diags: &mut Diags| -> Option<usize> {
+        match author_ids.get(r.value.as_str()) {
+            Some(i) => Some(*i),
+            None => {
+                let mut d = Diag::at(
+                    source,
+                    r.span,
+                    format!("no {what} with id `{}` in content/authors/", r.value),
+                )
+                .label("unknown id");
+                d = match did_you_mean(&r.value, author_ids.keys().copied()) {
+                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    None => d.help(format!(
+                        "create content/authors/{}.yaml, or use one of: {}",
+                        r.value,
+                        sorted_keys(&author_ids)
+                    )),
+                };
+                diags.push(d);
+                None
+            }
+        }
+    };
+
+    // Topics, merged by slug.
+    let mut topic_index: BTreeMap<String, usize> = BTreeMap::new();
+    let mut topics: Vec<Topic> = Vec::new();
+    let mut article_topics = Vec::with_capacity(articles.len());
+    let mut article_people = Vec::with_capacity(articles.len());
+    for (i, a) in articles.iter().enumerate() {
+        let author = find_author(&a.author, &a.source, "author", diags);
+        let reviewer = a
+            .reviewed_by
+            .as_ref()
+            .and_then(|r| find_author(r, &a.source, "reviewer", diags).map(Some))
+            .flatten();
+        article_people.push((author, reviewer));
+        let mut mine = Vec::new();
+        for t in &a.topics {
+            let slug = slugify(&t.value);
+            let idx = *topic_index.entry(slug.clone()).or_insert_with(|| {
+                topics.push(Topic {
+                    name: t.value.trim().to_string(),
+                    path: config::fill(&config.permalinks.topic, &[("slug", &slug)]),
+                    slug: slug.clone(),
+                    articles: Vec::new(),
+                });
+                topics.len() - 1
+            });
+            if !mine.contains(&idx) {
+                mine.push(idx);
+                topics[idx].articles.push(i);
+            }
+        }
+        article_topics.push(mine);
+    }
+    for t in &topics {
+        routes.add(
+            &t.path,
+            "a topic",
+            |o| Diag::error(format!("the topic page {} is also produced by {o}", t.path)).help("rename the topic"),
+            diags,
+        );
+        for n in 2..=pages_count(t.articles.len(), per_page) {
+            routes.add(
+                &format!("{}page/{n}/", t.path),
+                "a topic",
+                |_| Diag::error("internal route clash"),
+                diags,
+            );
+        }
+    }
+
+    // Standalone pages.
+    let page_paths: Vec<String> = pages.iter().map(|p| page_path(&p.rel)).collect();
+    for (p, path) in pages.iter().zip(&page_paths) {
+        routes.add(
+            path,
+            &p.source.name,
+            |o| {
+                Diag::in_file(&p.source, format!("this page's URL {path} is also produced by {o}"))
+                    .help("rename or move the page")
+            },
+            diags,
+        );
+        if let Some(t) = &p.template
+            && !theme.templates.contains_key(&t.value)
+        {
+            let mut d = Diag::at(&p.source, t.span, format!("no template `{}` in the theme", t.value));
+            let names = theme.templates.keys().map(String::as_str);
+            d = match did_you_mean(&t.value, names) {
+                Some(s) => d.help(format!("did you mean `{s}`?")),
+                None => d.help("add the template to themes/<theme>/templates/, or remove `template:` to use page.html"),
+            };
+            diags.push(d);
+        }
+    }
+
+    // Facilities (their own module; they add routes and @/ targets).
+    let directory = facility::resolve(&config, facilities, diags);
+    for r in &directory.routes {
+        let clash = |o: &str| {
+            let msg = format!("the URL {} of {} is also produced by {o}", r.path, r.owner);
+            match &r.source {
+                Some(s) => Diag::in_file(s, msg).help("give one of them another `slug:`"),
+                None => Diag::error(msg),
+            }
+        };
+        routes.add(&r.path, &r.owner, clash, diags);
+    }
+
+    // Static files and theme assets.
+    for s in &statics {
+        let path = format!("/{}", s.rel);
+        routes.add(
+            &path,
+            &format!("content/static/{}", s.rel),
+            |o| Diag::error(format!("content/static/{} would overwrite {o}", s.rel)).help("rename the static file"),
+            diags,
+        );
+    }
+    for a in theme.assets.values() {
+        let path = format!("/{}", a.out_rel);
+        if !routes.map.contains_key(&path) {
+            routes.map.insert(path, format!("theme asset {}", a.name));
+        }
+    }
+
+    // Aliases.
+    let mut redirects = Vec::new();
+    let alias_owners = articles
+        .iter()
+        .zip(&article_paths)
+        .map(|(a, p)| (&a.aliases, &a.source, p))
+        .chain(
+            pages
+                .iter()
+                .zip(&page_paths)
+                .map(|(p, path)| (&p.aliases, &p.source, path)),
+        );
+    for (aliases, source, to) in alias_owners {
+        for alias in aliases {
+            let from = normalize_alias(&alias.value);
+            routes.add(
+                &from,
+                &source.name,
+                |o| {
+                    Diag::at(source, alias.span, format!("the alias {from} is also produced by {o}"))
+                        .help("remove the alias or change it")
+                },
+                diags,
+            );
+            redirects.push(Redirect { from, to: to.clone() });
+        }
+    }
+
+    // Menu entries must point somewhere real.
+    let menu: Vec<(String, String)> = config
+        .menu
+        .iter()
+        .map(|m| {
+            let url = if m.url.starts_with('/') && !m.url.starts_with("//") {
+                check_root_link(&m.url, &routes, &config, &config.source, m.span, diags)
+            } else {
+                m.url.clone()
+            };
+            (m.title.clone(), url)
+        })
+        .collect();
+
+    // Markdown: scan every document, then render with links resolved.
+    let mut docs: Vec<DocRef<'_>> = Vec::new();
+    docs.extend(articles.iter().map(|a| DocRef {
+        rel: &a.rel,
+        source: &a.source,
+        body: a.body(),
+        body_offset: a.body_offset,
+    }));
+    docs.extend(pages.iter().map(|p| DocRef {
+        rel: &p.rel,
+        source: &p.source,
+        body: p.body(),
+        body_offset: p.body_offset,
+    }));
+    docs.extend(home.iter().map(|p| DocRef {
+        rel: &p.rel,
+        source: &p.source,
+        body: p.body(),
+        body_offset: p.body_offset,
+    }));
+    let bios: Vec<(usize, &Author, &Ref)> = authors
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| a.bio.as_ref().map(|b| (i, a, b)))
+        .collect();
+    docs.extend(bios.iter().map(|(_, a, b)| DocRef {
+        rel: &a.rel,
+        source: &a.source,
+        body: &a.source.text[b.span.0..b.span.0 + b.span.1],
+        body_offset: b.span.0,
+    }));
+    let scans: Vec<Scan> = docs.par_iter().map(|d| markdown::scan(d.body)).collect();
+
+    let mut targets: HashMap<String, (String, Option<HashSet<String>>)> = HashMap::new();
+    let heading_set = |hs: &[Heading]| hs.iter().map(|h| h.id.clone()).collect::<HashSet<_>>();
+    for (i, a) in articles.iter().enumerate() {
+        targets.insert(
+            a.rel.clone(),
+            (article_paths[i].clone(), Some(heading_set(&scans[i].headings))),
+        );
+    }
+    for (j, p) in pages.iter().enumerate() {
+        targets.insert(
+            p.rel.clone(),
+            (
+                page_paths[j].clone(),
+                Some(heading_set(&scans[articles.len() + j].headings)),
+            ),
+        );
+    }
+    if let Some(h) = &home {
+        targets.insert(
+            h.rel.clone(),
+            (
+                "/".into(),
+                Some(heading_set(&scans[articles.len() + pages.len()].headings)),
+            ),
+        );
+    }
+    for f in &directory.facilities {
+        targets.insert(f.rel.clone(), (f.path.clone(), None));
+    }
+    let drafts: HashSet<&str> = if opts.drafts { HashSet::new() } else { HashSet::new() };
+    let ctx = LinkCtx {
+        config: &config,
+        routes: &routes,
+        targets: &targets,
+        drafts: &drafts,
+    };
+    let rendered: Vec<(String, Vec<Diag>)> = docs
+        .par_iter()
+        .zip(scans.par_iter())
+        .map(|(d, scan)| {
+            let mut errs = Vec::new();
+            let own: HashSet<String> = heading_set(&scan.headings);
+            let links: Vec<Option<String>> = scan.links.iter().map(|l| ctx.resolve(d, &own, l, &mut errs)).collect();
+            (markdown::render(d.body, &scan.headings, &links), errs)
+        })
+        .collect();
+    let mut html: Vec<String> = Vec::with_capacity(rendered.len());
+    for (h, errs) in rendered {
+        diags.extend(errs);
+        html.push(h);
+    }
+
+    if diags.has_errors() {
+        return None;
+    }
+
+    // Assemble.
+    let mut html = html.into_iter();
+    let mut scans = scans.into_iter();
+    let mut out_articles = Vec::with_capacity(articles.len());
+    for (i, a) in articles.into_iter().enumerate() {
+        let (h, s) = (html.next().unwrap_or_default(), scans.next().unwrap_or_default());
+        let (author, reviewer) = article_people[i];
+        out_articles.push(ResolvedArticle {
+            description: a
+                .description
+                .clone()
+                .unwrap_or_else(|| markdown::cut(&s.first_paragraph, 160)),
+            toc: markdown::toc(&s.headings),
+            words: s.words,
+            html: h,
+            path: article_paths[i].clone(),
+            author: author.unwrap_or(0),
+            reviewer,
+            topics: article_topics[i].clone(),
+            article: a,
+        });
+    }
+    let mut take_page = |p: Page, path: String| {
+        let (h, s) = (html.next().unwrap_or_default(), scans.next().unwrap_or_default());
+        ResolvedPage {
+            description: p
+                .description
+                .clone()
+                .unwrap_or_else(|| markdown::cut(&s.first_paragraph, 160)),
+            toc: markdown::toc(&s.headings),
+            html: h,
+            path,
+            page: p,
+        }
+    };
+    let out_pages: Vec<ResolvedPage> = pages
+        .into_iter()
+        .zip(page_paths)
+        .map(|(p, path)| take_page(p, path))
+        .collect();
+    let out_home = home.map(|p| take_page(p, "/".into()));
+    let mut bio_html: HashMap<usize, String> = bios
+        .iter()
+        .map(|(i, _, _)| (*i, html.next().unwrap_or_default()))
+        .collect();
+    let mut out_authors: Vec<ResolvedAuthor> = authors
+        .into_iter()
+        .zip(author_paths)
+        .enumerate()
+        .map(|(i, (a, path))| ResolvedAuthor {
+            photo: a.photo.as_ref().map(|p| p.value.clone()),
+            bio_html: bio_html.remove(&i),
+            path,
+            articles: Vec::new(),
+            reviewed: Vec::new(),
+            author: a,
+        })
+        .collect();
+    for (i, a) in out_articles.iter().enumerate() {
+        if let Some(au) = out_authors.get_mut(a.author) {
+            au.articles.push(i);
+        }
+        if let Some(r) = a.reviewer.and_then(|r| out_authors.get_mut(r)) {
+            r.reviewed.push(i);
+        }
+    }
+    // Photos must exist under content/static/.
+    for a in &out_authors {
+        if let Some(p) = &a.author.photo
+            && routes.find(&p.value).is_none()
+        {
+            diags.push(
+                Diag::at(
+                    &a.author.source,
+                    p.span,
+                    format!("the photo {} does not exist", p.value),
+                )
+                .help(format!("put the image at content/static{}", p.value)),
+            );
+        }
+    }
+    topics.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    if diags.has_errors() {
+        return None;
+    }
+    Some(Site {
+        config,
+        theme,
+        home: out_home,
+        articles: out_articles,
+        pages: out_pages,
+        authors: out_authors,
+        topics,
+        redirects,
+        statics,
+        facilities: directory,
+        menu,
+    })
+}
+
+/// Number of list pages for `n` items (at least one page).
+pub fn pages_count(n: usize, per_page: usize) -> usize {
+    n.div_ceil(per_page.max(1)).max(1)
+}
+
+/// `pages/about.md` -> `/about/`, `pages/legal/privacy.md` -> `/legal/privacy/`,
+/// `pages/legal/index.md` -> `/legal/`.
+pub fn page_path(rel: &str) -> String {
+    let inner = rel.strip_prefix("pages/").unwrap_or(rel);
+    let inner = inner.strip_suffix(".md").unwrap_or(inner);
+    let inner = inner.strip_suffix("/index").unwrap_or(inner);
+    if inner == "index" {
+        return "/".into();
+    }
+    let parts: Vec<String> = inner.split('/').map(slugify).collect();
+    format!("/{}/", parts.join("/"))
+}
+
+fn normalize_alias(a: &str) -> String {
+    if a.ends_with('/') || a.rsplit('/').next().is_some_and(|last| last.contains('.')) {
+        a.to_string()
+    } else {
+        format!("{a}/")
+    }
+}
+
+fn sorted_keys(m: &HashMap<&str, usize>) -> String {
+    let mut k: Vec<_> = m.keys().copied().collect();
+    k.sort_unstable();
+    k.join(", ")
+}
+
+struct LinkCtx<'a> {
+    config: &'a SiteConfig,
+    routes: &'a Routes,
+    targets: &'a HashMap<String, (String, Option<HashSet<String>>)>,
+    drafts: &'a HashSet<&'a str>,
+}
+
+impl LinkCtx<'_> {
+    /// What a link becomes; `None` keeps it as written.
+    fn resolve(
+        &self,
+        d: &DocRef<'_>,
+        own: &HashSet<String>,
+        l: &markdown::LinkRef,
+        errs: &mut Vec<Diag>,
+    ) -> Option<String> {
+        let span = (d.body_offset + l.span.0, l.span.1);
+        if let Some(target) = l.dest.strip_prefix("@/") {
+            let (file, frag) = split_fragment(target);
+            let Some((path, headings)) = self.targets.get(file) else {
+                let hint = match did_you_mean(file, self.targets.keys().map(String::as_str)) {
+                    Some(s) => format!("did you mean `@/{s}`?"),
+                    None => "link with the file's path under content/, such as @/articles/naloxone.md".into(),
+                };
+                let why = if self.drafts.contains(file) {
+                    " (it is a draft)"
+                } else {
+                    ""
+                };
+                errs.push(
+                    Diag::at(d.source, span, format!("link to @/{file}, which does not exist{why}"))
+                        .label("broken link")
+                        .help(hint),
+                );
+                return None;
+            };
+            if let Some(frag) = frag {
+                let ok = headings.as_ref().is_some_and(|h| h.contains(frag));
+                if !ok {
+                    let hint = match headings
+                        .as_ref()
+                        .and_then(|h| did_you_mean(frag, h.iter().map(String::as_str)))
+                    {
+                        Some(s) => format!("did you mean `#{s}`?"),
+                        None => "link to a heading id of that page: its text in lower case with hyphens".into(),
+                    };
+                    errs.push(
+                        Diag::at(d.source, span, format!("@/{file} has no heading with id `{frag}`"))
+                            .label("broken fragment")
+                            .help(hint),
+                    );
+                    return None;
+                }
+                return Some(format!("{}#{frag}", self.config.link(path)));
+            }
+            return Some(self.config.link(path));
+        }
+        if let Some(frag) = l.dest.strip_prefix('#') {
+            if !frag.is_empty() && !own.contains(frag) && !d.rel.starts_with("authors/") {
+                let hint = match did_you_mean(frag, own.iter().map(String::as_str)) {
+                    Some(s) => format!("did you mean `#{s}`?"),
+                    None => "link to a heading id of this page".into(),
+                };
+                errs.push(
+                    Diag::at(d.source, span, format!("this page has no heading with id `{frag}`"))
+                        .label("broken fragment")
+                        .help(hint),
+                );
+            }
+            return None;
+        }
+        if l.dest.starts_with('/') && !l.dest.starts_with("//") {
+            let mut local = Vec::new();
+            let mut diags = Diags::new();
+            let url = check_root_link(&l.dest, self.routes, self.config, d.source, span, &mut diags);
+            local.extend(diags.into_sorted());
+            errs.extend(local);
+            return Some(url);
+        }
+        None
+    }
+}
+
+fn split_fragment(s: &str) -> (&str, Option<&str>) {
+    match s.split_once('#') {
+        Some((a, b)) => (a, Some(b)),
+        None => (s, None),
+    }
+}
+
+/// Checks a root-relative URL against the routes and returns it with the base path.
+fn check_root_link(
+    url: &str,
+    routes: &Routes,
+    config: &SiteConfig,
+    source: &Source,
+    span: (usize, usize),
+    diags: &mut Diags,
+) -> String {
+    let end = url.find(['?', '#']).unwrap_or(url.len());
+    let (path, rest) = url.split_at(end);
+    let decoded = percent_decode(path);
+    match routes.find(&decoded) {
+        Some(found) => format!("{}{rest}", config.link(if found == decoded { path } else { &found })),
+        None => {
+            let mut d = Diag::at(source, span, format!("{path} does not exist in the built site")).label("broken link");
+            let keys = routes.map.keys().map(String::as_str);
+            d = match did_you_mean(&decoded, keys) {
+                Some(s) => d.help(format!("did you mean {s}? Images and files go in content/static/")),
+                None => d.help("link to a page the build makes, or put the file in content/static/ (/images/x.png is content/static/images/x.png)"),
+            };
+            diags.push(d);
+            config.link(path)
+        }
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len() + 0
+            && let Ok(b) = u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_paths() {
+        assert_eq!(page_path("pages/about.md"), "/about/");
+        assert_eq!(page_path("pages/legal/privacy.md"), "/legal/privacy/");
+        assert_eq!(page_path("pages/legal/index.md"), "/legal/");
+        assert_eq!(page_path("pages/Our Team.md"), "/our-team/");
+    }
+
+    #[test]
+    fn pages_count_table() {
+        assert_eq!(pages_count(0, 20), 1);
+        assert_eq!(pages_count(20, 20), 1);
+        assert_eq!(pages_count(21, 20), 2);
+    }
+
+    #[test]
+    fn aliases_get_a_trailing_slash_unless_files() {
+        assert_eq!(normalize_alias("/old"), "/old/");
+        assert_eq!(normalize_alias("/old.html"), "/old.html");
+        assert_eq!(normalize_alias("/old/"), "/old/");
+    }
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(percent_decode("/a%20b/"), "/a b/");
+        assert_eq!(percent_decode("/a%2"), "/a%2");
+    }
+}

@@ -1,0 +1,452 @@
+//! Stage 2, validate: parse every file into the typed model and check each on its own.
+//!
+//! Checks that need only the file itself live here: required keys, unknown keys (with a
+//! did-you-mean), date formats and order, slug and URL shapes. Checks across files (does
+//! the author exist, are slugs unique, do links resolve) belong to the resolve stage.
+//! Files are parsed in parallel; every error of every file is collected.
+
+use rayon::prelude::*;
+use serde::Deserialize;
+
+use crate::config::{self, SiteConfig};
+use crate::date;
+use crate::diag::{Diag, Diags, Source};
+use crate::frontmatter::{self, SplitError};
+use crate::load::{Doc, Loaded, StaticFile};
+use crate::model::{Article, Author, LinkItem, Page, Ref};
+use crate::slug;
+use crate::yaml::{self, Spanned};
+
+/// The site, parsed and checked file by file.
+#[derive(Debug)]
+pub struct Validated {
+    /// Site settings.
+    pub config: SiteConfig,
+    /// Home page content (`content/index.md`).
+    pub home: Option<Page>,
+    /// Articles, drafts included (the resolve stage drops them unless asked).
+    pub articles: Vec<Article>,
+    /// Standalone pages.
+    pub pages: Vec<Page>,
+    /// Authors by file order.
+    pub authors: Vec<Author>,
+    /// Facility files, for the facilities stage.
+    pub facilities: Vec<Doc>,
+    /// Files copied as-is.
+    pub statics: Vec<StaticFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ArticleFront {
+    title: Spanned<String>,
+    description: Option<String>,
+    author: Spanned<String>,
+    reviewed_by: Option<Spanned<String>>,
+    published: Spanned<String>,
+    updated: Option<Spanned<String>>,
+    topics: Option<Vec<Spanned<String>>>,
+    slug: Option<Spanned<String>>,
+    draft: Option<bool>,
+    toc: Option<bool>,
+    aliases: Option<Vec<Spanned<String>>>,
+    sources: Option<Vec<LinkFile>>,
+    extra: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PageFront {
+    title: Spanned<String>,
+    description: Option<String>,
+    template: Option<Spanned<String>>,
+    draft: Option<bool>,
+    aliases: Option<Vec<Spanned<String>>>,
+    toc: Option<bool>,
+    extra: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuthorFile {
+    name: Spanned<String>,
+    credentials: Option<String>,
+    role: Option<String>,
+    photo: Option<Spanned<String>>,
+    bio: Option<Spanned<String>>,
+    links: Option<Vec<LinkFile>>,
+    extra: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LinkFile {
+    title: String,
+    url: Spanned<String>,
+}
+
+/// Parses and checks every file. Returns `None` when site.yaml is unusable.
+pub fn validate(loaded: Loaded, base_url: Option<&str>, diags: &mut Diags) -> Option<Validated> {
+    let config = loaded.site.as_ref().and_then(|s| config::parse(s, base_url, diags));
+    let articles = collect(loaded.articles.par_iter().map(article).collect(), diags);
+    let pages = collect(loaded.pages.par_iter().map(page).collect(), diags);
+    let authors = collect(loaded.authors.par_iter().map(author).collect(), diags);
+    let home = loaded.home.as_ref().and_then(|d| match page(d) {
+        Ok(p) => Some(p),
+        Err(ds) => {
+            diags.extend(ds);
+            None
+        }
+    });
+    Some(Validated {
+        config: config?,
+        home,
+        articles,
+        pages,
+        authors,
+        facilities: loaded.facilities,
+        statics: loaded.statics,
+    })
+}
+
+fn collect<T>(results: Vec<Result<T, Vec<Diag>>>, diags: &mut Diags) -> Vec<T> {
+    let mut out = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(v) => out.push(v),
+            Err(ds) => diags.extend(ds),
+        }
+    }
+    out
+}
+
+/// Splits front matter off a Markdown file and parses it into `T`.
+fn front<T: for<'de> Deserialize<'de>>(doc: &Doc) -> Result<(T, usize, usize), Vec<Diag>> {
+    let src = &doc.source;
+    let split = frontmatter::split(&src.text).map_err(|e| {
+        let d = match e {
+            SplitError::NoOpeningFence => Diag::at(src, (0, 1), "the file does not start with front matter")
+                .help("start the file with a line `---`, the YAML fields, and another `---` line"),
+            SplitError::NoClosingFence => Diag::at(src, (0, 3), "the front matter is never closed")
+                .help("add a line with only `---` after the last YAML field"),
+        };
+        vec![d]
+    })?;
+    let parsed = yaml::parse(src, split.yaml, split.yaml_offset).map_err(|d| vec![d])?;
+    Ok((parsed, split.yaml_offset, split.body_offset))
+}
+
+fn r(s: &Spanned<String>, base: usize) -> Ref {
+    Ref {
+        value: s.value.clone(),
+        span: yaml::span_of(s, base),
+    }
+}
+
+fn article(doc: &Doc) -> Result<Article, Vec<Diag>> {
+    let (f, base, body_offset): (ArticleFront, _, _) = front(doc)?;
+    let src = &doc.source;
+    let mut errs = Vec::new();
+    check_title(src, &f.title, base, &mut errs);
+    let published = parse_date(src, &f.published, base, &mut errs);
+    let updated = f.updated.as_ref().and_then(|u| parse_date(src, u, base, &mut errs));
+    if let (Some(p), Some(u), Some(us)) = (&published, &updated, &f.updated)
+        && u.timestamp < p.timestamp
+    {
+        errs.push(
+            Diag::at(
+                src,
+                yaml::span_of(us, base),
+                format!("`updated` ({}) is before `published` ({})", u.iso, p.iso),
+            )
+            .help("an article cannot be updated before it was published: fix one of the two dates"),
+        );
+    }
+    let slug = match &f.slug {
+        Some(s) => {
+            if !slug::is_slug(&s.value) {
+                let fixed = slug::slugify(&s.value);
+                errs.push(
+                    Diag::at(
+                        src,
+                        yaml::span_of(s, base),
+                        format!("{:?} is not a valid slug", s.value),
+                    )
+                    .help(if fixed.is_empty() {
+                        "use lower-case letters, digits and hyphens".to_string()
+                    } else {
+                        format!("use lower-case letters, digits and hyphens: `{fixed}`")
+                    }),
+                );
+            }
+            r(s, base)
+        }
+        None => {
+            let stem = stem(&doc.rel);
+            let s = slug::slugify(stem);
+            if s.is_empty() {
+                errs.push(
+                    Diag::in_file(src, "cannot make a slug from this file's name")
+                        .help("add `slug:` to the front matter"),
+                );
+            }
+            Ref { value: s, span: (0, 0) }
+        }
+    };
+    let aliases = aliases(src, f.aliases.as_deref(), base, &mut errs);
+    let sources = links(src, f.sources.unwrap_or_default(), base, &mut errs);
+    let topics: Vec<Ref> = f.topics.unwrap_or_default().iter().map(|t| r(t, base)).collect();
+    for t in &topics {
+        if slug::slugify(&t.value).is_empty() {
+            errs.push(
+                Diag::at(src, t.span, format!("topic {:?} has no letters or digits", t.value))
+                    .help("name the topic with words, such as `recovery`"),
+            );
+        }
+    }
+    let extra = extra(src, f.extra, &mut errs);
+    if !errs.is_empty() {
+        return Err(errs);
+    }
+    let Some(published) = published else { return Err(errs) };
+    Ok(Article {
+        rel: doc.rel.clone(),
+        source: src.clone(),
+        title: f.title.value.trim().to_string(),
+        description: f.description.map(|d| d.trim().to_string()).filter(|d| !d.is_empty()),
+        author: r(&f.author, base),
+        reviewed_by: f.reviewed_by.as_ref().map(|x| r(x, base)),
+        published,
+        updated,
+        topics,
+        slug,
+        draft: f.draft.unwrap_or(false),
+        toc: f.toc.unwrap_or(true),
+        aliases,
+        sources,
+        extra,
+        body_offset,
+    })
+}
+
+fn page(doc: &Doc) -> Result<Page, Vec<Diag>> {
+    let (f, base, body_offset): (PageFront, _, _) = front(doc)?;
+    let src = &doc.source;
+    let mut errs = Vec::new();
+    check_title(src, &f.title, base, &mut errs);
+    let aliases = aliases(src, f.aliases.as_deref(), base, &mut errs);
+    let extra = extra(src, f.extra, &mut errs);
+    if !errs.is_empty() {
+        return Err(errs);
+    }
+    Ok(Page {
+        rel: doc.rel.clone(),
+        source: src.clone(),
+        title: f.title.value.trim().to_string(),
+        description: f.description.map(|d| d.trim().to_string()).filter(|d| !d.is_empty()),
+        template: f.template.as_ref().map(|t| r(t, base)),
+        draft: f.draft.unwrap_or(false),
+        aliases,
+        toc: f.toc.unwrap_or(false),
+        extra,
+        body_offset,
+    })
+}
+
+fn author(doc: &Doc) -> Result<Author, Vec<Diag>> {
+    let src = &doc.source;
+    let f: AuthorFile = yaml::parse(src, &src.text, 0).map_err(|d| vec![d])?;
+    let mut errs = Vec::new();
+    check_title(src, &f.name, 0, &mut errs);
+    let id = stem(&doc.rel).to_string();
+    if !slug::is_slug(&id) {
+        errs.push(
+            Diag::in_file(src, format!("the author id {id:?} (the file name) is not a valid id"))
+                .help(format!("rename the file to `{}.yaml`", slug::slugify(&id))),
+        );
+    }
+    let photo = f.photo.as_ref().map(|p| r(p, 0));
+    if let Some(p) = &photo
+        && !p.value.starts_with('/')
+    {
+        errs.push(
+            Diag::at(
+                src,
+                p.span,
+                "the photo must be a path under content/static/, starting with `/`",
+            )
+            .help("for example /images/authors/jane-roe.jpg for content/static/images/authors/jane-roe.jpg"),
+        );
+    }
+    let links = links(src, f.links.unwrap_or_default(), 0, &mut errs);
+    let extra = extra(src, f.extra, &mut errs);
+    if !errs.is_empty() {
+        return Err(errs);
+    }
+    Ok(Author {
+        id,
+        rel: doc.rel.clone(),
+        source: src.clone(),
+        name: f.name.value.trim().to_string(),
+        credentials: f.credentials.map(|c| c.trim().to_string()).filter(|c| !c.is_empty()),
+        role: f.role.map(|c| c.trim().to_string()).filter(|c| !c.is_empty()),
+        photo,
+        bio: f.bio.as_ref().map(|b| r(b, 0)),
+        links,
+        extra,
+    })
+}
+
+/// The file name without folder and extension.
+pub fn stem(rel: &str) -> &str {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.rsplit_once('.').map_or(name, |(s, _)| s)
+}
+
+fn check_title(src: &Source, t: &Spanned<String>, base: usize, errs: &mut Vec<Diag>) {
+    if t.value.trim().is_empty() {
+        errs.push(
+            Diag::at(src, yaml::span_of(t, base), "this must not be empty").help("write the text after the colon"),
+        );
+    }
+}
+
+fn parse_date(src: &Source, s: &Spanned<String>, base: usize, errs: &mut Vec<Diag>) -> Option<date::Date> {
+    match date::parse(&s.value) {
+        Ok(d) => Some(d),
+        Err(why) => {
+            errs.push(
+                Diag::at(src, yaml::span_of(s, base), why).help(
+                    "write the date as YYYY-MM-DD (2024-03-30) or as an RFC 3339 date-time (2024-03-30T09:00:00Z)",
+                ),
+            );
+            None
+        }
+    }
+}
+
+fn aliases(src: &Source, list: Option<&[Spanned<String>]>, base: usize, errs: &mut Vec<Diag>) -> Vec<Ref> {
+    let list = list.unwrap_or_default();
+    let mut out = Vec::with_capacity(list.len());
+    for a in list {
+        let v = a.value.trim();
+        if !v.starts_with('/')
+            || v.starts_with("//")
+            || v.contains(['?', '#', ' ', '"', '<', '>'])
+            || v.split('/').any(|s| s == "..")
+        {
+            errs.push(
+                Diag::at(
+                    src,
+                    yaml::span_of(a, base),
+                    format!("alias {:?} is not a site path", a.value),
+                )
+                .help("write the old URL as a path from the site root, such as /opiate-recovery-guide/"),
+            );
+            continue;
+        }
+        out.push(Ref {
+            value: v.to_string(),
+            span: yaml::span_of(a, base),
+        });
+    }
+    out
+}
+
+fn links(src: &Source, list: Vec<LinkFile>, base: usize, errs: &mut Vec<Diag>) -> Vec<LinkItem> {
+    list.into_iter()
+        .filter_map(|l| {
+            let url = l.url.value.trim();
+            if !(url.starts_with("https://") || url.starts_with("http://") || url.starts_with("mailto:")) {
+                errs.push(
+                    Diag::at(
+                        src,
+                        yaml::span_of(&l.url, base),
+                        format!("{url:?} is not an http(s) or mailto: URL"),
+                    )
+                    .help("write the full address, starting with https://"),
+                );
+                return None;
+            }
+            Some(LinkItem {
+                title: l.title.trim().to_string(),
+                url: url.to_string(),
+            })
+        })
+        .collect()
+}
+
+fn extra(src: &Source, v: Option<serde_json::Value>, errs: &mut Vec<Diag>) -> serde_json::Value {
+    match v {
+        None => serde_json::Value::Object(Default::default()),
+        Some(m @ serde_json::Value::Object(_)) => m,
+        Some(_) => {
+            errs.push(
+                Diag::in_file(src, "`extra` must be a map of fields")
+                    .help("write `extra:` then indented `key: value` lines"),
+            );
+            serde_json::Value::Null
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(rel: &str, text: &str) -> Doc {
+        Doc {
+            rel: rel.into(),
+            source: Source {
+                name: format!("content/{rel}"),
+                text: text.into(),
+            },
+        }
+    }
+
+    #[test]
+    fn article_minimal_defaults() {
+        let a = article(&doc(
+            "articles/My File.md",
+            "---\ntitle: T\nauthor: a\npublished: 2024-01-02\n---\nBody",
+        ))
+        .unwrap();
+        assert_eq!(a.slug.value, "my-file");
+        assert!(a.toc);
+        assert!(!a.draft);
+        assert_eq!(a.body(), "Body");
+    }
+
+    #[test]
+    fn updated_before_published_points_at_updated() {
+        let e = article(&doc(
+            "articles/x.md",
+            "---\ntitle: T\nauthor: a\npublished: 2024-01-02\nupdated: 2023-01-01\n---\n",
+        ))
+        .unwrap_err();
+        assert_eq!(e.len(), 1);
+        assert!(e[0].message.contains("before `published`"));
+        assert_eq!(e[0].line_col(), Some((5, 10)));
+    }
+
+    #[test]
+    fn several_errors_in_one_file() {
+        let e = article(&doc(
+            "articles/x.md",
+            "---\ntitle: T\nauthor: a\npublished: 2024-13-02\nslug: Bad Slug\naliases: [old]\n---\n",
+        ))
+        .unwrap_err();
+        assert_eq!(e.len(), 3, "{e:?}");
+    }
+
+    #[test]
+    fn unknown_front_matter_key() {
+        let e = article(&doc(
+            "articles/x.md",
+            "---\ntitle: T\nauthor: a\npublished: 2024-01-02\nupdatd: 2024-01-03\n---\n",
+        ))
+        .unwrap_err();
+        assert_eq!(e[0].message, "unknown key `updatd`");
+        assert_eq!(e[0].line_col(), Some((5, 1)));
+    }
+}

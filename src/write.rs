@@ -1,0 +1,224 @@
+//! Stage 6, write: minify and put the built site in place, all or nothing.
+//!
+//! The new site is written into a temporary folder beside the output folder, and swapped
+//! in by renames only when every file was written. A failed build leaves the previous
+//! output exactly as it was. haven only ever replaces or removes a folder that carries
+//! its marker file ([`MARKER`]), so it can never delete a folder it did not create.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diag::Diag;
+use crate::load::StaticFile;
+use crate::render::Output;
+use crate::theme::Theme;
+
+/// The file that marks a folder as haven's output.
+pub const MARKER: &str = ".haven-output";
+
+/// The minifier settings: one place, so every page is minified the same way.
+pub fn minify(html: &[u8]) -> Vec<u8> {
+    let mut cfg = minify_html::Cfg::new();
+    cfg.minify_css = true;
+    // minify-html's JS minifier has broken scripts elsewhere (zola#2731): off.
+    cfg.minify_js = false;
+    cfg.keep_html_and_head_opening_tags = true;
+    // Stay standards-compliant so the HTML validator accepts the output.
+    cfg.minify_doctype = false;
+    cfg.allow_noncompliant_unquoted_attribute_values = false;
+    cfg.allow_removing_spaces_between_attributes = false;
+    cfg.keep_closing_tags = true;
+    minify_html::minify(html, &cfg)
+}
+
+/// Where the files come from.
+pub struct SiteFiles<'a> {
+    /// Rendered outputs.
+    pub outputs: &'a [Output],
+    /// Static files to copy.
+    pub statics: &'a [StaticFile],
+    /// Theme assets.
+    pub theme: &'a Theme,
+    /// Whether to minify HTML.
+    pub minify: bool,
+}
+
+/// Refuses output locations that would put a user's files at risk.
+pub fn check_output_location(root: &Path, output: &Path) -> Result<(), Diag> {
+    let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let root_c = canon(root);
+    let out_c = match output.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => canon(parent).join(output.file_name().unwrap_or_default()),
+        _ => canon(output),
+    };
+    let bad = root_c.starts_with(&out_c)
+        || out_c.starts_with(root_c.join("content"))
+        || out_c.starts_with(root_c.join("themes"));
+    if bad {
+        return Err(Diag::error(format!(
+            "refusing to write the site into {}: it holds (or is inside) your own files",
+            output.display()
+        ))
+        .help("choose an output folder of its own, such as output/"));
+    }
+    if output.exists() {
+        let empty = fs::read_dir(output).map(|mut d| d.next().is_none()).unwrap_or(false);
+        if !output.is_dir() || (!empty && !output.join(MARKER).is_file()) {
+            return Err(Diag::error(format!(
+                "{} exists and was not made by haven; refusing to replace it",
+                output.display()
+            ))
+            .help("remove or rename that folder yourself, or pass another --output"));
+        }
+    }
+    Ok(())
+}
+
+/// Writes the site into `output`, replacing the previous build only on success.
+/// Returns the number of files written.
+pub fn write_site(root: &Path, output: &Path, files: &SiteFiles<'_>) -> Result<usize, Diag> {
+    check_output_location(root, output)?;
+    let parent = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "output".into());
+    fs::create_dir_all(parent).map_err(|e| io_err(parent, "create", &e))?;
+    recover(parent, &name, output);
+    let tmp = parent.join(format!(".{name}.haven-new"));
+    if tmp.exists() {
+        remove_ours(&tmp)?;
+    }
+    let written = match write_into(&tmp, files) {
+        Ok(n) => n,
+        Err(e) => {
+            let _ = remove_ours(&tmp);
+            return Err(e);
+        }
+    };
+    swap(parent, &name, &tmp, output)?;
+    Ok(written)
+}
+
+/// Puts back a previous output left aside by a build that was killed mid-swap.
+fn recover(parent: &Path, name: &str, output: &Path) {
+    let old = parent.join(format!(".{name}.haven-old"));
+    if old.join(MARKER).is_file() {
+        if !output.exists() {
+            let _ = fs::rename(&old, output);
+        } else {
+            let _ = remove_ours(&old);
+        }
+    }
+}
+
+fn swap(parent: &Path, name: &str, tmp: &Path, output: &Path) -> Result<(), Diag> {
+    let old = parent.join(format!(".{name}.haven-old"));
+    if output.exists() {
+        // Empty folders (no marker) are replaced too: they hold nothing to lose.
+        fs::rename(output, &old).map_err(|e| io_err(output, "move aside", &e))?;
+    }
+    if let Err(e) = fs::rename(tmp, output) {
+        let _ = fs::rename(&old, output);
+        let _ = remove_ours(tmp);
+        return Err(io_err(output, "replace", &e));
+    }
+    if old.exists() {
+        let _ = remove_ours(&old);
+    }
+    Ok(())
+}
+
+/// Removes a folder only if it carries our marker (or is empty).
+fn remove_ours(dir: &Path) -> Result<(), Diag> {
+    let empty = fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(false);
+    if empty || dir.join(MARKER).is_file() {
+        fs::remove_dir_all(dir).map_err(|e| io_err(dir, "remove", &e))
+    } else {
+        Err(Diag::error(format!(
+            "{} was not made by haven; not removing it",
+            dir.display()
+        )))
+    }
+}
+
+fn write_into(dir: &Path, files: &SiteFiles<'_>) -> Result<usize, Diag> {
+    fs::create_dir_all(dir).map_err(|e| io_err(dir, "create", &e))?;
+    fs::write(
+        dir.join(MARKER),
+        "This folder is written by `haven build` and replaced on every build.\n",
+    )
+    .map_err(|e| io_err(&dir.join(MARKER), "write", &e))?;
+    // Create every folder first (sequentially: cheap), then write files in parallel.
+    let mut dirs: Vec<PathBuf> = files
+        .outputs
+        .iter()
+        .map(|o| o.rel.as_str())
+        .chain(files.statics.iter().map(|s| s.rel.as_str()))
+        .chain(files.theme.assets.values().map(|a| a.out_rel.as_str()))
+        .filter_map(|rel| Path::new(rel).parent().map(|p| dir.join(p)))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        fs::create_dir_all(d).map_err(|e| io_err(d, "create", &e))?;
+    }
+    files.outputs.par_iter().try_for_each(|o| {
+        let path = dir.join(&o.rel);
+        let bytes = if o.html && files.minify {
+            minify(&o.bytes)
+        } else {
+            o.bytes.clone()
+        };
+        fs::write(&path, bytes).map_err(|e| io_err(&path, "write", &e))
+    })?;
+    files
+        .theme
+        .assets
+        .values()
+        .collect::<Vec<_>>()
+        .par_iter()
+        .try_for_each(|a| {
+            let path = dir.join(&a.out_rel);
+            fs::write(&path, &a.bytes).map_err(|e| io_err(&path, "write", &e))
+        })?;
+    files.statics.par_iter().try_for_each(|s| {
+        let path = dir.join(&s.rel);
+        fs::copy(&s.path, &path)
+            .map(|_| ())
+            .map_err(|e| io_err(&s.path, "copy", &e))
+    })?;
+    Ok(files.outputs.len() + files.statics.len() + files.theme.assets.len())
+}
+
+fn io_err(path: &Path, what: &str, e: &std::io::Error) -> Diag {
+    let hint = match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "check that you may write there, or pass another --output",
+        std::io::ErrorKind::StorageFull => "free some disk space and build again",
+        _ => "check the path and the disk, then build again",
+    };
+    Diag::error(format!(
+        "cannot {what} {}: {e}; the previous output was left as it was",
+        path.display()
+    ))
+    .help(hint)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minify_keeps_document_valid() {
+        let out = minify(b"<!doctype html>\n<html lang=\"en\"><head><title>x</title>\n<style> a { color : red } </style></head><body>  <p>a  b</p>\n<script>var a = 1 ;</script></body></html>");
+        let s = String::from_utf8(out).unwrap();
+        assert!(s.starts_with("<!doctype html>"), "{s}");
+        assert!(s.contains("a{color:red}"), "{s}");
+        assert!(s.contains("var a = 1 ;"), "JS must stay untouched: {s}");
+    }
+}
