@@ -27,6 +27,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Minify HTML (on for builds).
     pub minify: bool,
+    /// Progress of the render stage (hidden unless the command line shows it).
+    pub progress: Option<indicatif::ProgressBar>,
 }
 
 impl BuildOptions {
@@ -118,11 +120,11 @@ pub fn prepare(opts: &BuildOptions) -> Result<Prepared, Vec<Diag>> {
 }
 
 /// Renders every page of a prepared site.
-pub fn render_all(p: &mut Prepared) -> Result<Vec<Output>, Vec<Diag>> {
+pub fn render_all(p: &mut Prepared, progress: Option<&indicatif::ProgressBar>) -> Result<Vec<Output>, Vec<Diag>> {
     let mut t = Instant::now();
     let mut diags = Diags::new();
     let jobs = render::jobs(&p.site);
-    let outputs = render::render_all(&p.site, &p.tera, &jobs, &mut diags);
+    let outputs = render::render_all(&p.site, &p.tera, &jobs, progress, &mut diags);
     p.timings.lap("render", &mut t);
     if diags.has_errors() {
         return Err(diags.into_sorted());
@@ -133,7 +135,7 @@ pub fn render_all(p: &mut Prepared) -> Result<Vec<Output>, Vec<Diag>> {
 /// `haven check`: everything but writing.
 pub fn check(opts: &BuildOptions) -> Result<Report, Vec<Diag>> {
     let mut p = prepare(opts)?;
-    let outputs = render_all(&mut p)?;
+    let outputs = render_all(&mut p, opts.progress.as_ref())?;
     Ok(Report {
         pages: outputs.iter().filter(|o| o.html).count(),
         files: 0,
@@ -148,7 +150,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diag>> {
     // Refuse a dangerous output folder before doing any work.
     write::check_output_location(&opts.root, &output).map_err(|d| vec![d])?;
     let mut p = prepare(opts)?;
-    let outputs = render_all(&mut p)?;
+    let outputs = render_all(&mut p, opts.progress.as_ref())?;
     let mut t = Instant::now();
     let files = write::SiteFiles {
         outputs: &outputs,

@@ -1,7 +1,9 @@
 //! `haven build`.
 
 use std::io::IsTerminal;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::BuildArgs;
 use crate::diag::report;
@@ -10,14 +12,18 @@ use crate::pipeline::{self, BuildOptions, Report};
 /// Builds the site; prints errors or a summary. Returns the exit code.
 pub fn run(args: &BuildArgs) -> u8 {
     let start = Instant::now();
+    let progress = progress_bar();
     let opts = BuildOptions {
         root: args.root.clone(),
         output: args.output.clone(),
         drafts: args.drafts,
         base_url: args.base_url.clone(),
         minify: true,
+        progress: Some(progress.clone()),
     };
-    match pipeline::build(&opts) {
+    let result = pipeline::build(&opts);
+    progress.finish_and_clear();
+    match result {
         Ok(r) => {
             report(&r.warnings);
             print_timings(args.timings, &r);
@@ -52,6 +58,25 @@ fn print_timings(on: bool, r: &Report) {
     for (stage, t) in &r.timings.stages {
         println!("{stage:>14}: {:>8.1} ms", t.as_secs_f64() * 1000.0);
     }
+}
+
+/// A progress bar that stays hidden, and appears only on an interactive terminal once the
+/// build has taken more than a second.
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::hidden();
+    if let Ok(style) = ProgressStyle::with_template("{spinner} rendering {pos}/{len} pages {wide_bar}") {
+        bar.set_style(style);
+    }
+    if interactive() {
+        let delayed = bar.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_secs(1));
+            if !delayed.is_finished() {
+                delayed.set_draw_target(ProgressDrawTarget::stderr());
+            }
+        });
+    }
+    bar
 }
 
 /// Whether progress output suits this terminal (not in CI, not piped).

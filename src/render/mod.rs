@@ -99,8 +99,26 @@ pub fn site_engine(site: &Site) -> Result<Tera, Vec<Diag>> {
 }
 
 /// Renders every job in parallel. Errors from all jobs are collected.
-pub fn render_all(site: &Site, tera: &Tera, jobs: &[Job], diags: &mut Diags) -> Vec<Output> {
-    let results: Vec<Result<Output, Diag>> = jobs.par_iter().map(|j| render_job(site, tera, *j)).collect();
+pub fn render_all(
+    site: &Site,
+    tera: &Tera,
+    jobs: &[Job],
+    progress: Option<&indicatif::ProgressBar>,
+    diags: &mut Diags,
+) -> Vec<Output> {
+    if let Some(p) = progress {
+        p.set_length(jobs.len() as u64);
+    }
+    let results: Vec<Result<Output, Diag>> = jobs
+        .par_iter()
+        .map(|j| {
+            let r = render_job(site, tera, *j);
+            if let Some(p) = progress {
+                p.inc(1);
+            }
+            r
+        })
+        .collect();
     let mut out = Vec::with_capacity(results.len());
     for r in results {
         match r {
