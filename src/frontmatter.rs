@@ -78,7 +78,8 @@ mod tests {
 
     #[test]
     fn table() {
-        let cases: &[(&str, Result<(&str, &str), SplitError>)] = &[
+        type Want = Result<(&'static str, &'static str), SplitError>;
+        let cases: &[(&str, Want)] = &[
             ("---\na: 1\n---\nbody\n", Ok(("a: 1\n", "body\n"))),
             ("\u{feff}---\na: 1\n---\nbody", Ok(("a: 1\n", "body"))),
             ("---\r\na: 1\r\n---\r\nbody\r\n", Ok(("a: 1\r\n", "body\r\n"))),

@@ -178,6 +178,12 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
         statics,
     } = v;
     let mut routes = Routes::default();
+    // Drafts left out of this build, so a link to one can say why it is broken.
+    let drafts: HashSet<String> = articles
+        .iter()
+        .filter(|a| a.draft && !opts.drafts)
+        .map(|a| a.rel.clone())
+        .collect();
     let mut articles: Vec<Article> = articles.into_iter().filter(|a| opts.drafts || !a.draft).collect();
     articles.sort_by(|a, b| {
         b.published
@@ -185,6 +191,8 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
             .cmp(&a.published.timestamp)
             .then_with(|| a.title.cmp(&b.title))
     });
+    let mut drafts = drafts;
+    drafts.extend(pages.iter().filter(|p| p.draft && !opts.drafts).map(|p| p.rel.clone()));
     let pages: Vec<Page> = pages.into_iter().filter(|p| opts.drafts || !p.draft).collect();
 
     // Fixed routes first, so content that clashes with them is the one reported.
@@ -384,9 +392,10 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
     }
     for a in theme.assets.values() {
         let path = format!("/{}", a.out_rel);
-        if !routes.map.contains_key(&path) {
-            routes.map.insert(path, format!("theme asset {}", a.name));
-        }
+        routes
+            .map
+            .entry(path)
+            .or_insert_with(|| format!("theme asset {}", a.name));
     }
 
     // Aliases.
@@ -493,7 +502,6 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
     for f in &directory.facilities {
         targets.insert(f.rel.clone(), (f.path.clone(), None));
     }
-    let drafts: HashSet<&str> = if opts.drafts { HashSet::new() } else { HashSet::new() };
     let ctx = LinkCtx {
         config: &config,
         routes: &routes,
@@ -601,7 +609,7 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
             );
         }
     }
-    topics.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    topics.sort_by_key(|a| a.name.to_lowercase());
     if diags.has_errors() {
         return None;
     }
@@ -656,7 +664,7 @@ struct LinkCtx<'a> {
     config: &'a SiteConfig,
     routes: &'a Routes,
     targets: &'a HashMap<String, (String, Option<HashSet<String>>)>,
-    drafts: &'a HashSet<&'a str>,
+    drafts: &'a HashSet<String>,
 }
 
 impl LinkCtx<'_> {
@@ -775,7 +783,7 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%'
-            && i + 2 < bytes.len() + 0
+            && i + 2 < bytes.len()
             && let Ok(b) = u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16)
         {
             out.push(b);
