@@ -1,0 +1,110 @@
+// Accessibility and validity of every page kind of the demo site (issue 6):
+// axe-core in headless Chromium (WCAG 2.0/2.1/2.2 A and AA + best practices: no violation
+// of impact moderate or above), the Nu HTML Checker on every built page, no sideways
+// scrolling at 320px, the no-JavaScript path, and the article page-weight budget.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join, relative } from 'node:path';
+import { createRequire } from 'node:module';
+import { buildSite, serve, browser, forbidThirdParty, cleanup } from './harness.mjs';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const vnuJar = join(require.resolve('vnu-jar'), '..', 'build', 'dist', 'vnu.jar');
+
+// One URL per page kind the build makes (facility, state, city and locator kinds are
+// added here when the directory pages exist).
+export const PAGE_KINDS = {
+  home: '',
+  article: 'articles/what-is-opioid-use-disorder/',
+  articles: 'articles/',
+  articlesPage2: 'articles/page/2/',
+  topic: 'topics/recovery/',
+  topics: 'topics/',
+  author: 'authors/elena-marsh-md/',
+  page: 'about/',
+  search: 'search/',
+  notFound: '404.html',
+};
+
+let site, server, chrome;
+before(async () => { site = buildSite(); server = await serve(site); chrome = await browser(); });
+after(async () => { await chrome?.close(); server?.close(); if (site) cleanup(site); });
+
+function htmlFiles(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...htmlFiles(p));
+    else if (name.endsWith('.html')) out.push(p);
+  }
+  return out;
+}
+
+for (const [kind, path] of Object.entries(PAGE_KINDS)) {
+  test(`axe: no moderate-or-worse violation on the ${kind} page`, async () => {
+    const page = await chrome.newPage();
+    const outside = forbidThirdParty(page);
+    await page.goto(server.url + path);
+    await page.addScriptTag({ content: axeSource });
+    const result = await page.evaluate(async () => window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+    }));
+    const bad = result.violations.filter((v) => ['moderate', 'serious', 'critical'].includes(v.impact));
+    assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), []);
+    assert.ok(result.passes.length > 10, 'axe ran its rules');
+    assert.deepEqual(outside, [], 'no third-party request');
+    await page.close();
+  });
+
+  test(`no sideways scrolling at 320px on the ${kind} page`, async () => {
+    const page = await chrome.newPage({ viewport: { width: 320, height: 640 } });
+    await page.goto(server.url + path);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.equal(overflow, 0);
+    await page.close();
+  });
+}
+
+test('every page kind works without JavaScript: content, menu, header search and call link', async () => {
+  const context = await chrome.newContext({ javaScriptEnabled: false });
+  for (const path of Object.values(PAGE_KINDS)) {
+    const page = await context.newPage();
+    await page.goto(server.url + path);
+    assert.ok(await page.locator('main h1').count() >= 1, `${path}: has a heading`);
+    assert.ok(await page.locator('nav[aria-label="Main"] a').count() >= 1, `${path}: has the menu`);
+    assert.equal(await page.locator('a.call[href^="tel:"]').isVisible(), true, `${path}: call link visible`);
+    await page.close();
+  }
+  const page = await context.newPage();
+  await page.goto(server.url + 'articles/');
+  await page.fill('#site-search-q', 'naloxone');
+  await Promise.all([page.waitForURL(/\/search\/\?q=naloxone/), page.press('#site-search-q', 'Enter')]);
+  await context.close();
+});
+
+test('Nu HTML Checker: no error on any built page', () => {
+  const files = htmlFiles(site);
+  assert.ok(files.length > 20, 'the demo site has pages');
+  const r = spawnSync('java', ['-jar', vnuJar, '--errors-only', '--format', 'json', ...files], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const messages = JSON.parse(r.stderr || '{"messages":[]}').messages;
+  const errors = messages.filter((m) => m.type === 'error').map((m) => `${relative(site, new URL(m.url).pathname)}:${m.lastLine}: ${m.message}`);
+  assert.deepEqual(errors, []);
+});
+
+test('an article page weighs at most 50 KB gzip (HTML + CSS + JS, no images)', async () => {
+  const page = await chrome.newPage();
+  const sizes = [];
+  page.on('response', async (res) => {
+    const type = res.request().resourceType();
+    if (['document', 'stylesheet', 'script'].includes(type)) sizes.push(gzipSync(await res.body()).length);
+  });
+  await page.goto(server.url + PAGE_KINDS.article, { waitUntil: 'networkidle' });
+  const total = sizes.reduce((a, b) => a + b, 0);
+  assert.ok(sizes.length >= 2, 'document and stylesheet were fetched');
+  assert.ok(total <= 50 * 1024, `article page weighs ${total} bytes gzip`);
+  await page.close();
+});
