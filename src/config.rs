@@ -144,6 +144,38 @@ pub struct SiteConfig {
 }
 
 impl SiteConfig {
+    /// Settings used only to keep checking the rest of the site when site.yaml itself is
+    /// missing or broken, so one run still reports every error. Never used to write a site.
+    pub fn placeholder() -> Self {
+        SiteConfig {
+            title: String::new(),
+            base_url: "https://example.invalid/".into(),
+            base_path: "/".into(),
+            language: "en".into(),
+            description: String::new(),
+            theme: "default".into(),
+            theme_span: None,
+            articles_per_page: 20,
+            hotline: None,
+            crisis_lines: Vec::new(),
+            corrections: None,
+            menu: Vec::new(),
+            permalinks: permalinks(
+                &Source {
+                    name: String::new(),
+                    text: "".into(),
+                },
+                None,
+                &mut Diags::new(),
+            ),
+            extra: serde_json::Value::Null,
+            source: Source {
+                name: "content/site.yaml".into(),
+                text: "".into(),
+            },
+        }
+    }
+
     /// Absolute URL of a site path such as `/articles/x/` (which carries no base path yet).
     pub fn absolute(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path.trim_start_matches('/'))

@@ -176,6 +176,7 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
         authors,
         facilities,
         statics,
+        failed,
     } = v;
     let mut routes = Routes::default();
     // Drafts left out of this build, so a link to one can say why it is broken.
@@ -272,6 +273,8 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
     let find_author = |r: &Ref, source: &Source, what: &str, diags: &mut Diags| -> Option<usize> {
         match author_ids.get(r.value.as_str()) {
             Some(i) => Some(*i),
+            // The author file exists but has errors of its own, reported already.
+            None if failed.contains(&format!("authors/{}.yaml", r.value)) => None,
             None => {
                 let mut d = Diag::at(
                     source,
@@ -507,6 +510,7 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
         routes: &routes,
         targets: &targets,
         drafts: &drafts,
+        failed: &failed,
     };
     let rendered: Vec<(String, Vec<Diag>)> = docs
         .par_iter()
@@ -665,6 +669,7 @@ struct LinkCtx<'a> {
     routes: &'a Routes,
     targets: &'a HashMap<String, (String, Option<HashSet<String>>)>,
     drafts: &'a HashSet<String>,
+    failed: &'a HashSet<String>,
 }
 
 impl LinkCtx<'_> {
@@ -679,6 +684,10 @@ impl LinkCtx<'_> {
         let span = (d.body_offset + l.span.0, l.span.1);
         if let Some(target) = l.dest.strip_prefix("@/") {
             let (file, frag) = split_fragment(target);
+            if self.failed.contains(file) {
+                // The target has errors of its own, already reported: no second error here.
+                return None;
+            }
             let Some((path, headings)) = self.targets.get(file) else {
                 let hint = match did_you_mean(file, self.targets.keys().map(String::as_str)) {
                     Some(s) => format!("did you mean `@/{s}`?"),

@@ -5,6 +5,8 @@
 //! the author exist, are slugs unique, do links resolve) belong to the resolve stage.
 //! Files are parsed in parallel; every error of every file is collected.
 
+use std::collections::HashSet;
+
 use rayon::prelude::*;
 use serde::Deserialize;
 
@@ -34,6 +36,9 @@ pub struct Validated {
     pub facilities: Vec<Doc>,
     /// Files copied as-is.
     pub statics: Vec<StaticFile>,
+    /// Files that exist but failed validation (their errors are recorded): links to them
+    /// are not reported again as broken.
+    pub failed: HashSet<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -85,12 +90,34 @@ struct LinkFile {
     url: Spanned<String>,
 }
 
-/// Parses and checks every file. Returns `None` when site.yaml is unusable.
+/// Parses and checks every file. When site.yaml is missing or broken (an error is already
+/// recorded) the rest is still checked, against placeholder settings.
 pub fn validate(loaded: Loaded, base_url: Option<&str>, diags: &mut Diags) -> Option<Validated> {
     let config = loaded.site.as_ref().and_then(|s| config::parse(s, base_url, diags));
-    let articles = collect(loaded.articles.par_iter().map(article).collect(), diags);
-    let pages = collect(loaded.pages.par_iter().map(page).collect(), diags);
-    let authors = collect(loaded.authors.par_iter().map(author).collect(), diags);
+    let config = match config {
+        Some(c) => Some(c),
+        None if diags.has_errors() => Some(SiteConfig::placeholder()),
+        None => None,
+    };
+    let mut failed = HashSet::new();
+    let articles = collect(
+        &loaded.articles,
+        loaded.articles.par_iter().map(article).collect(),
+        &mut failed,
+        diags,
+    );
+    let pages = collect(
+        &loaded.pages,
+        loaded.pages.par_iter().map(page).collect(),
+        &mut failed,
+        diags,
+    );
+    let authors = collect(
+        &loaded.authors,
+        loaded.authors.par_iter().map(author).collect(),
+        &mut failed,
+        diags,
+    );
     let home = loaded.home.as_ref().and_then(|d| match page(d) {
         Ok(p) => Some(p),
         Err(ds) => {
@@ -106,15 +133,24 @@ pub fn validate(loaded: Loaded, base_url: Option<&str>, diags: &mut Diags) -> Op
         authors,
         facilities: loaded.facilities,
         statics: loaded.statics,
+        failed,
     })
 }
 
-fn collect<T>(results: Vec<Result<T, Vec<Diag>>>, diags: &mut Diags) -> Vec<T> {
+fn collect<T>(
+    docs: &[Doc],
+    results: Vec<Result<T, Vec<Diag>>>,
+    failed: &mut HashSet<String>,
+    diags: &mut Diags,
+) -> Vec<T> {
     let mut out = Vec::with_capacity(results.len());
-    for r in results {
+    for (doc, r) in docs.iter().zip(results) {
         match r {
             Ok(v) => out.push(v),
-            Err(ds) => diags.extend(ds),
+            Err(ds) => {
+                failed.insert(doc.rel.clone());
+                diags.extend(ds);
+            }
         }
     }
     out
