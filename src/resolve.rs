@@ -601,7 +601,7 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
             );
         }
     }
-    topics.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    let topics = sort_topics(topics, &mut out_articles);
     if diags.has_errors() {
         return None;
     }
@@ -618,6 +618,23 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
         facilities: directory,
         menu,
     })
+}
+
+/// Sorts topics by name and renumbers the articles' topic indexes to match.
+fn sort_topics(topics: Vec<Topic>, articles: &mut [ResolvedArticle]) -> Vec<Topic> {
+    let mut order: Vec<usize> = (0..topics.len()).collect();
+    order.sort_by_key(|&i| topics[i].name.to_lowercase());
+    let mut new_index = vec![0; topics.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_index[old] = new;
+    }
+    for a in articles {
+        for t in &mut a.topics {
+            *t = new_index[*t];
+        }
+    }
+    let mut slots: Vec<Option<Topic>> = topics.into_iter().map(Some).collect();
+    order.iter().filter_map(|&i| slots[i].take()).collect()
 }
 
 /// Number of list pages for `n` items (at least one page).
