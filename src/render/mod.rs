@@ -484,9 +484,9 @@ struct FeedEntry {
 
 fn render_feed(site: &Site, tera: &Tera) -> Result<Output, Diag> {
     let c = &site.config;
-    let entries: Vec<FeedEntry> = site
-        .articles
-        .iter()
+    // Drafts never go into the feed, even in a --drafts preview: readers keep what they fetch.
+    let published = || site.articles.iter().filter(|a| !a.article.draft);
+    let entries: Vec<FeedEntry> = published()
         .take(20)
         .map(|a| FeedEntry {
             title: a.article.title.clone(),
@@ -508,9 +508,7 @@ fn render_feed(site: &Site, tera: &Tera) -> Result<Output, Diag> {
                 .unwrap_or_default(),
         })
         .collect();
-    let updated = site
-        .articles
-        .iter()
+    let updated = published()
         .map(|a| a.article.updated.as_ref().unwrap_or(&a.article.published))
         .max_by_key(|d| d.timestamp)
         .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339.clone());
