@@ -516,6 +516,18 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
         html.push(h);
     }
 
+    // Photos must exist under content/static/ (checked before giving up, so that these
+    // errors come in the same run as the link errors).
+    for a in &authors {
+        if let Some(p) = &a.photo
+            && routes.find(&p.value).is_none()
+        {
+            diags.push(
+                Diag::at(&a.source, p.span, format!("the photo {} does not exist", p.value))
+                    .help(format!("put the image at content/static{}", p.value)),
+            );
+        }
+    }
     if diags.has_errors() {
         return None;
     }
@@ -586,25 +598,7 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
             r.reviewed.push(i);
         }
     }
-    // Photos must exist under content/static/.
-    for a in &out_authors {
-        if let Some(p) = &a.author.photo
-            && routes.find(&p.value).is_none()
-        {
-            diags.push(
-                Diag::at(
-                    &a.author.source,
-                    p.span,
-                    format!("the photo {} does not exist", p.value),
-                )
-                .help(format!("put the image at content/static{}", p.value)),
-            );
-        }
-    }
     let topics = sort_topics(topics, &mut out_articles);
-    if diags.has_errors() {
-        return None;
-    }
     Some(Site {
         config,
         theme,
