@@ -176,7 +176,14 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
         authors,
         facilities,
         statics,
+        invalid,
     } = v;
+    // Ids of author files that have errors of their own: no second error where they are used.
+    let invalid_authors: HashSet<&str> = invalid
+        .iter()
+        .filter(|r| r.starts_with("authors/"))
+        .map(|r| crate::validate::stem(r))
+        .collect();
     let mut routes = Routes::default();
     let mut articles: Vec<Article> = articles.into_iter().filter(|a| opts.drafts || !a.draft).collect();
     articles.sort_by(|a, b| {
@@ -264,6 +271,7 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
     let find_author = |r: &Ref, source: &Source, what: &str, diags: &mut Diags| -> Option<usize> {
         match author_ids.get(r.value.as_str()) {
             Some(i) => Some(*i),
+            None if invalid_authors.contains(r.value.as_str()) => None,
             None => {
                 let mut d = Diag::at(
                     source,
@@ -499,6 +507,7 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
         routes: &routes,
         targets: &targets,
         drafts: &drafts,
+        invalid: &invalid,
     };
     let rendered: Vec<(String, Vec<Diag>)> = docs
         .par_iter()
@@ -668,6 +677,8 @@ struct LinkCtx<'a> {
     routes: &'a Routes,
     targets: &'a HashMap<String, (String, Option<HashSet<String>>)>,
     drafts: &'a HashSet<&'a str>,
+    /// Files with errors of their own: links to them are not reported again.
+    invalid: &'a HashSet<String>,
 }
 
 impl LinkCtx<'_> {
@@ -682,6 +693,9 @@ impl LinkCtx<'_> {
         let span = (d.body_offset + l.span.0, l.span.1);
         if let Some(target) = l.dest.strip_prefix("@/") {
             let (file, frag) = split_fragment(target);
+            if self.invalid.contains(file) {
+                return None;
+            }
             let Some((path, headings)) = self.targets.get(file) else {
                 let hint = match did_you_mean(file, self.targets.keys().map(String::as_str)) {
                     Some(s) => format!("did you mean `@/{s}`?"),

@@ -5,6 +5,8 @@
 //! the author exist, are slugs unique, do links resolve) belong to the resolve stage.
 //! Files are parsed in parallel; every error of every file is collected.
 
+use std::collections::HashSet;
+
 use rayon::prelude::*;
 use serde::Deserialize;
 
@@ -34,6 +36,9 @@ pub struct Validated {
     pub facilities: Vec<Doc>,
     /// Files copied as-is.
     pub statics: Vec<StaticFile>,
+    /// Content files (relative to content/) left out because they have errors. Their
+    /// errors are reported already; the resolve stage does not report references to them.
+    pub invalid: HashSet<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -88,13 +93,15 @@ struct LinkFile {
 /// Parses and checks every file. Returns `None` when site.yaml is unusable.
 pub fn validate(loaded: Loaded, base_url: Option<&str>, diags: &mut Diags) -> Option<Validated> {
     let config = loaded.site.as_ref().and_then(|s| config::parse(s, base_url, diags));
-    let articles = collect(loaded.articles.par_iter().map(article).collect(), diags);
-    let pages = collect(loaded.pages.par_iter().map(page).collect(), diags);
-    let authors = collect(loaded.authors.par_iter().map(author).collect(), diags);
+    let mut invalid = HashSet::new();
+    let articles = collect(&loaded.articles, article, &mut invalid, diags);
+    let pages = collect(&loaded.pages, page, &mut invalid, diags);
+    let authors = collect(&loaded.authors, author, &mut invalid, diags);
     let home = loaded.home.as_ref().and_then(|d| match page(d) {
         Ok(p) => Some(p),
         Err(ds) => {
             diags.extend(ds);
+            invalid.insert(d.rel.clone());
             None
         }
     });
@@ -106,15 +113,26 @@ pub fn validate(loaded: Loaded, base_url: Option<&str>, diags: &mut Diags) -> Op
         authors,
         facilities: loaded.facilities,
         statics: loaded.statics,
+        invalid,
     })
 }
 
-fn collect<T>(results: Vec<Result<T, Vec<Diag>>>, diags: &mut Diags) -> Vec<T> {
+/// Parses `docs` in parallel; keeps the good ones and notes the rest in `invalid`.
+fn collect<T: Send>(
+    docs: &[Doc],
+    parse: fn(&Doc) -> Result<T, Vec<Diag>>,
+    invalid: &mut HashSet<String>,
+    diags: &mut Diags,
+) -> Vec<T> {
+    let results: Vec<Result<T, Vec<Diag>>> = docs.par_iter().map(parse).collect();
     let mut out = Vec::with_capacity(results.len());
-    for r in results {
+    for (doc, r) in docs.iter().zip(results) {
         match r {
             Ok(v) => out.push(v),
-            Err(ds) => diags.extend(ds),
+            Err(ds) => {
+                diags.extend(ds);
+                invalid.insert(doc.rel.clone());
+            }
         }
     }
     out
