@@ -185,6 +185,13 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
         .map(|r| crate::validate::stem(r))
         .collect();
     let mut routes = Routes::default();
+    // Drafts left out of this build, so a link to one can say why it fails.
+    let drafts: HashSet<String> = articles
+        .iter()
+        .filter(|a| a.draft && !opts.drafts)
+        .map(|a| a.rel.clone())
+        .chain(pages.iter().filter(|p| p.draft && !opts.drafts).map(|p| p.rel.clone()))
+        .collect();
     let mut articles: Vec<Article> = articles.into_iter().filter(|a| opts.drafts || !a.draft).collect();
     articles.sort_by(|a, b| {
         b.published
@@ -501,7 +508,6 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
     for f in &directory.facilities {
         targets.insert(f.rel.clone(), (f.path.clone(), None));
     }
-    let drafts: HashSet<&str> = if opts.drafts { HashSet::new() } else { HashSet::new() };
     let ctx = LinkCtx {
         config: &config,
         routes: &routes,
@@ -676,7 +682,7 @@ struct LinkCtx<'a> {
     config: &'a SiteConfig,
     routes: &'a Routes,
     targets: &'a HashMap<String, (String, Option<HashSet<String>>)>,
-    drafts: &'a HashSet<&'a str>,
+    drafts: &'a HashSet<String>,
     /// Files with errors of their own: links to them are not reported again.
     invalid: &'a HashSet<String>,
 }
@@ -697,20 +703,17 @@ impl LinkCtx<'_> {
                 return None;
             }
             let Some((path, headings)) = self.targets.get(file) else {
-                let hint = match did_you_mean(file, self.targets.keys().map(String::as_str)) {
-                    Some(s) => format!("did you mean `@/{s}`?"),
-                    None => "link with the file's path under content/, such as @/articles/naloxone.md".into(),
-                };
-                let why = if self.drafts.contains(file) {
-                    " (it is a draft)"
+                let d = if self.drafts.contains(file) {
+                    Diag::at(d.source, span, format!("link to @/{file}, which is a draft and is not built"))
+                        .help("publish it (remove `draft: true`), or remove this link until it is published")
                 } else {
-                    ""
+                    let hint = match did_you_mean(file, self.targets.keys().map(String::as_str)) {
+                        Some(s) => format!("did you mean `@/{s}`?"),
+                        None => "link with the file's path under content/, such as @/articles/naloxone.md".into(),
+                    };
+                    Diag::at(d.source, span, format!("link to @/{file}, which does not exist")).help(hint)
                 };
-                errs.push(
-                    Diag::at(d.source, span, format!("link to @/{file}, which does not exist{why}"))
-                        .label("broken link")
-                        .help(hint),
-                );
+                errs.push(d.label("broken link"));
                 return None;
             };
             if let Some(frag) = frag {
