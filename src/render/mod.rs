@@ -98,17 +98,36 @@ pub fn site_engine(site: &Site) -> Result<Tera, Vec<Diag>> {
     engine(&site.theme, globals)
 }
 
-/// Renders every job in parallel. Errors from all jobs are collected.
+/// Renders every job in parallel. Errors from all jobs are collected; the same template
+/// error on many pages is reported once, with the number of other pages it stopped.
 pub fn render_all(site: &Site, tera: &Tera, jobs: &[Job], diags: &mut Diags) -> Vec<Output> {
     let results: Vec<Result<Output, Diag>> = jobs.par_iter().map(|j| render_job(site, tera, *j)).collect();
     let mut out = Vec::with_capacity(results.len());
+    let mut errors: Vec<(Diag, usize)> = Vec::new();
     for r in results {
         match r {
             Ok(o) => out.push(o),
-            Err(d) => diags.push(d),
+            Err(d) => match errors.iter_mut().find(|(e, _)| same_cause(e, &d)) {
+                Some((_, more)) => *more += 1,
+                None => errors.push((d, 0)),
+            },
         }
     }
+    for (mut d, more) in errors {
+        if more > 0 {
+            let note = format!("the same error stops {more} other page{}", if more == 1 { "" } else { "s" });
+            d.help = Some(d.help.map_or_else(|| note.clone(), |h| format!("{h} ({note})")));
+        }
+        diags.push(d);
+    }
     out
+}
+
+/// Whether two render errors differ only in the page being rendered (the message is
+/// "template error while rendering PAGE: CAUSE", and site paths hold no ": ").
+fn same_cause(a: &Diag, b: &Diag) -> bool {
+    let cause = |d: &Diag| d.message.split_once(": ").map(|(_, c)| c.to_string());
+    a.help == b.help && cause(a).is_some() && cause(a) == cause(b)
 }
 
 /// Site path -> output file path: `/a/b/` -> `a/b/index.html`, `/404.html` -> `404.html`.
