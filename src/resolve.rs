@@ -704,8 +704,12 @@ impl LinkCtx<'_> {
             }
             let Some((path, headings)) = self.targets.get(file) else {
                 let d = if self.drafts.contains(file) {
-                    Diag::at(d.source, span, format!("link to @/{file}, which is a draft and is not built"))
-                        .help("publish it (remove `draft: true`), or remove this link until it is published")
+                    Diag::at(
+                        d.source,
+                        span,
+                        format!("link to @/{file}, which is a draft and is not built"),
+                    )
+                    .help("publish it (remove `draft: true`), or remove this link until it is published")
                 } else {
                     let hint = match did_you_mean(file, self.targets.keys().map(String::as_str)) {
                         Some(s) => format!("did you mean `@/{s}`?"),

@@ -115,7 +115,10 @@ pub fn render_all(site: &Site, tera: &Tera, jobs: &[Job], diags: &mut Diags) -> 
     }
     for (mut d, more) in errors {
         if more > 0 {
-            let note = format!("the same error stops {more} other page{}", if more == 1 { "" } else { "s" });
+            let note = format!(
+                "the same error stops {more} other page{}",
+                if more == 1 { "" } else { "s" }
+            );
             d.help = Some(d.help.map_or_else(|| note.clone(), |h| format!("{h} ({note})")));
         }
         diags.push(d);
