@@ -1,6 +1,6 @@
 //! Every kind of page the build makes, from the `basic` fixture (per page: 2 articles).
 
-use crate::support::{Elem, Site};
+use crate::support::{Elem, Site, basic};
 
 /// Titles of the article cards of a list page, in order.
 fn card_titles(page: &crate::support::Page) -> Vec<String> {
@@ -9,7 +9,7 @@ fn card_titles(page: &crate::support::Page) -> Vec<String> {
 
 #[test]
 fn every_page_kind_is_written() {
-    let built = Site::fixture("basic").build();
+    let built = basic();
     for path in [
         "/",
         "/articles/",
@@ -46,8 +46,28 @@ fn every_page_kind_is_written() {
 }
 
 #[test]
+fn demo_site_builds() {
+    // The repository's own content/ is the site README tells people to build first.
+    let out = tempfile::tempdir().expect("temp dir");
+    let opts = haven::pipeline::BuildOptions {
+        root: env!("CARGO_MANIFEST_DIR").into(),
+        output: Some(out.path().join("site")),
+        minify: true,
+        ..Default::default()
+    };
+    match haven::pipeline::build(&opts) {
+        Ok(report) => assert!(report.pages >= 20, "only {} pages", report.pages),
+        Err(diags) => panic!(
+            "the demo site does not build:\n{}",
+            crate::support::Errors { diags }.text()
+        ),
+    }
+    assert!(out.path().join("site/articles/index.html").is_file());
+}
+
+#[test]
 fn home_shows_its_title_content_and_latest_articles() {
-    let home = Site::fixture("basic").build().page("/");
+    let home = basic().page("/");
     assert_eq!(home.text("main h1"), "Welcome to Basic Recovery");
     assert!(home.text("main .prose").contains("Plain information about recovery."));
     assert_eq!(
@@ -63,7 +83,7 @@ fn home_shows_its_title_content_and_latest_articles() {
 
 #[test]
 fn article_list_is_paginated_newest_first() {
-    let built = Site::fixture("basic").build();
+    let built = basic();
     let first = built.page("/articles/");
     let second = built.page("/articles/page/2/");
     assert_eq!(card_titles(&first), ["Naloxone: How to Respond", "Buprenorphine"]);
@@ -80,7 +100,7 @@ fn article_list_is_paginated_newest_first() {
 #[test]
 fn topics_merge_case_insensitively() {
     // naloxone.md says "Recovery", buprenorphine.md says "recovery": one topic.
-    let built = Site::fixture("basic").build();
+    let built = basic();
     let topics = built.page("/topics/");
     let names = topics.texts(".topic-list a");
     assert_eq!(names, ["Family", "Medications", "Naloxone", "Recovery"]);
@@ -93,7 +113,7 @@ fn topics_merge_case_insensitively() {
 fn article_page_links_its_own_topics() {
     // Regression: sorting the topic list after articles took their topic indexes made
     // each article show (and put in its JSON-LD keywords) other articles' topics.
-    let built = Site::fixture("basic").build();
+    let built = basic();
     let page = built.page("/articles/naloxone/");
     assert_eq!(page.texts(".article-topics a"), ["Recovery", "Naloxone"]);
     assert_eq!(
@@ -108,7 +128,7 @@ fn article_page_links_its_own_topics() {
 
 #[test]
 fn author_pages_list_written_and_reviewed_articles() {
-    let built = Site::fixture("basic").build();
+    let built = basic();
     let jane = built.page("/authors/jane-roe-md/");
     assert_eq!(jane.text("main h1"), "Jane Roe, MD, FASAM");
     assert_eq!(
@@ -125,7 +145,7 @@ fn author_pages_list_written_and_reviewed_articles() {
 
 #[test]
 fn standalone_pages_follow_their_folders() {
-    let built = Site::fixture("basic").build();
+    let built = basic();
     let privacy = built.page("/legal/privacy/");
     assert_eq!(privacy.text("main h1"), "Privacy Policy");
     assert_eq!(
@@ -141,7 +161,7 @@ fn standalone_pages_follow_their_folders() {
 
 #[test]
 fn search_and_not_found_pages() {
-    let built = Site::fixture("basic").build();
+    let built = basic();
     let search = built.page("/search/");
     assert_eq!(search.text("main h1"), "Search");
     assert_eq!(search.attr("main form", "action"), "/search/");
@@ -165,7 +185,7 @@ fn sitemap_entries(sitemap: &Elem) -> Vec<(String, Option<String>)> {
 
 #[test]
 fn sitemap_is_xml_with_lastmod_on_articles() {
-    let built = Site::fixture("basic").build();
+    let built = basic();
     let sitemap = built.xml("/sitemap.xml");
     assert_eq!(sitemap.name, "urlset");
     assert_eq!(sitemap.attr("xmlns"), "http://www.sitemaps.org/schemas/sitemap/0.9");
@@ -210,7 +230,7 @@ fn sitemap_is_xml_with_lastmod_on_articles() {
 
 #[test]
 fn feed_is_atom_newest_first_without_drafts() {
-    let feed = Site::fixture("basic").build().xml("/feed.xml");
+    let feed = basic().xml("/feed.xml");
     assert_eq!(feed.name, "feed");
     assert_eq!(feed.attr("xmlns"), "http://www.w3.org/2005/Atom");
     assert_eq!(feed.child("title").text, "Basic Recovery");
@@ -258,7 +278,7 @@ fn feed_never_has_drafts_even_with_drafts_flag() {
 
 #[test]
 fn robots_points_at_the_sitemap() {
-    let robots = Site::fixture("basic").build().text("/robots.txt");
+    let robots = basic().text("/robots.txt");
     assert!(
         robots.lines().any(|l| l == "Sitemap: https://example.org/sitemap.xml"),
         "{robots}"
@@ -267,7 +287,7 @@ fn robots_points_at_the_sitemap() {
 
 #[test]
 fn alias_gets_a_redirect_page_and_a_redirects_line() {
-    let built = Site::fixture("basic").build();
+    let built = basic();
     let page = built.page("/naloxone-guide/");
     let target = "https://example.org/articles/naloxone/";
     assert_eq!(page.attr(r#"link[rel="canonical"]"#, "href"), target);

@@ -1,18 +1,18 @@
 //! What an article page holds: heading ids, table of contents, JSON-LD, drafts, and the
 //! help bar (hotline and crisis lines) on every page.
 
-use crate::support::{Page, Site, text_of};
+use crate::support::{Built, Page, Site, basic, text_of};
 
 #[test]
 fn heading_ids_are_deduplicated() {
-    let page = Site::fixture("basic").build().page("/articles/naloxone/");
+    let page = basic().page("/articles/naloxone/");
     let ids = page.attrs(".prose h2, .prose h3", "id");
     assert_eq!(ids, ["overview", "signs", "signs-1", "overview-1", "steps"]);
 }
 
 #[test]
 fn toc_nests_h3_under_h2() {
-    let page = Site::fixture("basic").build().page("/articles/naloxone/");
+    let page = basic().page("/articles/naloxone/");
     let top: Vec<String> = page
         .select("nav.toc > ol > li")
         .into_iter()
@@ -31,14 +31,14 @@ fn toc_nests_h3_under_h2() {
 
 #[test]
 fn toc_false_hides_the_table_of_contents() {
-    let page = Site::fixture("basic").build().page("/articles/twelve-step/");
+    let page = basic().page("/articles/twelve-step/");
     assert!(page.has(".prose h2#finding-a-meeting"));
     assert!(!page.has("nav.toc"));
 }
 
 #[test]
 fn json_ld_is_a_medical_web_page_about_an_article() {
-    let built = Site::fixture("basic").build();
+    let built = basic();
     let ld = built.page("/articles/naloxone/").json_ld();
     assert_eq!(ld["@context"], "https://schema.org");
     assert_eq!(ld["@type"], "MedicalWebPage");
@@ -83,7 +83,7 @@ fn script_close_tag_in_title_stays_inside_json_ld() {
 
 #[test]
 fn drafts_are_left_out() {
-    let built = Site::fixture("basic").build();
+    let built = basic();
     assert!(!built.exists("/articles/upcoming-draft/"));
     assert!(!built.exists("/topics/unpublished-topic/"));
     for path in ["/", "/articles/", "/topics/recovery/", "/authors/sam-writer/"] {
@@ -112,9 +112,8 @@ fn drafts_are_built_with_the_drafts_flag() {
 }
 
 /// Pages with a body (redirect stubs only send the browser on).
-fn content_pages(site: &Site) -> Vec<(String, Page)> {
-    let pages: Vec<_> = site
-        .build()
+fn content_pages(built: &Built) -> Vec<(String, Page)> {
+    let pages: Vec<_> = built
         .html_pages()
         .into_iter()
         .filter(|(_, p)| !p.has(r#"meta[http-equiv="refresh"]"#))
@@ -126,7 +125,7 @@ fn content_pages(site: &Site) -> Vec<(String, Page)> {
 #[test]
 fn hotline_and_its_disclosure_are_on_every_page() {
     let disclosure = "Calls are answered by Example Health, a paid advertiser.";
-    for (rel, page) in content_pages(&Site::fixture("basic")) {
+    for (rel, page) in content_pages(basic()) {
         let call = page.one(r#"a[href="tel:+18005550199"]"#);
         assert_eq!(text_of(call), "Call (800) 555-0199", "{rel}");
         // The disclosure sits right beside the number, not only in the footer.
@@ -141,7 +140,7 @@ fn hotline_and_its_disclosure_are_on_every_page() {
 
 #[test]
 fn default_crisis_lines_are_on_every_page() {
-    for (rel, page) in content_pages(&Site::fixture("basic")) {
+    for (rel, page) in content_pages(basic()) {
         for href in ["tel:988", "sms:988", "tel:+18006624357"] {
             assert!(page.has(&format!(r#"a[href="{href}"]"#)), "{rel} has no {href}");
         }
@@ -154,7 +153,7 @@ fn default_crisis_lines_are_on_every_page() {
 #[test]
 fn empty_crisis_lines_turn_them_off() {
     let site = Site::fixture("basic").append("content/site.yaml", "crisis_lines: []\n");
-    for (rel, page) in content_pages(&site) {
+    for (rel, page) in content_pages(&site.build()) {
         assert!(!page.has(r#"a[href="tel:988"]"#), "{rel}");
         assert!(!page.has("aside.crisis"), "{rel}");
         assert!(page.has(r#"a[href="tel:+18005550199"]"#), "{rel}: the hotline stays");

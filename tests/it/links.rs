@@ -1,16 +1,10 @@
 //! Links, assets and absolute URLs under a `base_url` with a sub-path.
 
-use crate::support::{Built, Site};
-
-const SUB: &str = "https://example.github.io/recovery/";
-
-fn sub_built() -> Built {
-    Site::fixture("basic").base_url(SUB).build()
-}
+use crate::support::{Built, SUB, Site, basic, basic_sub, snapshot};
 
 #[test]
 fn content_links_carry_the_sub_path() {
-    let page = sub_built().page("/articles/naloxone/");
+    let page = basic_sub().page("/articles/naloxone/");
     let links = page.attrs(".prose a", "href");
     assert_eq!(
         links,
@@ -31,13 +25,13 @@ fn content_links_carry_the_sub_path() {
         ["/recovery/articles/", "/recovery/legal/privacy/"]
     );
     // The home page's @/ link too.
-    let home = sub_built().page("/");
+    let home = basic_sub().page("/");
     assert_eq!(home.attr(".prose a", "href"), "/recovery/articles/naloxone/");
 }
 
 #[test]
 fn hashed_stylesheet_is_linked_under_the_sub_path() {
-    let built = sub_built();
+    let built = basic_sub();
     let page = built.page("/articles/naloxone/");
     let href = page.attr(r#"link[rel="stylesheet"]"#, "href");
     let name = href.strip_prefix("/recovery/").unwrap_or_else(|| panic!("{href}"));
@@ -54,7 +48,7 @@ fn hashed_stylesheet_is_linked_under_the_sub_path() {
 
 #[test]
 fn absolute_urls_carry_the_sub_path() {
-    let built = sub_built();
+    let built = basic_sub();
     let page = built.page("/articles/naloxone/");
     let canonical = format!("{SUB}articles/naloxone/");
     assert_eq!(page.attr(r#"link[rel="canonical"]"#, "href"), canonical);
@@ -81,7 +75,7 @@ fn absolute_urls_carry_the_sub_path() {
 
 #[test]
 fn redirects_carry_the_sub_path() {
-    let built = sub_built();
+    let built = basic_sub();
     let page = built.page("/naloxone-guide/");
     assert_eq!(
         page.attr(r#"meta[http-equiv="refresh"]"#, "content"),
@@ -126,10 +120,26 @@ fn assert_internal_links_resolve(built: &Built, prefix: &str) {
 
 #[test]
 fn every_internal_link_resolves_at_the_root() {
-    assert_internal_links_resolve(&Site::fixture("basic").build(), "/");
+    assert_internal_links_resolve(basic(), "/");
 }
 
 #[test]
 fn every_internal_link_resolves_under_a_sub_path() {
-    assert_internal_links_resolve(&sub_built(), "/recovery/");
+    assert_internal_links_resolve(basic_sub(), "/recovery/");
+}
+
+#[test]
+fn sub_path_in_site_yaml_equals_the_flag() {
+    let by_flag = basic_sub();
+    let by_file = Site::fixture("basic")
+        .edit(
+            "content/site.yaml",
+            "base_url: https://example.org/",
+            &format!("base_url: {SUB}"),
+        )
+        .build();
+    assert!(
+        snapshot(&by_flag.out) == snapshot(&by_file.out),
+        "--base-url and base_url built different sites"
+    );
 }

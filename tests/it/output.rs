@@ -31,6 +31,15 @@ fn failed_build_leaves_previous_output_untouched() {
 }
 
 #[test]
+fn builds_are_reproducible() {
+    // Rendering runs in parallel; the bytes must not depend on the order jobs finish in.
+    let site = Site::fixture("basic");
+    let first = snapshot(&site.build().out);
+    let second = snapshot(&site.build().out);
+    assert!(first == second, "two builds of the same site differ");
+}
+
+#[test]
 fn successful_rebuild_replaces_the_output() {
     let site = Site::fixture("basic");
     site.build();
@@ -108,6 +117,15 @@ fn binary_exits_2_on_bad_usage() {
         assert!(!run.stderr.is_empty(), "{args:?}");
     }
     assert!(!site.output().exists());
+}
+
+#[test]
+fn build_help_explains_every_flag() {
+    let run = Site::fixture("basic").haven(&["build", "--help"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    for flag in ["--root", "--output", "--drafts", "--base-url"] {
+        assert!(run.stdout.contains(flag), "{flag} missing from:\n{}", run.stdout);
+    }
 }
 
 #[test]

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::rc::Rc;
+use std::sync::{Arc, OnceLock};
 
 use haven::diag::{Diag, Severity, render};
 use haven::pipeline::{self, BuildOptions, Report};
@@ -21,8 +21,9 @@ const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 
 /// A fixture site copied into its own temporary folder.
 pub(crate) struct Site {
-    /// Shared with every [`Built`], so the folder lives as long as anything reads it.
-    tmp: Rc<TempDir>,
+    /// Shared with every [`Built`], so the folder lives as long as anything reads it
+    /// (`None` for the shared builds, which live in Cargo's test scratch folder).
+    tmp: Option<Arc<TempDir>>,
     root: PathBuf,
     opts: BuildOptions,
 }
@@ -46,6 +47,20 @@ impl Site {
             .expect("temp dir");
         let root = tmp.path().join("site");
         copy_dir(&src, &root);
+        Site::at(Some(Arc::new(tmp)), root)
+    }
+
+    /// The fixture `name`, copied afresh into Cargo's scratch folder as `slot`.
+    fn shared(name: &str, slot: &str) -> Self {
+        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("it-shared").join(slot);
+        if root.exists() {
+            std::fs::remove_dir_all(&root).expect("clear the shared build");
+        }
+        copy_dir(&Path::new(FIXTURES).join(name), &root);
+        Site::at(None, root)
+    }
+
+    fn at(tmp: Option<Arc<TempDir>>, root: PathBuf) -> Self {
         let opts = BuildOptions {
             root: root.clone(),
             output: None,
@@ -53,11 +68,7 @@ impl Site {
             base_url: None,
             minify: true,
         };
-        Site {
-            tmp: Rc::new(tmp),
-            root,
-            opts,
-        }
+        Site { tmp, root, opts }
     }
 
     /// Writes (or replaces) a file of the site, relative to the site root.
@@ -121,7 +132,7 @@ impl Site {
     pub(crate) fn build(&self) -> Built {
         match pipeline::build(&self.opts) {
             Ok(report) => Built {
-                _tmp: Rc::clone(&self.tmp),
+                _tmp: self.tmp.clone(),
                 out: self.output(),
                 report,
             },
@@ -153,6 +164,21 @@ impl Site {
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         }
     }
+}
+
+/// The `basic` fixture, built once per test run for the tests that only read it.
+pub(crate) fn basic() -> &'static Built {
+    static BUILT: OnceLock<Built> = OnceLock::new();
+    BUILT.get_or_init(|| Site::shared("basic", "basic").build())
+}
+
+/// The sub-path base URL of [`basic_sub`].
+pub(crate) const SUB: &str = "https://example.github.io/recovery/";
+
+/// The `basic` fixture built with `--base-url` [`SUB`], once per test run.
+pub(crate) fn basic_sub() -> &'static Built {
+    static BUILT: OnceLock<Built> = OnceLock::new();
+    BUILT.get_or_init(|| Site::shared("basic", "basic-sub").base_url(SUB).build())
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -229,7 +255,7 @@ impl Errors {
 
 /// A successful build's output folder.
 pub(crate) struct Built {
-    _tmp: Rc<TempDir>,
+    _tmp: Option<Arc<TempDir>>,
     /// The output folder.
     pub(crate) out: PathBuf,
     /// What the build reported.
