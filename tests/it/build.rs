@@ -2,6 +2,8 @@
 
 use crate::support::{Elem, Site, basic};
 
+const FAMILY: &str = "content/articles/family.md";
+
 /// Titles of the article cards of a list page, in order.
 fn card_titles(page: &crate::support::Page) -> Vec<String> {
     page.texts(".card-title a")
@@ -63,6 +65,20 @@ fn demo_site_builds() {
         ),
     }
     assert!(out.path().join("site/articles/index.html").is_file());
+}
+
+#[test]
+fn ignored_files_and_extra_fields_are_accepted() {
+    let built = Site::fixture("basic")
+        .write("content/articles/_notes.md", "not front matter at all")
+        .write("content/articles/family.md~", "an editor backup")
+        .write("content/articles/.hidden.md", "---\n")
+        .edit(FAMILY, "topics: [Family]", "topics: [Family]\nextra:\n  colour: green")
+        .append("content/site.yaml", "extra:\n  twitter: none\n")
+        .append("content/authors/sam-writer.yaml", "extra:\n  pronouns: they\n")
+        .build();
+    assert!(built.exists("/articles/family/"));
+    assert!(!built.exists("/articles/notes/") && !built.exists("/articles/hidden/"));
 }
 
 #[test]

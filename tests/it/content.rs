@@ -171,3 +171,67 @@ fn no_hotline_means_no_hotline_bar() {
     assert!(!page.has("aside.hotline"));
     assert!(page.has(r#"a[href="tel:988"]"#), "crisis lines stay");
 }
+
+#[test]
+fn article_has_byline_dates_sources_and_author_boxes() {
+    let page = basic().page("/articles/naloxone/");
+    assert_eq!(page.text("main h1"), "Naloxone: How to Respond");
+    assert_eq!(
+        page.texts(".byline"),
+        ["By Sam Writer", "Medically reviewed by Jane Roe, MD, FASAM"]
+    );
+    assert_eq!(
+        page.attrs(".byline a", "href"),
+        ["/authors/sam-writer/", "/authors/jane-roe-md/"]
+    );
+    assert_eq!(
+        page.attrs(".article-header time", "datetime"),
+        ["2024-03-01", "2024-05-01"]
+    );
+    assert_eq!(page.texts(".article-header time"), ["March 1, 2024", "May 1, 2024"]);
+    assert_eq!(page.attrs(".sources a", "href"), ["https://example.org/naloxone-facts"]);
+    assert_eq!(
+        page.text(".person-box.author .person-bio"),
+        "Sam writes about recovery."
+    );
+    assert_eq!(
+        page.text(".person-box.reviewer .person-bio"),
+        "Jane is an addiction medicine physician."
+    );
+}
+
+#[test]
+fn head_has_lang_description_canonical_and_open_graph() {
+    let page = basic().page("/articles/family/");
+    assert_eq!(page.attr("html", "lang"), "en");
+    assert_eq!(page.text("title"), "Supporting a Family Member – Basic Recovery");
+    // No description in the front matter: the first paragraph.
+    assert_eq!(
+        page.attr(r#"meta[name="description"]"#, "content"),
+        "Caring for someone you love."
+    );
+    let canonical = "https://example.org/articles/family/";
+    assert_eq!(page.attr(r#"link[rel="canonical"]"#, "href"), canonical);
+    assert_eq!(page.attr(r#"meta[property="og:url"]"#, "content"), canonical);
+    assert_eq!(page.attr(r#"meta[property="og:type"]"#, "content"), "article");
+    assert_eq!(
+        page.attr(r#"meta[property="og:title"]"#, "content"),
+        "Supporting a Family Member – Basic Recovery"
+    );
+}
+
+#[test]
+fn every_page_has_a_skip_link_and_no_third_party_resource() {
+    for (rel, page) in content_pages(basic()) {
+        assert_eq!(page.attr("a.skip", "href"), "#main", "{rel}");
+        assert!(page.has("#main"), "{rel}: the skip link goes nowhere");
+        let fetched = [
+            page.attrs("[src]", "src"),
+            page.attrs("link[href]:not([rel=canonical]):not([rel=alternate])", "href"),
+        ]
+        .concat();
+        for url in fetched {
+            assert!(url.starts_with('/') && !url.starts_with("//"), "{rel} fetches {url}");
+        }
+    }
+}

@@ -298,3 +298,18 @@ fn an_invalid_file_causes_no_errors_in_files_that_refer_to_it() {
     errs.find("unknown key `updatd`");
     errs.find("unknown key `rol`");
 }
+
+#[test]
+fn unknown_nested_key_suggests_the_known_one() {
+    let errs = Site::fixture("basic")
+        .edit("content/site.yaml", "  answered_by:", "  answerd_by:")
+        .build_err();
+    let d = errs.at("content/site.yaml:8:3", "unknown key `answerd_by`");
+    assert!(help(d).contains("did you mean `answered_by`?"), "{}", errs.text());
+}
+
+#[test]
+fn file_outside_the_format_is_an_error() {
+    let errs = Site::fixture("basic").write("content/notes.txt", "todo\n").build_err();
+    errs.find("content/notes.txt is not part of the site format");
+}
