@@ -235,7 +235,7 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
     let mut slugs: HashMap<String, &Article> = HashMap::new();
     let mut article_paths = Vec::with_capacity(articles.len());
     for a in &articles {
-        if let Some(other) = slugs.get(&a.slug.value) {
+        let clashed = if let Some(other) = slugs.get(&a.slug.value) {
             let span = if a.slug.span.1 > 0 { a.slug.span } else { (0, 0) };
             diags.push(
                 Diag::at(
@@ -245,10 +245,17 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
                 )
                 .help("give one of the two articles another `slug:` (or rename its file)"),
             );
+            true
         } else {
             slugs.insert(a.slug.value.clone(), a);
-        }
+            false
+        };
         let path = config::fill(&config.permalinks.article, &[("slug", &a.slug.value)]);
+        // A slug clash is reported above, not a second time as a clash of URLs.
+        if clashed {
+            article_paths.push(path);
+            continue;
+        }
         routes.add(
             &path,
             &a.source.name,

@@ -119,6 +119,8 @@ fn duplicate_slugs_name_both_files() {
         "content/articles/older.md:5:7",
         &format!("the slug `naloxone` is also used by {NALOXONE}"),
     );
+    // Regression: the same clash came twice, once more as a clash of URLs.
+    assert_eq!(errs.count(), 1, "{}", errs.text());
 }
 
 #[test]
