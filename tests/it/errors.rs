@@ -315,3 +315,15 @@ fn file_outside_the_format_is_an_error() {
     let errs = Site::fixture("basic").write("content/notes.txt", "todo\n").build_err();
     errs.find("content/notes.txt is not part of the site format");
 }
+
+#[test]
+fn site_without_content_folder_is_explained() {
+    // tests/fixtures/invalid/no-content: site.yaml at the top instead of in content/.
+    let site = Site::fixture("no-content");
+    let errs = site.build_err();
+    let d = errs.find("no content folder at");
+    assert!(help(d).contains("content/site.yaml"), "{}", errs.text());
+    let run = site.haven(&["build"]);
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert!(run.stderr.contains("no content folder"), "{}", run.stderr);
+}
