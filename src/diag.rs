@@ -256,8 +256,9 @@ pub fn render(d: &Diag, color: bool) -> String {
     };
     let mut snippet = String::new();
     if handler.render_report(&mut snippet, &named).is_ok() {
-        // miette repeats the message on its first line; the header above already has it.
-        let body: String = snippet.lines().skip(1).map(|l| format!("{l}\n")).collect();
+        // miette repeats the message (one line per message line); the header has it already.
+        let repeated = d.message.lines().count().max(1);
+        let body: String = snippet.lines().skip(repeated).map(|l| format!("{l}\n")).collect();
         out.push_str(&body);
     }
     out
@@ -343,6 +344,14 @@ mod tests {
         let keys = ["title", "updated", "published"];
         assert_eq!(did_you_mean("updatd", keys), Some("updated"));
         assert_eq!(did_you_mean("zzzz", keys), None);
+    }
+
+    #[test]
+    fn render_prints_a_multi_line_message_once() {
+        let d = Diag::error("template error: x\n --> page.html:3:7\n3 | {% if %}").help("fix it");
+        let out = render(&d, false);
+        assert_eq!(out.matches("page.html:3:7").count(), 1, "{out}");
+        assert!(out.contains("fix it"), "{out}");
     }
 
     #[test]

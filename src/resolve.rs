@@ -176,14 +176,21 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
         authors,
         facilities,
         statics,
-        failed,
+        invalid,
     } = v;
+    // Ids of author files that have errors of their own: no second error where they are used.
+    let invalid_authors: HashSet<&str> = invalid
+        .iter()
+        .filter(|r| r.starts_with("authors/"))
+        .map(|r| crate::validate::stem(r))
+        .collect();
     let mut routes = Routes::default();
-    // Drafts left out of this build, so a link to one can say why it is broken.
+    // Drafts left out of this build, so a link to one can say why it fails.
     let drafts: HashSet<String> = articles
         .iter()
         .filter(|a| a.draft && !opts.drafts)
         .map(|a| a.rel.clone())
+        .chain(pages.iter().filter(|p| p.draft && !opts.drafts).map(|p| p.rel.clone()))
         .collect();
     let mut articles: Vec<Article> = articles.into_iter().filter(|a| opts.drafts || !a.draft).collect();
     articles.sort_by(|a, b| {
@@ -192,8 +199,6 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
             .cmp(&a.published.timestamp)
             .then_with(|| a.title.cmp(&b.title))
     });
-    let mut drafts = drafts;
-    drafts.extend(pages.iter().filter(|p| p.draft && !opts.drafts).map(|p| p.rel.clone()));
     let pages: Vec<Page> = pages.into_iter().filter(|p| opts.drafts || !p.draft).collect();
 
     // Fixed routes first, so content that clashes with them is the one reported.
@@ -230,7 +235,7 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
     let mut slugs: HashMap<String, &Article> = HashMap::new();
     let mut article_paths = Vec::with_capacity(articles.len());
     for a in &articles {
-        if let Some(other) = slugs.get(&a.slug.value) {
+        let clashed = if let Some(other) = slugs.get(&a.slug.value) {
             let span = if a.slug.span.1 > 0 { a.slug.span } else { (0, 0) };
             diags.push(
                 Diag::at(
@@ -240,10 +245,17 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
                 )
                 .help("give one of the two articles another `slug:` (or rename its file)"),
             );
+            true
         } else {
             slugs.insert(a.slug.value.clone(), a);
-        }
+            false
+        };
         let path = config::fill(&config.permalinks.article, &[("slug", &a.slug.value)]);
+        // A slug clash is reported above, not a second time as a clash of URLs.
+        if clashed {
+            article_paths.push(path);
+            continue;
+        }
         routes.add(
             &path,
             &a.source.name,
@@ -273,8 +285,7 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
     let find_author = |r: &Ref, source: &Source, what: &str, diags: &mut Diags| -> Option<usize> {
         match author_ids.get(r.value.as_str()) {
             Some(i) => Some(*i),
-            // The author file exists but has errors of its own, reported already.
-            None if failed.contains(&format!("authors/{}.yaml", r.value)) => None,
+            None if invalid_authors.contains(r.value.as_str()) => None,
             None => {
                 let mut d = Diag::at(
                     source,
@@ -395,10 +406,7 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
     }
     for a in theme.assets.values() {
         let path = format!("/{}", a.out_rel);
-        routes
-            .map
-            .entry(path)
-            .or_insert_with(|| format!("theme asset {}", a.name));
+        routes.map.entry(path).or_insert_with(|| format!("theme asset {}", a.name));
     }
 
     // Aliases.
@@ -510,7 +518,7 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
         routes: &routes,
         targets: &targets,
         drafts: &drafts,
-        failed: &failed,
+        invalid: &invalid,
     };
     let rendered: Vec<(String, Vec<Diag>)> = docs
         .par_iter()
@@ -528,6 +536,18 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
         html.push(h);
     }
 
+    // Photos must exist under content/static/ (checked before giving up, so that these
+    // errors come in the same run as the link errors).
+    for a in &authors {
+        if let Some(p) = &a.photo
+            && routes.find(&p.value).is_none()
+        {
+            diags.push(
+                Diag::at(&a.source, p.span, format!("the photo {} does not exist", p.value))
+                    .help(format!("put the image at content/static{}", p.value)),
+            );
+        }
+    }
     if diags.has_errors() {
         return None;
     }
@@ -598,25 +618,7 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
             r.reviewed.push(i);
         }
     }
-    // Photos must exist under content/static/.
-    for a in &out_authors {
-        if let Some(p) = &a.author.photo
-            && routes.find(&p.value).is_none()
-        {
-            diags.push(
-                Diag::at(
-                    &a.author.source,
-                    p.span,
-                    format!("the photo {} does not exist", p.value),
-                )
-                .help(format!("put the image at content/static{}", p.value)),
-            );
-        }
-    }
-    topics.sort_by_key(|a| a.name.to_lowercase());
-    if diags.has_errors() {
-        return None;
-    }
+    let topics = sort_topics(topics, &mut out_articles);
     Some(Site {
         config,
         theme,
@@ -630,6 +632,23 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
         facilities: directory,
         menu,
     })
+}
+
+/// Sorts topics by name and renumbers the articles' topic indexes to match.
+fn sort_topics(topics: Vec<Topic>, articles: &mut [ResolvedArticle]) -> Vec<Topic> {
+    let mut order: Vec<usize> = (0..topics.len()).collect();
+    order.sort_by_key(|&i| topics[i].name.to_lowercase());
+    let mut new_index = vec![0; topics.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_index[old] = new;
+    }
+    for a in articles {
+        for t in &mut a.topics {
+            *t = new_index[*t];
+        }
+    }
+    let mut slots: Vec<Option<Topic>> = topics.into_iter().map(Some).collect();
+    order.iter().filter_map(|&i| slots[i].take()).collect()
 }
 
 /// Number of list pages for `n` items (at least one page).
@@ -669,7 +688,8 @@ struct LinkCtx<'a> {
     routes: &'a Routes,
     targets: &'a HashMap<String, (String, Option<HashSet<String>>)>,
     drafts: &'a HashSet<String>,
-    failed: &'a HashSet<String>,
+    /// Files with errors of their own: links to them are not reported again.
+    invalid: &'a HashSet<String>,
 }
 
 impl LinkCtx<'_> {
@@ -684,25 +704,25 @@ impl LinkCtx<'_> {
         let span = (d.body_offset + l.span.0, l.span.1);
         if let Some(target) = l.dest.strip_prefix("@/") {
             let (file, frag) = split_fragment(target);
-            if self.failed.contains(file) {
-                // The target has errors of its own, already reported: no second error here.
+            if self.invalid.contains(file) {
                 return None;
             }
             let Some((path, headings)) = self.targets.get(file) else {
-                let hint = match did_you_mean(file, self.targets.keys().map(String::as_str)) {
-                    Some(s) => format!("did you mean `@/{s}`?"),
-                    None => "link with the file's path under content/, such as @/articles/naloxone.md".into(),
-                };
-                let why = if self.drafts.contains(file) {
-                    " (it is a draft)"
+                let d = if self.drafts.contains(file) {
+                    Diag::at(
+                        d.source,
+                        span,
+                        format!("link to @/{file}, which is a draft and is not built"),
+                    )
+                    .help("publish it (remove `draft: true`), or remove this link until it is published")
                 } else {
-                    ""
+                    let hint = match did_you_mean(file, self.targets.keys().map(String::as_str)) {
+                        Some(s) => format!("did you mean `@/{s}`?"),
+                        None => "link with the file's path under content/, such as @/articles/naloxone.md".into(),
+                    };
+                    Diag::at(d.source, span, format!("link to @/{file}, which does not exist")).help(hint)
                 };
-                errs.push(
-                    Diag::at(d.source, span, format!("link to @/{file}, which does not exist{why}"))
-                        .label("broken link")
-                        .help(hint),
-                );
+                errs.push(d.label("broken link"));
                 return None;
             };
             if let Some(frag) = frag {

@@ -36,9 +36,9 @@ pub struct Validated {
     pub facilities: Vec<Doc>,
     /// Files copied as-is.
     pub statics: Vec<StaticFile>,
-    /// Files that exist but failed validation (their errors are recorded): links to them
-    /// are not reported again as broken.
-    pub failed: HashSet<String>,
+    /// Content files (relative to content/) left out because they have errors. Their
+    /// errors are reported already; the resolve stage does not report references to them.
+    pub invalid: HashSet<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -99,29 +99,15 @@ pub fn validate(loaded: Loaded, base_url: Option<&str>, diags: &mut Diags) -> Op
         None if diags.has_errors() => Some(SiteConfig::placeholder()),
         None => None,
     };
-    let mut failed = HashSet::new();
-    let articles = collect(
-        &loaded.articles,
-        loaded.articles.par_iter().map(article).collect(),
-        &mut failed,
-        diags,
-    );
-    let pages = collect(
-        &loaded.pages,
-        loaded.pages.par_iter().map(page).collect(),
-        &mut failed,
-        diags,
-    );
-    let authors = collect(
-        &loaded.authors,
-        loaded.authors.par_iter().map(author).collect(),
-        &mut failed,
-        diags,
-    );
+    let mut invalid = HashSet::new();
+    let articles = collect(&loaded.articles, article, &mut invalid, diags);
+    let pages = collect(&loaded.pages, page, &mut invalid, diags);
+    let authors = collect(&loaded.authors, author, &mut invalid, diags);
     let home = loaded.home.as_ref().and_then(|d| match page(d) {
         Ok(p) => Some(p),
         Err(ds) => {
             diags.extend(ds);
+            invalid.insert(d.rel.clone());
             None
         }
     });
@@ -133,23 +119,25 @@ pub fn validate(loaded: Loaded, base_url: Option<&str>, diags: &mut Diags) -> Op
         authors,
         facilities: loaded.facilities,
         statics: loaded.statics,
-        failed,
+        invalid,
     })
 }
 
-fn collect<T>(
+/// Parses `docs` in parallel; keeps the good ones and notes the rest in `invalid`.
+fn collect<T: Send>(
     docs: &[Doc],
-    results: Vec<Result<T, Vec<Diag>>>,
-    failed: &mut HashSet<String>,
+    parse: fn(&Doc) -> Result<T, Vec<Diag>>,
+    invalid: &mut HashSet<String>,
     diags: &mut Diags,
 ) -> Vec<T> {
+    let results: Vec<Result<T, Vec<Diag>>> = docs.par_iter().map(parse).collect();
     let mut out = Vec::with_capacity(results.len());
     for (doc, r) in docs.iter().zip(results) {
         match r {
             Ok(v) => out.push(v),
             Err(ds) => {
-                failed.insert(doc.rel.clone());
                 diags.extend(ds);
+                invalid.insert(doc.rel.clone());
             }
         }
     }

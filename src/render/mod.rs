@@ -98,7 +98,8 @@ pub fn site_engine(site: &Site) -> Result<Tera, Vec<Diag>> {
     engine(&site.theme, globals)
 }
 
-/// Renders every job in parallel. Errors from all jobs are collected.
+/// Renders every job in parallel. Errors from all jobs are collected; the same template
+/// error on many pages is reported once, with the number of other pages it stopped.
 pub fn render_all(
     site: &Site,
     tera: &Tera,
@@ -120,13 +121,34 @@ pub fn render_all(
         })
         .collect();
     let mut out = Vec::with_capacity(results.len());
+    let mut errors: Vec<(Diag, usize)> = Vec::new();
     for r in results {
         match r {
             Ok(o) => out.push(o),
-            Err(d) => diags.push(d),
+            Err(d) => match errors.iter_mut().find(|(e, _)| same_cause(e, &d)) {
+                Some((_, more)) => *more += 1,
+                None => errors.push((d, 0)),
+            },
         }
     }
+    for (mut d, more) in errors {
+        if more > 0 {
+            let note = format!(
+                "the same error stops {more} other page{}",
+                if more == 1 { "" } else { "s" }
+            );
+            d.help = Some(d.help.map_or_else(|| note.clone(), |h| format!("{h} ({note})")));
+        }
+        diags.push(d);
+    }
     out
+}
+
+/// Whether two render errors differ only in the page being rendered (the message is
+/// "template error while rendering PAGE: CAUSE", and site paths hold no ": ").
+fn same_cause(a: &Diag, b: &Diag) -> bool {
+    let cause = |d: &Diag| d.message.split_once(": ").map(|(_, c)| c.to_string());
+    a.help == b.help && cause(a).is_some() && cause(a) == cause(b)
 }
 
 /// Site path -> output file path: `/a/b/` -> `a/b/index.html`, `/404.html` -> `404.html`.
@@ -502,9 +524,9 @@ struct FeedEntry {
 
 fn render_feed(site: &Site, tera: &Tera) -> Result<Output, Diag> {
     let c = &site.config;
-    let entries: Vec<FeedEntry> = site
-        .articles
-        .iter()
+    // Drafts never go into the feed, even in a --drafts preview: readers keep what they fetch.
+    let published = || site.articles.iter().filter(|a| !a.article.draft);
+    let entries: Vec<FeedEntry> = published()
         .take(20)
         .map(|a| FeedEntry {
             title: a.article.title.clone(),
@@ -526,9 +548,7 @@ fn render_feed(site: &Site, tera: &Tera) -> Result<Output, Diag> {
                 .unwrap_or_default(),
         })
         .collect();
-    let updated = site
-        .articles
-        .iter()
+    let updated = published()
         .map(|a| a.article.updated.as_ref().unwrap_or(&a.article.published))
         .max_by_key(|d| d.timestamp)
         .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339.clone());

@@ -1,0 +1,13 @@
+//! haven's integration tests: one binary (one link step), fixture sites under
+//! tests/fixtures/, built through the library or the real binary (see `support`).
+//!
+//! Valid fixtures live in tests/fixtures/<name>/; most error tests patch the valid `basic`
+//! fixture in place so that each one breaks exactly one thing.
+
+mod build;
+mod content;
+mod errors;
+mod links;
+mod output;
+mod support;
+mod theme;
