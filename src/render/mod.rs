@@ -186,7 +186,8 @@ pub fn render_job(site: &Site, tera: &Tera, job: Job) -> Result<Output, Diag> {
                 kind: "article",
                 seo,
                 ctx,
-                index: true,
+                // Drafts are built with --drafts for preview, but never searchable.
+                index: !a.article.draft,
             }
         }
         Job::ArticleList(n) => {
@@ -278,7 +279,7 @@ pub fn render_job(site: &Site, tera: &Tera, job: Job) -> Result<Output, Diag> {
                 kind: "page",
                 seo,
                 ctx,
-                index: true,
+                index: !p.page.draft,
             }
         }
         Job::Search => {
