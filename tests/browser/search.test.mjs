@@ -78,6 +78,21 @@ test('a filter narrows the results and goes into the URL', async () => {
   await page.close();
 });
 
+test('"Show more results" adds results and moves focus to the first new one', async () => {
+  const { page, problems } = await open(server.url + 'search/?q=treatment');
+  await status(page).filter({ hasText: /results? for/ }).waitFor();
+  const total = Number((await status(page).innerText()).match(/^(\d+)/)[1]);
+  assert.ok(total > 5, `the demo site should have more than 5 results for "treatment" (${total})`);
+  assert.equal(await resultLinks(page).count(), 5);
+  await page.click('#search-more');
+  await page.waitForFunction((n) => document.querySelectorAll('#search-results li').length === n, Math.min(total, 15));
+  const focused = await page.evaluate(() => document.activeElement.getAttribute('href'));
+  assert.equal(focused, await resultLinks(page).nth(5).getAttribute('href'));
+  assert.equal(await page.locator('#search-more').isVisible(), total > 15);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test("a draft's unique word finds nothing", async () => {
   // The draft page was built (--drafts), so the word is on the site, just not in search.
   const draft = await chrome.newPage();

@@ -12,7 +12,9 @@ const list = document.getElementById('search-results');
 const more = document.getElementById('search-more');
 const filterBox = document.getElementById('search-filters');
 
-const PAGE_SIZE = 10;
+// Few results first: each one fetches its fragment, and readers are often on phones.
+const FIRST_SIZE = 5;
+const MORE_SIZE = 10;
 const FILTERS = [
   ['type', 'Type'], ['topic', 'Topic'], ['state', 'State'],
   ['level_of_care', 'Level of care'], ['medication', 'Medication'], ['payment', 'Payment'],
@@ -141,16 +143,19 @@ function item(data) {
   return li;
 }
 
+/** Shows the next results, each as soon as it and those above it have loaded. */
 async function showMore(focus) {
   const mine = generation;
-  const batch = results.slice(shown, shown + PAGE_SIZE);
-  const data = await Promise.all(batch.map((r) => r.data()));
-  if (mine !== generation) return;
-  const items = data.map(item);
-  list.append(...items);
+  const batch = results.slice(shown, shown ? shown + MORE_SIZE : FIRST_SIZE);
+  const pending = batch.map((r) => r.data()); // Fetched in parallel, shown in order.
+  for (const [i, data] of pending.entries()) {
+    const li = item(await data);
+    if (mine !== generation) return;
+    list.append(li);
+    if (focus && i === 0) li.querySelector('a').focus();
+  }
   shown += batch.length;
   more.hidden = shown >= results.length;
-  if (focus && items[0]) items[0].querySelector('a').focus();
 }
 
 function say(text) {
