@@ -38,7 +38,7 @@ fn article(slug: &str, title: &str, body: &str, topics: &[&str]) -> Output {
 
 fn facility(slug: &str, name: &str, city: &str) -> FacilityRecord {
     FacilityRecord {
-        url: format!("/treatment/tx/{}/{slug}/", city.to_lowercase()),
+        url: format!("/treatment/tx/{}/{slug}/", city.to_lowercase().replace(' ', "-")),
         name: name.into(),
         city: city.into(),
         state: "Texas".into(),
@@ -163,8 +163,8 @@ fn records_and_filters_go_into_the_index() {
         [
             "/articles/naloxone/",
             "/about/",
-            "/treatment/tx/san antonio/a/",
-            "/treatment/tx/round rock/b/"
+            "/treatment/tx/san-antonio/a/",
+            "/treatment/tx/round-rock/b/"
         ]
     );
     assert!(idx.records.iter().all(|r| r.words > 0), "{:?}", idx.records);
@@ -182,7 +182,7 @@ fn records_and_filters_go_into_the_index() {
         "body only: {text}"
     );
     assert_eq!(filter_values(&frags["/about/"], "type"), ["page"]);
-    let f = &frags["/treatment/tx/round rock/b/"];
+    let f = &frags["/treatment/tx/round-rock/b/"];
     assert_eq!(f["meta"]["city"], "Round Rock");
     assert_eq!(f["meta"]["tel"], "tel:+15125550110");
     assert_eq!(filter_values(f, "state"), ["Texas"]);
@@ -222,6 +222,13 @@ fn fragments_are_grouped_above_the_limit() {
         .count();
     assert!(fragment_files <= 10, "{fragment_files} fragment files");
     assert_eq!(fragments(&idx.files).len(), 25);
+}
+
+#[test]
+fn a_site_with_nothing_to_index_still_builds() {
+    let idx = index(&[], &[], "en").expect("indexes");
+    assert!(idx.records.is_empty());
+    assert!(idx.files.iter().any(|f| f.rel == "pagefind/pagefind-entry.json"));
 }
 
 #[test]
