@@ -1,7 +1,7 @@
 //! haven: a static site generator for addiction-recovery resource websites.
 //!
 //! The build is a pipeline of plain stages with typed data between them:
-//! [`load`] → [`validate`] → [`resolve`] → [`render`] → [`write`]. Each stage is a module
+//! [`load`] → [`validate`] → [`resolve`] → [`render`] → [`index`] → [`write`]. Each stage is a module
 //! that can be read alone; [`build::build`] strings them together.
 
 pub mod cli;
@@ -11,6 +11,7 @@ pub mod date;
 pub mod diag;
 pub mod facility;
 pub mod frontmatter;
+pub mod index;
 pub mod load;
 pub mod markdown;
 pub mod model;

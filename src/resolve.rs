@@ -406,7 +406,10 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
     }
     for a in theme.assets.values() {
         let path = format!("/{}", a.out_rel);
-        routes.map.entry(path).or_insert_with(|| format!("theme asset {}", a.name));
+        routes
+            .map
+            .entry(path)
+            .or_insert_with(|| format!("theme asset {}", a.name));
     }
 
     // Aliases.

@@ -7,6 +7,7 @@
 
 pub mod context;
 pub mod engine;
+pub mod headers;
 pub mod seo;
 
 use rayon::prelude::*;
@@ -64,6 +65,8 @@ pub enum Job {
     Robots,
     /// `/_redirects` for hosts that read one.
     RedirectsFile,
+    /// `/_headers` (security headers, CSP) for hosts that read one.
+    HeadersFile,
 }
 
 /// Every job of a site.
@@ -78,6 +81,7 @@ pub fn jobs(site: &Site) -> Vec<Job> {
         Job::Sitemap,
         Job::Robots,
         Job::RedirectsFile,
+        Job::HeadersFile,
     ];
     jobs.extend((0..site.articles.len()).map(Job::Article));
     jobs.extend((1..=pages_count(site.articles.len(), per)).map(Job::ArticleList));
@@ -226,7 +230,8 @@ pub fn render_job(site: &Site, tera: &Tera, job: Job) -> Result<Output, Diag> {
                 kind: "article",
                 seo,
                 ctx,
-                index: true,
+                // Drafts are built with --drafts for preview, but never searchable.
+                index: !a.article.draft,
             }
         }
         Job::ArticleList(n) => {
@@ -318,7 +323,7 @@ pub fn render_job(site: &Site, tera: &Tera, job: Job) -> Result<Output, Diag> {
                 kind: "page",
                 seo,
                 ctx,
-                index: true,
+                index: !p.page.draft,
             }
         }
         Job::Search => {
@@ -345,6 +350,7 @@ pub fn render_job(site: &Site, tera: &Tera, job: Job) -> Result<Output, Diag> {
             }
         }
         Job::Redirect(i) => return Ok(redirect_page(site, i)),
+        Job::HeadersFile => return Ok(headers::headers_file(c)),
         Job::Feed => return render_feed(site, tera),
         Job::Sitemap => return render_sitemap(site, tera),
         Job::Robots => {

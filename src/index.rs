@@ -1,0 +1,281 @@
+//! Stage 5, index: the prebuilt client-side search index, made with Pagefind as a library.
+//!
+//! [`index`] is the one place that configures Pagefind. It reads the rendered pages that ask
+//! for it ([`Output::index`]: articles and standalone pages; never drafts, redirects, the 404
+//! page, lists or topic pages) and the treatment facilities as custom records
+//! ([`FacilityRecord`]), and returns the Pagefind bundle as extra [`Output`]s under
+//! [`BUNDLE_DIR`], which the write stage writes inside its atomic swap like any other file.
+//!
+//! Invariants (STYLE.md, "Known traps"):
+//! - Pagefind reads the HTML *before* minification: minify-html drops optional end tags and
+//!   Pagefind then indexed nothing. The theme marks the text with `data-pagefind-body`.
+//! - The bundle comes from `get_files()`, never `write_files()` (which can panic or retry
+//!   forever on a file-system error): this module never touches the disk.
+//! - An error from Pagefind, or a panic inside it, becomes a [`Diag`]; haven never aborts.
+//!
+//! Filters (facets) the search page offers, by name: [`FILTER_TYPE`] (`article`, `facility`,
+//! `page`), [`FILTER_TOPIC`], [`FILTER_STATE`], [`FILTER_LEVEL`], [`FILTER_MEDICATION`],
+//! [`FILTER_PAYMENT`]. Pages get theirs from `data-pagefind-filter` attributes in the theme;
+//! facilities from their record.
+
+use std::collections::BTreeMap;
+use std::panic::AssertUnwindSafe;
+
+use pagefind::api::{PagefindIndex, SyntheticFile};
+use pagefind::options::PagefindServiceConfig;
+
+use crate::diag::Diag;
+use crate::phone;
+use crate::render::Output;
+
+/// Folder of the bundle in the output (`pagefind/pagefind.js`).
+pub const BUNDLE_DIR: &str = "pagefind";
+
+/// Most fragment files Pagefind may write. Each indexed record has a fragment (its text
+/// and metadata); above this many records, Pagefind bundles fragments into shared group
+/// files, so the bundle stays far below static hosts' file-count limits (Cloudflare Pages:
+/// 20,000 files) while a site of a few thousand pages keeps one small file per result.
+pub const MAX_FRAGMENT_FILES: u32 = 4_000;
+
+/// Filter: content type, one of `article`, `facility`, `page`.
+pub const FILTER_TYPE: &str = "type";
+/// Filter: an article's topics.
+pub const FILTER_TOPIC: &str = "topic";
+/// Filter: a facility's state.
+pub const FILTER_STATE: &str = "state";
+/// Filter: a facility's levels of care.
+pub const FILTER_LEVEL: &str = "level_of_care";
+/// Filter: medications a facility offers.
+pub const FILTER_MEDICATION: &str = "medication";
+/// Filter: payment a facility accepts.
+pub const FILTER_PAYMENT: &str = "payment";
+
+/// A treatment facility as the search index sees it. Values are the text readers see
+/// (filter values show as they are written, e.g. `Texas`, `Residential`, `Medicaid`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FacilityRecord {
+    /// Site path of the facility page, without the base path (`/treatment/tx/austin/x/`).
+    pub url: String,
+    /// Facility name (the result title).
+    pub name: String,
+    /// City.
+    pub city: String,
+    /// State, as shown (also the state filter value).
+    pub state: String,
+    /// Main phone number, E.164 (`+15125550110`), or empty.
+    pub phone: String,
+    /// Levels of care (filter values).
+    pub levels_of_care: Vec<String>,
+    /// Medications offered (filter values).
+    pub medications: Vec<String>,
+    /// Payment accepted (filter values).
+    pub payment: Vec<String>,
+    /// Plain-text description (searched, and the source of the excerpt).
+    pub description: String,
+}
+
+/// One record that went into the index.
+#[derive(Debug, Clone)]
+pub struct Indexed {
+    /// Its URL in the index (a site path without the base path).
+    pub url: String,
+    /// Words Pagefind indexed for it; 0 means search cannot find it.
+    pub words: u32,
+    /// Its metadata (`title`, and for facilities `city`, `state`, `phone`, `tel`).
+    pub meta: BTreeMap<String, String>,
+}
+
+/// What [`index`] made.
+#[derive(Debug, Default)]
+pub struct SearchIndex {
+    /// The bundle, as outputs under [`BUNDLE_DIR`].
+    pub files: Vec<Output>,
+    /// Every record indexed, pages first, in input order.
+    pub records: Vec<Indexed>,
+    /// Pages search cannot find, and why.
+    pub warnings: Vec<Diag>,
+}
+
+/// Builds the search bundle from the rendered, not yet minified pages marked `index`, and
+/// the facility records. `language` is the site's (`en`, `es-US`).
+pub fn index(pages: &[Output], facilities: &[FacilityRecord], language: &str) -> Result<SearchIndex, Diag> {
+    index_with(pages, facilities, language, MAX_FRAGMENT_FILES)
+}
+
+fn index_with(
+    pages: &[Output],
+    facilities: &[FacilityRecord],
+    language: &str,
+    max_fragments: u32,
+) -> Result<SearchIndex, Diag> {
+    // Pagefind's API is async; a small runtime of our own keeps the rest of haven synchronous.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| failure(&e.to_string()))?;
+    // Pagefind unwraps in places (it reads the working folder when configured, for one):
+    // a panic there must fail this build with a message, not abort haven.
+    let run = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        runtime.block_on(run(pages, facilities, &language.to_lowercase(), max_fragments))
+    }));
+    match run {
+        Ok(result) => result,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            Err(failure(&format!("Pagefind stopped: {what}")))
+        }
+    }
+}
+
+async fn run(
+    pages: &[Output],
+    facilities: &[FacilityRecord],
+    language: &str,
+    max_fragments: u32,
+) -> Result<SearchIndex, Diag> {
+    let config = PagefindServiceConfig::builder()
+        .force_language(language.to_string())
+        .max_fragments(max_fragments)
+        .build();
+    let mut pagefind = PagefindIndex::new(Some(config)).map_err(|e| failure(&format!("{e:#}")))?;
+    let mut out = SearchIndex::default();
+    let pages: Vec<&Output> = pages.iter().filter(|o| o.index).collect();
+    // Once one page marks its text with data-pagefind-body, Pagefind skips pages without it.
+    let any_body = pages.iter().any(|p| has_body_marker(&p.bytes));
+    for page in pages {
+        let url = page_url(&page.rel);
+        let html = String::from_utf8_lossy(&page.bytes).into_owned();
+        let added = pagefind
+            .add_html_file(None, Some(url.clone()), html)
+            .await
+            .map_err(|e| failure(&format!("cannot index {url}: {e:#}")))?;
+        if any_body && !has_body_marker(&page.bytes) {
+            out.warnings.push(
+                Diag::error(format!(
+                    "search skips {url}: its template has no data-pagefind-body element"
+                ))
+                .help("add data-pagefind-body to the element that holds the page's text (see docs/search.md)")
+                .warning(),
+            );
+        } else if added.page_word_count == 0 {
+            out.warnings.push(
+                Diag::error(format!("search cannot find {url}: it has no text to index"))
+                    .help("give the page some text, or check that data-pagefind-body is on the element that holds it")
+                    .warning(),
+            );
+        }
+        out.records.push(Indexed {
+            url,
+            words: added.page_word_count,
+            meta: added.page_meta,
+        });
+    }
+    for f in facilities {
+        let (content, meta, filters) = facility_fields(f);
+        let added = pagefind
+            .add_custom_record(
+                f.url.clone(),
+                content,
+                language.to_string(),
+                Some(meta),
+                Some(filters),
+                None,
+            )
+            .await
+            .map_err(|e| failure(&format!("cannot index the facility {}: {e:#}", f.url)))?;
+        out.records.push(Indexed {
+            url: f.url.clone(),
+            words: added.page_word_count,
+            meta: added.page_meta,
+        });
+    }
+    let files = pagefind.get_files().await.map_err(|e| failure(&format!("{e:#}")))?;
+    out.files = files.into_iter().filter_map(bundle_output).collect();
+    out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    Ok(out)
+}
+
+/// The text, metadata and filters of a facility's record.
+fn facility_fields(f: &FacilityRecord) -> (String, BTreeMap<String, String>, BTreeMap<String, Vec<String>>) {
+    let place = [f.city.as_str(), f.state.as_str()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut content: Vec<String> = vec![format!("{}.", f.name)];
+    if !place.is_empty() {
+        content.push(format!("{place}."));
+    }
+    for list in [&f.levels_of_care, &f.medications, &f.payment] {
+        if !list.is_empty() {
+            content.push(format!("{}.", list.join(", ")));
+        }
+    }
+    content.push(f.description.clone());
+    let mut meta = BTreeMap::from([("title".to_string(), f.name.clone())]);
+    for (key, value) in [("city", &f.city), ("state", &f.state)] {
+        if !value.is_empty() {
+            meta.insert(key.into(), value.clone());
+        }
+    }
+    if !f.phone.is_empty() {
+        meta.insert("phone".into(), phone::display(&f.phone));
+        meta.insert("tel".into(), phone::tel(&f.phone));
+    }
+    let state = if f.state.is_empty() {
+        vec![]
+    } else {
+        vec![f.state.clone()]
+    };
+    let filters = [
+        (FILTER_TYPE, vec!["facility".to_string()]),
+        (FILTER_STATE, state),
+        (FILTER_LEVEL, f.levels_of_care.clone()),
+        (FILTER_MEDICATION, f.medications.clone()),
+        (FILTER_PAYMENT, f.payment.clone()),
+    ]
+    .into_iter()
+    .filter(|(_, values)| !values.is_empty())
+    .map(|(k, v)| (k.to_string(), v.into_iter().filter(|s| !s.is_empty()).collect()))
+    .collect();
+    (content.join(" ").trim().to_string(), meta, filters)
+}
+
+/// Output path -> the URL Pagefind stores: `articles/x/index.html` -> `/articles/x/`.
+/// Without the base path: the search page's script adds it (Pagefind's `baseUrl`).
+fn page_url(rel: &str) -> String {
+    format!("/{}", rel.strip_suffix("index.html").unwrap_or(rel))
+}
+
+fn has_body_marker(html: &[u8]) -> bool {
+    html.windows(b"data-pagefind-body".len())
+        .any(|w| w == b"data-pagefind-body")
+}
+
+/// Keeps the files our search page uses; Pagefind's own UIs and highlighter are left out.
+fn bundle_output(file: SyntheticFile) -> Option<Output> {
+    let rel = file.filename.to_string_lossy().replace('\\', "/");
+    let name = rel.rsplit('/').next().unwrap_or(&rel);
+    let used = matches!(name, "pagefind.js" | "pagefind-worker.js" | "pagefind-entry.json")
+        || name.starts_with("wasm.")
+        || name.ends_with(".pf_meta")
+        || ["fragment/", "index/", "filter/"].iter().any(|d| rel.starts_with(d));
+    used.then(|| Output {
+        rel: format!("{BUNDLE_DIR}/{rel}"),
+        bytes: file.contents,
+        html: false,
+        index: false,
+    })
+}
+
+fn failure(what: &str) -> Diag {
+    Diag::error(format!("cannot build the search index: {what}"))
+        .help("this is a problem in haven or its search library, not in your content; please report it")
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,144 @@
+// The search page in a real browser, on the demo site served from 127.0.0.1: queries,
+// filters, drafts, ?q= and the back button, a sub-path base_url, and the site's own
+// Content-Security-Policy (from the built _headers file) applied to every response.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildSite, serve, browser, forbidThirdParty, cleanup } from './harness.mjs';
+
+let site, server, subSite, subServer, chrome, csp;
+before(async () => {
+  // --drafts: the draft is built (for preview) but must still never be searchable.
+  site = buildSite(undefined, ['--drafts']);
+  server = await serve(site);
+  subSite = buildSite(undefined, ['--base-url', 'https://example.org/sub/']);
+  subServer = await serve(subSite, '/sub/');
+  chrome = await browser();
+  csp = readFileSync(join(site, '_headers'), 'utf8').match(/Content-Security-Policy: (.*)/)[1];
+});
+after(async () => {
+  await chrome?.close();
+  server?.close();
+  subServer?.close();
+  if (site) cleanup(site);
+  if (subSite) cleanup(subSite);
+});
+
+/** A page whose every response carries the site's CSP; CSP reports are collected. */
+async function open(url) {
+  const page = await chrome.newPage();
+  const problems = forbidThirdParty(page);
+  await page.route('**/*', async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': csp } });
+  });
+  page.on('console', (m) => { if (/Content.Security.Policy|Refused/i.test(m.text())) problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  await page.goto(url);
+  return { page, problems };
+}
+
+const status = (page) => page.locator('#search-status');
+const resultLinks = (page) => page.locator('#search-results .search-result-title a');
+
+async function search(page, words) {
+  await page.fill('#search-q', words);
+  await page.press('#search-q', 'Enter');
+}
+
+test('a query finds the expected article, with highlighted excerpt and type badge', async () => {
+  const { page, problems } = await open(server.url + 'search/');
+  await search(page, 'naloxone');
+  await assert.doesNotReject(status(page).filter({ hasText: /results? for “naloxone”/ }).waitFor());
+  const hrefs = await resultLinks(page).evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.ok(hrefs.includes('/articles/naloxone-how-to-respond-to-an-overdose/'), hrefs.join(' '));
+  const first = page.locator('#search-results li').first();
+  assert.ok(await first.locator('.search-result-excerpt mark').count() >= 1);
+  assert.equal(await first.locator('.search-badge').innerText(), 'Article');
+  assert.equal(await status(page).getAttribute('aria-live'), 'polite');
+  assert.match(page.url(), /\?q=naloxone$/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a filter narrows the results and goes into the URL', async () => {
+  const { page, problems } = await open(server.url + 'search/?q=treatment');
+  await status(page).filter({ hasText: /results? for/ }).waitFor();
+  const all = await resultLinks(page).count();
+  const before = Number((await status(page).innerText()).match(/^(\d+)/)[1]);
+  const topic = page.locator('#search-filters fieldset', { hasText: 'Topic' });
+  assert.equal(await topic.locator('legend').innerText(), 'Topic');
+  await topic.getByLabel(/^naloxone/i).check();
+  await status(page).filter({ hasText: /with the chosen filters/ }).waitFor();
+  const after = Number((await status(page).innerText()).match(/^(\d+)/)[1]);
+  assert.ok(after >= 1 && after < before, `${after} of ${before} (shown ${all})`);
+  assert.match(page.url(), /[?&]topic=naloxone/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('"Show more results" adds results and moves focus to the first new one', async () => {
+  const { page, problems } = await open(server.url + 'search/?q=treatment');
+  await status(page).filter({ hasText: /results? for/ }).waitFor();
+  const total = Number((await status(page).innerText()).match(/^(\d+)/)[1]);
+  assert.ok(total > 5, `the demo site should have more than 5 results for "treatment" (${total})`);
+  assert.equal(await resultLinks(page).count(), 5);
+  await page.click('#search-more');
+  await page.waitForFunction((n) => document.querySelectorAll('#search-results li').length === n, Math.min(total, 15));
+  const focused = await page.evaluate(() => document.activeElement.getAttribute('href'));
+  assert.equal(focused, await resultLinks(page).nth(5).getAttribute('href'));
+  assert.equal(await page.locator('#search-more').isVisible(), total > 15);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("a draft's unique word finds nothing", async () => {
+  // The draft page was built (--drafts), so the word is on the site, just not in search.
+  const draft = await chrome.newPage();
+  await draft.goto(server.url + 'articles/telehealth-visit-tips/');
+  assert.match(await draft.locator('main').innerText(), /zzqdraftmarker/);
+  await draft.close();
+  const { page } = await open(server.url + 'search/');
+  await search(page, 'zzqdraftmarker');
+  await status(page).filter({ hasText: /No results for “zzqdraftmarker”/ }).waitFor();
+  assert.equal(await resultLinks(page).count(), 0);
+  await page.close();
+});
+
+test('?q= in the URL runs the query on load; the back button returns to the previous search', async () => {
+  const { page, problems } = await open(server.url + 'search/?q=methadone');
+  await status(page).filter({ hasText: /results? for “methadone”/ }).waitFor();
+  assert.equal(await page.inputValue('#search-q'), 'methadone');
+  assert.ok(await resultLinks(page).count() >= 1);
+  await search(page, 'fentanyl');
+  await status(page).filter({ hasText: /for “fentanyl”/ }).waitFor();
+  await page.goBack();
+  await status(page).filter({ hasText: /for “methadone”/ }).waitFor();
+  assert.equal(await page.inputValue('#search-q'), 'methadone');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('works under a sub-path base_url', async () => {
+  const { page, problems } = await open(subServer.url + 'search/?q=naloxone');
+  await status(page).filter({ hasText: /results? for “naloxone”/ }).waitFor();
+  const hrefs = await resultLinks(page).evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.ok(hrefs.length >= 1 && hrefs.every((h) => h.startsWith('/sub/')), hrefs.join(' '));
+  await page.click(`a[href="${hrefs[0]}"]`);
+  await page.waitForLoadState();
+  assert.notEqual(await page.title(), 'Page not found');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the header search box reaches /search/?q= without JavaScript', async () => {
+  const context = await chrome.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(server.url + 'articles/what-is-opioid-use-disorder/');
+  await page.fill('#site-search-q', 'detox');
+  await page.press('#site-search-q', 'Enter');
+  await page.waitForURL(/\/search\/\?q=detox$/);
+  assert.match(await page.locator('noscript').first().textContent(), /needs JavaScript/);
+  await context.close();
+});
