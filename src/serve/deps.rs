@@ -154,6 +154,15 @@ pub fn template_jobs(site: &Site, old: &Theme) -> Option<Vec<Job>> {
         .filter(|n| old.templates.get(*n).map(|t| &t.text) != new.templates.get(*n).map(|t| &t.text))
         .cloned()
         .collect();
+    // Tera 2 components are visible to every template once defined: a change to a
+    // template defining one may touch any page.
+    let defines_component = |t: Option<&crate::theme::Template>| t.is_some_and(|t| defines_component(&t.text));
+    if changed
+        .iter()
+        .any(|n| defines_component(old.templates.get(n)) || defines_component(new.templates.get(n)))
+    {
+        return None;
+    }
     let users = users_of(new, &changed)?;
     Some(
         render::jobs(site)
@@ -205,6 +214,15 @@ pub fn template_refs(text: &str) -> Option<Vec<String>> {
         refs.extend(names);
     }
     Some(refs)
+}
+
+/// Whether a template defines a Tera 2 component (`{% component name(...) %}`).
+fn defines_component(text: &str) -> bool {
+    text.match_indices("{%").any(|(i, _)| {
+        text[i + 2..]
+            .trim_start_matches(|c: char| c == '-' || c.is_whitespace())
+            .starts_with("component ")
+    })
 }
 
 /// The contents of every `"..."` or `'...'` string in a tag.
@@ -281,5 +299,9 @@ mod tests {
         assert!(help.contains("article.html") && help.contains("topic.html"), "{help:?}");
         let dynamic = theme(&[("a.html", "{% include x %}")]);
         assert_eq!(users_of(&dynamic, &one("a.html")), None);
+        assert!(defines_component("{%- component card(title) %}x{% endcomponent %}"));
+        assert!(!defines_component(
+            "{{ <card title=\"x\" /> }}{% include \"component.html\" %}"
+        ));
     }
 }
