@@ -46,6 +46,7 @@
   events.addEventListener('hello', function (e) {
     var d = JSON.parse(e.data);
     if (d.generation !== generation) return location.reload();
+    window.__havenLive = true; // connected and current (tests wait for it)
     overlay(d.error);
   });
   events.addEventListener('reload', function (e) {
