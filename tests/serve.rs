@@ -155,7 +155,7 @@ fn served_page_changes_after_an_edit_and_only_its_dependents_are_rendered() {
     let log = s.log();
     let line = log
         .lines()
-        .find(|l| l.contains("(content edit)"))
+        .find(|l| l.contains("(content edit;"))
         .unwrap_or_default()
         .to_string();
     let pages: usize = line

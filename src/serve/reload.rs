@@ -87,14 +87,13 @@ pub async fn events(State(shared): State<Arc<Shared>>) -> Sse<impl Stream<Item =
         .event("hello")
         .data(json!({ "generation": shared.current().generation, "error": shared.error_text() }).to_string());
     let rest = stream::unfold(rx, |mut rx| async move {
-        loop {
-            match rx.recv().await {
-                Ok(e) => return Some((Ok(e.to_sse()), rx)),
-                // Too far behind to know what happened: a reload is always right.
-                Err(RecvError::Lagged(_)) => return Some((Ok(Event::Reload { generation: u64::MAX }.to_sse()), rx)),
-                Err(RecvError::Closed) => return None,
-            }
-        }
+        let event = match rx.recv().await {
+            Ok(e) => e,
+            // Too far behind to know what happened: a reload is always right.
+            Err(RecvError::Lagged(_)) => Event::Reload { generation: u64::MAX },
+            Err(RecvError::Closed) => return None,
+        };
+        Some((Ok(event.to_sse()), rx))
     });
     let all = futures_util::StreamExt::chain(stream::once(async move { Ok(hello) }), rest);
     Sse::new(all).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))

@@ -20,6 +20,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
+use std::time::Instant;
 
 use axum::body::Bytes;
 use rayon::prelude::*;
@@ -85,7 +86,7 @@ pub enum Outcome {
         /// Outputs rendered (or files read) by this build.
         pages: usize,
         /// Which plan ran, for the log line.
-        what: &'static str,
+        what: String,
         /// What the browser should do.
         change: Change,
         /// Warnings of the build.
@@ -190,7 +191,7 @@ impl Builder {
         let outputs = pipeline::render_all(&mut p)?;
         let pages = outputs.len();
         let files = assemble(&p, outputs, None)?;
-        Ok((Good { p, files }, pages, "full rebuild", Change::Reload))
+        Ok((Good { p, files }, pages, "full rebuild".into(), Change::Reload))
     }
 
     fn content(&self, mut good: Good, statics: &BTreeSet<String>) -> Result<Built, Failure> {
@@ -201,16 +202,31 @@ impl Builder {
         if deps::assets_differ(&good.p.site.theme, &p.site.theme) {
             return self.full().map_err(|e| (e, Some(good)));
         }
-        let (jobs, what) = match deps::dirty_jobs(&good.p.site, &p.site) {
-            Some(jobs) => (jobs, "content edit"),
-            None => (render::jobs(&p.site), "content edit, every page"),
-        };
+        let t = Instant::now();
+        let dirty = deps::dirty_jobs(&good.p.site, &p.site);
+        let compared = t.elapsed();
+        let every = dirty.is_none();
+        let jobs = dirty.unwrap_or_else(|| render::jobs(&p.site));
         let outputs = match pipeline::render_jobs(&p, &jobs) {
             Ok(o) => o,
             Err(e) => return Err((e, Some(good))),
         };
+        let rendered = t.elapsed() - compared;
         let pages = outputs.len();
-        let changed = if what.ends_with("every page") {
+        let mut what = String::from(if every {
+            "content edit, every page"
+        } else {
+            "content edit"
+        });
+        for (stage, d) in p
+            .timings
+            .stages
+            .iter()
+            .chain([&("compare", compared), &("render", rendered)])
+        {
+            what.push_str(&format!("; {stage} {:.1} ms", d.as_secs_f64() * 1000.0));
+        }
+        let changed = if every {
             // The set of outputs may have changed: start a new map, keeping static files read.
             match assemble(&p, outputs, Some(&good.files)) {
                 Ok(files) => {
@@ -258,9 +274,9 @@ impl Builder {
             deps::template_jobs(&good.p.site, &old_theme)
         };
         let (jobs, what) = match jobs {
-            Some(j) if !assets_changed => (j, "template edit"),
-            Some(j) => (j, "theme asset edit, every page"),
-            None => (render::jobs(&good.p.site), "template edit, every page"),
+            Some(j) if !assets_changed => (j, "template edit".to_string()),
+            Some(j) => (j, "theme asset edit, every page".to_string()),
+            None => (render::jobs(&good.p.site), "template edit, every page".to_string()),
         };
         let outputs = match pipeline::render_jobs(&good.p, &jobs) {
             Ok(o) => o,
@@ -302,13 +318,13 @@ impl Builder {
             return self.full().map_err(|e| (e, Some(good)));
         }
         match read_statics(&mut good, statics) {
-            Ok(n) => Ok((good, n, "static file", Change::Reload)),
+            Ok(n) => Ok((good, n, "static file".into(), Change::Reload)),
             Err(e) => Err((e, Some(good))),
         }
     }
 }
 
-type Built = (Good, usize, &'static str, Change);
+type Built = (Good, usize, String, Change);
 type Failure = (Vec<Diag>, Option<Good>);
 
 /// Re-reads changed static files that the last build knows (others wait for a full build).
