@@ -22,6 +22,10 @@ struct Server {
 
 impl Server {
     fn start() -> Server {
+        Server::start_with(&[])
+    }
+
+    fn start_with(extra: &[&str]) -> Server {
         let dir = tempfile::tempdir().unwrap();
         let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
         copy_dir(&repo.join("content"), &dir.path().join("content"));
@@ -29,6 +33,7 @@ impl Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_haven"))
             .args(["serve", "--port", "0", "--root"])
             .arg(dir.path())
+            .args(extra)
             .env("RUST_BACKTRACE", "0")
             .env("NO_COLOR", "1")
             .stdout(Stdio::piped())
@@ -168,6 +173,16 @@ fn served_page_changes_after_an_edit_and_only_its_dependents_are_rendered() {
         "a body edit re-renders the article and what lists it, not the site: {log}"
     );
     assert!(s.status()["rebuilds"].as_u64().unwrap() >= 1);
+}
+
+#[test]
+fn polling_watcher_sees_edits_too() {
+    let s = Server::start_with(&["--poll"]);
+    assert!(s.log().contains("polling"), "{}", s.log());
+    s.append(ARTICLE, "\nSaved while polling: MARKER-POLL.\n");
+    s.wait("the edit to be served", || {
+        s.get(ARTICLE_URL).2.contains("MARKER-POLL").then_some(())
+    });
 }
 
 #[test]

@@ -80,7 +80,11 @@ pub fn start(
         }
     }
     let (tx, rx) = channel();
-    let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
+    // Modification times are compared in whole seconds: two saves within one second would
+    // look like one. Comparing contents (a hash per file per poll) sees every save.
+    let config = notify::Config::default()
+        .with_poll_interval(POLL_INTERVAL)
+        .with_compare_contents(true);
     let mut d = new_debouncer_opt::<_, PollWatcher, _>(debounce, None, tx, NoCache, config)
         .map_err(|e| format!("cannot watch the site folder: {e}"))?;
     for dir in &dirs {
