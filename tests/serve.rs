@@ -321,3 +321,89 @@ fn build_output_never_carries_the_live_reload_script() {
     }
     assert!(html > 10);
 }
+
+/// Renders the demo site, applies `edit`, and checks that the last good outputs patched
+/// with only the jobs `deps::dirty_jobs` picks equal a full render of the edited site.
+/// Returns how many jobs were picked (`None`: every page).
+fn incremental_equals_full(edit: impl Fn(&Path)) -> Option<usize> {
+    use haven::pipeline::{self, BuildOptions};
+    use std::collections::BTreeMap;
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_dir(&repo.join("content"), &dir.path().join("content"));
+    let opts = BuildOptions {
+        root: dir.path().to_path_buf(),
+        base_url: Some("http://127.0.0.1:1111/".into()),
+        ..BuildOptions::default()
+    };
+    let map = |outs: Vec<haven::render::Output>| -> BTreeMap<String, Vec<u8>> {
+        outs.into_iter().map(|o| (o.rel, o.bytes)).collect()
+    };
+    let mut old = pipeline::prepare(&opts).unwrap();
+    let mut patched = map(pipeline::render_all(&mut old).unwrap());
+    edit(dir.path());
+    let mut new = pipeline::prepare(&opts).unwrap();
+    let dirty = haven::serve::deps::dirty_jobs(&old.site, &new.site);
+    let full = map(pipeline::render_all(&mut new).unwrap());
+    let n = dirty.as_ref().map(Vec::len);
+    match dirty {
+        Some(jobs) => patched.extend(map(pipeline::render_jobs(&new, &jobs).unwrap())),
+        None => patched = full.clone(),
+    }
+    assert_eq!(patched.keys().collect::<Vec<_>>(), full.keys().collect::<Vec<_>>());
+    for (rel, bytes) in &full {
+        assert!(patched[rel] == *bytes, "{rel} differs from a full render");
+    }
+    n
+}
+
+fn replace_in(root: &Path, rel: &str, from: &str, to: &str) {
+    let path = root.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{rel} has no {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn incremental_render_equals_a_full_render() {
+    let article = "content/articles/what-is-opioid-use-disorder.md";
+    // (what, edit, expected: Some(max jobs) or None for every page)
+    type Edit = Box<dyn Fn(&Path)>;
+    let cases: Vec<(&str, Edit, Option<usize>)> = vec![
+        (
+            "article body",
+            Box::new(move |r| replace_in(r, article, "\n---\n", "\n---\n\nA new first paragraph.\n")),
+            Some(12),
+        ),
+        (
+            "article title",
+            Box::new(move |r| replace_in(r, article, "title: What", "title: Retitled What")),
+            Some(30),
+        ),
+        (
+            "page body",
+            Box::new(|r| replace_in(r, "content/pages/about.md", "\n---\n", "\n---\n\nNew text.\n")),
+            Some(1),
+        ),
+        (
+            "home body",
+            Box::new(|r| replace_in(r, "content/index.md", "\n---\n", "\n---\n\nNew text.\n")),
+            Some(1),
+        ),
+        (
+            "article topics",
+            Box::new(move |r| replace_in(r, article, "topics: [", "topics: [brand-new-topic, ")),
+            None,
+        ),
+    ];
+    for (what, edit, want) in cases {
+        let got = incremental_equals_full(edit);
+        match want {
+            Some(max) => {
+                let n = got.unwrap_or_else(|| panic!("{what}: expected a partial render, got every page"));
+                assert!((1..=max).contains(&n), "{what}: {n} jobs");
+            }
+            None => assert_eq!(got, None, "{what}"),
+        }
+    }
+}
