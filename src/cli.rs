@@ -22,6 +22,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Create a new article, page or author file with its fields filled in.
     New(NewArgs),
+    /// Serve the site on this machine, rebuilding and reloading the browser on every save.
+    Serve(ServeArgs),
 }
 
 /// `haven build`.
@@ -53,6 +55,32 @@ pub struct CheckArgs {
     /// Check drafts too.
     #[arg(long)]
     pub drafts: bool,
+}
+
+/// `haven serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Site folder (the one holding content/).
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+    /// Port to listen on (0: any free port).
+    #[arg(long, short, default_value_t = 1111)]
+    pub port: u16,
+    /// Address to listen on. Only change it to show the site to other machines.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub bind: std::net::IpAddr,
+    /// Serve draft articles and pages too.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Open the site in a browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Poll for changes instead of waiting for file system events (network or container mounts).
+    #[arg(long)]
+    pub poll: bool,
+    /// Quiet time after the last change before rebuilding, in milliseconds.
+    #[arg(long, default_value_t = 20, value_name = "MS")]
+    pub debounce: u64,
 }
 
 /// `haven new`.

@@ -132,6 +132,16 @@ pub fn render_all(p: &mut Prepared, progress: Option<&indicatif::ProgressBar>) -
     Ok(outputs)
 }
 
+/// Renders only `jobs` (`haven serve` re-renders what a change touched).
+pub fn render_jobs(p: &Prepared, jobs: &[render::Job]) -> Result<Vec<Output>, Vec<Diag>> {
+    let mut diags = Diags::new();
+    let outputs = render::render_all(&p.site, &p.tera, jobs, None, &mut diags);
+    if diags.has_errors() {
+        return Err(diags.into_sorted());
+    }
+    Ok(outputs)
+}
+
 /// `haven check`: everything but writing.
 pub fn check(opts: &BuildOptions) -> Result<Report, Vec<Diag>> {
     let mut p = prepare(opts)?;

@@ -3,6 +3,7 @@
 pub mod build;
 pub mod check;
 pub mod new;
+pub mod serve;
 
 /// Exit code: success.
 pub const OK: u8 = 0;

@@ -155,6 +155,29 @@ fn same_cause(a: &Diag, b: &Diag) -> bool {
     a.help == b.help && cause(a).is_some() && cause(a) == cause(b)
 }
 
+/// The template a job renders with (the same choice as [`render_job`]; `None` for outputs
+/// made without one). `haven serve` uses it to re-render only the pages a template edit touches.
+pub fn template_of(site: &Site, job: Job) -> Option<&str> {
+    Some(match job {
+        Job::Home => "index.html",
+        Job::Article(_) => "article.html",
+        Job::ArticleList(_) => "articles.html",
+        Job::Topics => "topics.html",
+        Job::Topic(..) => "topic.html",
+        Job::Author(_) => "author.html",
+        Job::Page(i) => site.pages[i]
+            .page
+            .template
+            .as_ref()
+            .map_or("page.html", |t| t.value.as_str()),
+        Job::Search => "search.html",
+        Job::NotFound => "404.html",
+        Job::Feed => "feed.xml",
+        Job::Sitemap => "sitemap.xml",
+        Job::Redirect(_) | Job::Robots | Job::RedirectsFile | Job::HeadersFile => return None,
+    })
+}
+
 /// Site path -> output file path: `/a/b/` -> `a/b/index.html`, `/404.html` -> `404.html`.
 pub fn out_rel(path: &str) -> String {
     let p = path.trim_start_matches('/');
@@ -466,6 +489,15 @@ fn topic_refs(site: &Site) -> Vec<TopicRef> {
 
 /// Up to 3 other articles sharing the most topics, newest first among equals.
 fn related(site: &Site, i: usize) -> Vec<Summary> {
+    related_articles(site, i)
+        .into_iter()
+        .map(|j| Summary::new(site, j))
+        .collect()
+}
+
+/// Indexes of the articles [`Job::Article`] `i` lists as related (`haven serve` uses it to
+/// know which pages show an article's summary).
+pub fn related_articles(site: &Site, i: usize) -> Vec<usize> {
     let mine = &site.articles[i].topics;
     if mine.is_empty() {
         return Vec::new();
@@ -479,7 +511,7 @@ fn related(site: &Site, i: usize) -> Vec<Summary> {
         .filter(|(score, _)| *score > 0)
         .collect();
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    scored.into_iter().take(3).map(|(_, j)| Summary::new(site, j)).collect()
+    scored.into_iter().take(3).map(|(_, j)| j).collect()
 }
 
 /// A minimal page that sends browsers and crawlers on: meta refresh + canonical + a link.

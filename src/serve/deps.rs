@@ -1,0 +1,313 @@
+//! What depends on what, read from the pipeline's own data rather than guessed.
+//!
+//! Content: two resolved sites (the last good one and the new one) are compared. If their
+//! *shape* differs (settings, the order and paths of articles, topics, authors, pages,
+//! redirects, static files, facilities, theme), every page is rendered again. Otherwise
+//! only the articles, pages and home page whose source or rendered HTML changed are
+//! re-rendered, with the pages that show their summary (lists, topics, authors, the home
+//! page, the related-articles box of other articles, the feed, the sitemap).
+//!
+//! Templates: each template's `extends`/`include`/`import` names give a graph; a job is
+//! re-rendered when its template uses a changed template, directly or not. A template
+//! name that is not a plain string (computed at render time) makes the answer "every
+//! page".
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use crate::config::SiteConfig;
+use crate::render::context::Summary;
+use crate::render::{self, Job};
+use crate::resolve::Site;
+use crate::theme::Theme;
+
+/// The jobs to render again after the content went from `old` to `new`; `None` when
+/// every page must be rendered (the shape of the site changed).
+pub fn dirty_jobs(old: &Site, new: &Site) -> Option<Vec<Job>> {
+    if shape(old) != shape(new) {
+        return None;
+    }
+    let changed: Vec<bool> = old
+        .articles
+        .iter()
+        .zip(&new.articles)
+        .map(|(a, b)| a.article.source.text != b.article.source.text || a.html != b.html)
+        .collect();
+    let summary: Vec<bool> = (0..new.articles.len())
+        .map(|i| changed[i] && summary_json(old, i) != summary_json(new, i))
+        .collect();
+    let page_changed = |i: usize| {
+        let (a, b) = (&old.pages[i], &new.pages[i]);
+        a.page.source.text != b.page.source.text || a.html != b.html
+    };
+    let home_changed = match (&old.home, &new.home) {
+        (Some(a), Some(b)) => a.page.source.text != b.page.source.text || a.html != b.html,
+        _ => false,
+    };
+    let per = new.config.articles_per_page.max(1);
+    let any = |items: &[usize]| items.iter().any(|i| summary[*i]);
+    let any_summary = summary.iter().any(|c| *c);
+    let jobs = render::jobs(new)
+        .into_iter()
+        .filter(|job| match *job {
+            Job::Home => home_changed || summary.iter().take(10).any(|c| *c),
+            Job::Article(i) => changed[i] || any(&render::related_articles(new, i)),
+            Job::ArticleList(n) => summary.iter().skip((n - 1) * per).take(per).any(|c| *c),
+            Job::Topic(t, n) => {
+                let items = &new.topics[t].articles;
+                items.iter().skip((n - 1) * per).take(per).any(|i| summary[*i])
+            }
+            Job::Author(a) => any(&new.authors[a].articles) || any(&new.authors[a].reviewed),
+            Job::Page(i) => page_changed(i),
+            Job::Feed => changed.iter().take(20).any(|c| *c),
+            Job::Sitemap => any_summary,
+            // These read only what `shape` covers.
+            Job::Topics
+            | Job::Search
+            | Job::NotFound
+            | Job::Redirect(_)
+            | Job::Robots
+            | Job::RedirectsFile
+            | Job::HeadersFile => false,
+            // A job kind added later is re-rendered on every change until it is listed here.
+            #[allow(unreachable_patterns)]
+            _ => true,
+        })
+        .collect();
+    Some(jobs)
+}
+
+fn summary_json(site: &Site, i: usize) -> String {
+    serde_json::to_string(&Summary::new(site, i)).unwrap_or_default()
+}
+
+/// Everything a page may read besides the bodies of articles, pages and the home page.
+fn shape(site: &Site) -> String {
+    let mut s = String::new();
+    let _ = write!(s, "{}|{:?}|", site.config.source.text, site.menu);
+    for a in &site.articles {
+        let _ = write!(s, "{}|{}|{:?}|{:?}|", a.path, a.author, a.reviewer, a.topics);
+    }
+    let _ = write!(s, "{:?}|{:?}|", site.topics, site.redirects);
+    for a in &site.authors {
+        let _ = write!(
+            s,
+            "{}|{}|{:?}|{:?}|{:?}|{:?}|",
+            a.path, a.author.source.text, a.bio_html, a.photo, a.articles, a.reviewed
+        );
+    }
+    for p in &site.pages {
+        let _ = write!(s, "{}|{:?}|", p.path, p.page.template.as_ref().map(|t| &t.value));
+    }
+    let _ = write!(s, "{}|", site.home.is_some());
+    for st in &site.statics {
+        let _ = write!(s, "{}|", st.rel);
+    }
+    let _ = write!(s, "{:?}|", site.facilities);
+    for t in site.theme.templates.values() {
+        let _ = write!(s, "{}|{}|", t.name, t.text);
+    }
+    for a in site.theme.assets.values() {
+        let _ = write!(s, "{}|", a.out_rel);
+    }
+    s
+}
+
+/// Whether two themes' assets differ (names or contents).
+pub fn assets_differ(old: &Theme, new: &Theme) -> bool {
+    old.assets.len() != new.assets.len()
+        || old
+            .assets
+            .iter()
+            .zip(&new.assets)
+            .any(|((ka, a), (kb, b))| ka != kb || a.bytes != b.bytes)
+}
+
+/// When the only asset changes are stylesheets, the (old, new) site paths to swap.
+pub fn css_swaps(old: &Theme, new: &Theme, config: &SiteConfig) -> Option<Vec<(String, String)>> {
+    if !assets_differ(old, new) || old.assets.keys().ne(new.assets.keys()) || old.templates.len() != new.templates.len()
+    {
+        return None;
+    }
+    if old
+        .templates
+        .values()
+        .zip(new.templates.values())
+        .any(|(a, b)| a.text != b.text)
+    {
+        return None;
+    }
+    let mut swaps = Vec::new();
+    for (a, b) in old.assets.values().zip(new.assets.values()) {
+        if a.bytes == b.bytes {
+            continue;
+        }
+        if !a.name.ends_with(".css") {
+            return None;
+        }
+        swaps.push((config.link(&a.out_rel), config.link(&b.out_rel)));
+    }
+    Some(swaps)
+}
+
+/// The jobs whose template uses a template that differs between `old` and the site's
+/// current theme; `None` when that cannot be told.
+pub fn template_jobs(site: &Site, old: &Theme) -> Option<Vec<Job>> {
+    let new = &site.theme;
+    let names: BTreeSet<&String> = old.templates.keys().chain(new.templates.keys()).collect();
+    let changed: BTreeSet<String> = names
+        .into_iter()
+        .filter(|n| old.templates.get(*n).map(|t| &t.text) != new.templates.get(*n).map(|t| &t.text))
+        .cloned()
+        .collect();
+    // Tera 2 components are visible to every template once defined: a change to a
+    // template defining one may touch any page.
+    let defines_component = |t: Option<&crate::theme::Template>| t.is_some_and(|t| defines_component(&t.text));
+    if changed
+        .iter()
+        .any(|n| defines_component(old.templates.get(n)) || defines_component(new.templates.get(n)))
+    {
+        return None;
+    }
+    let users = users_of(new, &changed)?;
+    Some(
+        render::jobs(site)
+            .into_iter()
+            .filter(|j| render::template_of(site, *j).is_some_and(|t| users.contains(t)))
+            .collect(),
+    )
+}
+
+/// Every template that uses one of `changed` (itself included), following
+/// `extends`/`include`/`import` transitively; `None` if a reference is not a plain name.
+pub fn users_of(theme: &Theme, changed: &BTreeSet<String>) -> Option<BTreeSet<String>> {
+    let mut uses: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for t in theme.templates.values() {
+        uses.insert(t.name.as_str(), template_refs(&t.text)?);
+    }
+    let mut users: BTreeSet<String> = changed.clone();
+    loop {
+        let before = users.len();
+        for (name, refs) in &uses {
+            if refs.iter().any(|r| users.contains(r)) {
+                users.insert((*name).to_string());
+            }
+        }
+        if users.len() == before {
+            return Some(users);
+        }
+    }
+}
+
+/// The template names a template's text refers to in `extends`, `include` and `import`
+/// tags; `None` if one of those tags names its template with an expression.
+pub fn template_refs(text: &str) -> Option<Vec<String>> {
+    let mut refs = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{%") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("%}") else { break };
+        let tag = after[..end].trim_matches(|c: char| c == '-' || c.is_whitespace());
+        rest = &after[end + 2..];
+        let keyword = tag.split_whitespace().next().unwrap_or("");
+        if !matches!(keyword, "extends" | "include" | "import") {
+            continue;
+        }
+        let names = quoted_strings(&tag[keyword.len()..]);
+        if names.is_empty() {
+            return None;
+        }
+        refs.extend(names);
+    }
+    Some(refs)
+}
+
+/// Whether a template defines a Tera 2 component (`{% component name(...) %}`).
+fn defines_component(text: &str) -> bool {
+    text.match_indices("{%").any(|(i, _)| {
+        text[i + 2..]
+            .trim_start_matches(|c: char| c == '-' || c.is_whitespace())
+            .starts_with("component ")
+    })
+}
+
+/// The contents of every `"..."` or `'...'` string in a tag.
+fn quoted_strings(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(i) = rest.find(['"', '\'']) {
+        let quote = if rest[i..].starts_with('"') { '"' } else { '\'' };
+        let after = &rest[i + 1..];
+        let Some(len) = after.find(quote) else { break };
+        out.push(after[..len].to_string());
+        rest = &after[len + 1..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::theme::Template;
+
+    #[test]
+    fn template_refs_table() {
+        let cases: &[(&str, Option<&[&str]>)] = &[
+            ("{% extends \"base.html\" %}", Some(&["base.html"])),
+            (
+                "{%- include 'partials/a.html' -%} x {% include \"b.html\" %}",
+                Some(&["partials/a.html", "b.html"]),
+            ),
+            ("{% import \"macros.html\" as m %}", Some(&["macros.html"])),
+            ("{% include [\"a.html\", \"b.html\"] %}", Some(&["a.html", "b.html"])),
+            ("{% if x %}{{ y }}{% endif %}", Some(&[])),
+            ("{% include name %}", None),
+            ("{% extends", Some(&[])),
+        ];
+        for (text, want) in cases {
+            let got = template_refs(text);
+            let want = want.map(|w| w.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+            assert_eq!(got, want, "{text}");
+        }
+    }
+
+    fn theme(files: &[(&str, &str)]) -> Theme {
+        let mut t = Theme::default();
+        for (name, text) in files {
+            t.templates.insert(
+                name.to_string(),
+                Template {
+                    name: name.to_string(),
+                    text: text.to_string(),
+                    origin: String::new(),
+                },
+            );
+        }
+        t
+    }
+
+    #[test]
+    fn users_follow_includes_transitively() {
+        let t = theme(&[
+            ("base.html", "{% include \"partials/help.html\" %}"),
+            (
+                "article.html",
+                "{% extends \"base.html\" %}{% include \"partials/toc.html\" %}",
+            ),
+            ("topic.html", "{% extends \"base.html\" %}"),
+            ("partials/help.html", "help"),
+            ("partials/toc.html", "toc"),
+        ]);
+        let one = |n: &str| BTreeSet::from([n.to_string()]);
+        let toc = users_of(&t, &one("partials/toc.html")).unwrap();
+        assert!(toc.contains("article.html") && !toc.contains("topic.html"), "{toc:?}");
+        let help = users_of(&t, &one("partials/help.html")).unwrap();
+        assert!(help.contains("article.html") && help.contains("topic.html"), "{help:?}");
+        let dynamic = theme(&[("a.html", "{% include x %}")]);
+        assert_eq!(users_of(&dynamic, &one("a.html")), None);
+        assert!(defines_component("{%- component card(title) %}x{% endcomponent %}"));
+        assert!(!defines_component(
+            "{{ <card title=\"x\" /> }}{% include \"component.html\" %}"
+        ));
+    }
+}

@@ -1,0 +1,413 @@
+//! The serve-mode build: the whole pipeline once, then only what a change touches.
+//!
+//! [`Builder`] keeps the last good build (its [`Prepared`] site and every output, in
+//! memory) and the changes seen since. A rebuild picks the cheapest plan that is still
+//! correct, from the pipeline's own data ([`deps`](super::deps)):
+//!
+//! - content (articles, pages, home, facilities): the site is prepared again (load,
+//!   validate, resolve: every check still runs) and compared with the last good one; only
+//!   the jobs whose data changed are rendered;
+//! - theme templates: the theme is reloaded on the existing site and only the jobs whose
+//!   template includes or extends a changed template are rendered;
+//! - theme assets: every page is rendered again (their hashed names are in every page);
+//!   a CSS-only change is announced as a stylesheet swap rather than a reload;
+//! - a changed static file is read alone;
+//! - `site.yaml`, authors, files appearing or vanishing, or anything unrecognised: the full
+//!   pipeline again (in memory).
+//!
+//! A failed build changes nothing here: the last good site stays, and the changes stay
+//! pending so the next build after the fix covers them too.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+use std::time::Instant;
+
+use axum::body::Bytes;
+use rayon::prelude::*;
+
+use super::{Options, ServedFile, deps, http};
+use crate::diag::{Diag, Diags};
+use crate::pipeline::{self, BuildOptions, Prepared};
+use crate::render::{self, Output};
+use crate::{config, theme};
+
+/// What changed on disk, as far as the build cares.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Something that needs the whole pipeline again.
+    pub full: bool,
+    /// Articles, pages, the home page or facilities.
+    pub content: bool,
+    /// The site's theme (templates or assets).
+    pub theme: bool,
+    /// Static files, as paths under `content/static/`.
+    pub statics: BTreeSet<String>,
+}
+
+impl Changes {
+    /// A full build.
+    pub fn full() -> Self {
+        Changes {
+            full: true,
+            ..Changes::default()
+        }
+    }
+
+    /// Whether nothing relevant changed.
+    pub fn is_empty(&self) -> bool {
+        *self == Changes::default()
+    }
+
+    /// Adds `other` to these changes.
+    pub fn merge(&mut self, other: Changes) {
+        self.full |= other.full;
+        self.content |= other.content;
+        self.theme |= other.theme;
+        self.statics.extend(other.statics);
+    }
+}
+
+/// What the browser should do after a build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// Nothing served changed.
+    Nothing,
+    /// Reload the page.
+    Reload,
+    /// Only stylesheets changed: swap `<link href>` from old to new (site paths).
+    Css(Vec<(String, String)>),
+}
+
+/// The result of one build.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The build succeeded and is ready to serve.
+    Built {
+        /// Outputs rendered (or files read) by this build.
+        pages: usize,
+        /// Which plan ran, for the log line.
+        what: String,
+        /// What the browser should do.
+        change: Change,
+        /// Warnings of the build.
+        warnings: Vec<Diag>,
+    },
+    /// The build failed; the last good site stays.
+    Failed(Vec<Diag>),
+}
+
+struct Good {
+    p: Prepared,
+    files: HashMap<String, ServedFile>,
+}
+
+/// Builds the site for serving and keeps the last good build.
+pub struct Builder {
+    opts: BuildOptions,
+    good: Option<Good>,
+    pending: Changes,
+    empty: HashMap<String, ServedFile>,
+}
+
+/// The build options of serve mode: base URL pointing at the server, no minification.
+pub fn build_options(opts: &Options, url: &str) -> BuildOptions {
+    BuildOptions {
+        root: opts.root.clone(),
+        output: None,
+        drafts: opts.drafts,
+        base_url: Some(url.to_string()),
+        minify: false,
+        progress: None,
+    }
+}
+
+/// The path part of the site's `base_url` (`/` when it cannot be read: the build then
+/// reports why).
+pub fn base_path_of(root: &Path) -> String {
+    #[derive(serde::Deserialize)]
+    struct BaseOnly {
+        base_url: Option<String>,
+    }
+    std::fs::read_to_string(root.join("content/site.yaml"))
+        .ok()
+        .and_then(|t| serde_saphyr::from_str::<BaseOnly>(&t).ok())
+        .and_then(|b| b.base_url)
+        .and_then(|u| config::parse_base_url(&u).ok())
+        .map_or_else(|| "/".to_string(), |(_, path)| path)
+}
+
+impl Builder {
+    /// A builder with nothing built yet.
+    pub fn new(opts: BuildOptions) -> Self {
+        Builder {
+            opts,
+            good: None,
+            pending: Changes::default(),
+            empty: HashMap::new(),
+        }
+    }
+
+    /// The files of the last good build.
+    pub fn files(&self) -> &HashMap<String, ServedFile> {
+        self.good.as_ref().map_or(&self.empty, |g| &g.files)
+    }
+
+    /// The theme folder name of the last good build (`None` before one succeeded).
+    pub fn theme_name(&self) -> Option<&str> {
+        self.good.as_ref().map(|g| g.p.site.config.theme.as_str())
+    }
+
+    /// Rebuilds after `changes` (plus any left pending by a failed build).
+    pub fn rebuild(&mut self, changes: Changes) -> Outcome {
+        self.pending.merge(changes);
+        let c = self.pending.clone();
+        let result = match self.good.take() {
+            None => self.full().map_err(|e| (e, None)),
+            Some(good) if c.full || (c.content && c.theme) => self.full().map_err(|e| (e, Some(good))),
+            Some(good) if c.content => self.content(good, &c.statics),
+            Some(good) if c.theme => self.theme(good, &c.statics),
+            Some(good) => self.statics(good, &c.statics),
+        };
+        match result {
+            Ok((good, pages, what, change)) => {
+                let warnings = good.p.warnings.clone();
+                self.good = Some(good);
+                self.pending = Changes::default();
+                Outcome::Built {
+                    pages,
+                    what,
+                    change,
+                    warnings,
+                }
+            }
+            Err((diags, old)) => {
+                self.good = old;
+                Outcome::Failed(diags)
+            }
+        }
+    }
+
+    fn full(&self) -> Result<Built, Vec<Diag>> {
+        let mut p = pipeline::prepare(&self.opts)?;
+        let outputs = pipeline::render_all(&mut p, None)?;
+        let pages = outputs.len();
+        let files = assemble(&p, outputs, None)?;
+        Ok((Good { p, files }, pages, "full rebuild".into(), Change::Reload))
+    }
+
+    fn content(&self, mut good: Good, statics: &BTreeSet<String>) -> Result<Built, Failure> {
+        let p = match pipeline::prepare(&self.opts) {
+            Ok(p) => p,
+            Err(e) => return Err((e, Some(good))),
+        };
+        if deps::assets_differ(&good.p.site.theme, &p.site.theme) {
+            return self.full().map_err(|e| (e, Some(good)));
+        }
+        let t = Instant::now();
+        let dirty = deps::dirty_jobs(&good.p.site, &p.site);
+        let compared = t.elapsed();
+        let every = dirty.is_none();
+        let jobs = dirty.unwrap_or_else(|| render::jobs(&p.site));
+        let outputs = match pipeline::render_jobs(&p, &jobs) {
+            Ok(o) => o,
+            Err(e) => return Err((e, Some(good))),
+        };
+        let rendered = t.elapsed() - compared;
+        let pages = outputs.len();
+        let mut what = String::from(if every {
+            "content edit, every page"
+        } else {
+            "content edit"
+        });
+        for (stage, d) in p
+            .timings
+            .stages
+            .iter()
+            .chain([&("compare", compared), &("render", rendered)])
+        {
+            what.push_str(&format!("; {stage} {:.1} ms", d.as_secs_f64() * 1000.0));
+        }
+        let changed = if every {
+            // The set of outputs may have changed: start a new map, keeping static files read.
+            match assemble(&p, outputs, Some(&good.files)) {
+                Ok(files) => {
+                    good.files = files;
+                    true
+                }
+                Err(e) => return Err((e, Some(good))),
+            }
+        } else {
+            add_outputs(&mut good.files, outputs)
+        };
+        good.p = p;
+        let static_count = match read_statics(&mut good, statics) {
+            Ok(n) => n,
+            Err(e) => return Err((e, Some(good))),
+        };
+        let change = if changed || static_count > 0 {
+            Change::Reload
+        } else {
+            Change::Nothing
+        };
+        Ok((good, pages + static_count, what, change))
+    }
+
+    fn theme(&self, mut good: Good, statics: &BTreeSet<String>) -> Result<Built, Failure> {
+        let mut diags = Diags::new();
+        let new_theme = theme::load(&self.opts.root, &good.p.site.config, &mut diags);
+        if diags.has_errors() {
+            return Err((diags.into_sorted(), Some(good)));
+        }
+        let old_theme = std::mem::replace(&mut good.p.site.theme, new_theme);
+        let tera = match render::site_engine(&good.p.site) {
+            Ok(t) => t,
+            Err(e) => {
+                good.p.site.theme = old_theme;
+                return Err((e, Some(good)));
+            }
+        };
+        let old_tera = std::mem::replace(&mut good.p.tera, tera);
+        let css = deps::css_swaps(&old_theme, &good.p.site.theme, &good.p.site.config);
+        let assets_changed = deps::assets_differ(&old_theme, &good.p.site.theme);
+        let jobs = if assets_changed {
+            Some(render::jobs(&good.p.site))
+        } else {
+            deps::template_jobs(&good.p.site, &old_theme)
+        };
+        let (jobs, what) = match jobs {
+            Some(j) if !assets_changed => (j, "template edit".to_string()),
+            Some(j) => (j, "theme asset edit, every page".to_string()),
+            None => (render::jobs(&good.p.site), "template edit, every page".to_string()),
+        };
+        let outputs = match pipeline::render_jobs(&good.p, &jobs) {
+            Ok(o) => o,
+            Err(e) => {
+                good.p.site.theme = old_theme;
+                good.p.tera = old_tera;
+                return Err((e, Some(good)));
+            }
+        };
+        let pages = outputs.len();
+        let mut changed = add_outputs(&mut good.files, outputs);
+        if assets_changed {
+            for a in old_theme.assets.values() {
+                good.files.remove(&a.out_rel);
+            }
+            add_assets(&mut good.files, &good.p);
+            changed = true;
+        }
+        let static_count = match read_statics(&mut good, statics) {
+            Ok(n) => n,
+            Err(e) => return Err((e, Some(good))),
+        };
+        let change = match css {
+            Some(swaps) if static_count == 0 => Change::Css(swaps),
+            _ if changed || static_count > 0 => Change::Reload,
+            _ => Change::Nothing,
+        };
+        Ok((good, pages + static_count, what, change))
+    }
+
+    fn statics(&self, mut good: Good, statics: &BTreeSet<String>) -> Result<Built, Failure> {
+        let known: BTreeSet<&str> = good.p.site.statics.iter().map(|s| s.rel.as_str()).collect();
+        let root = self.opts.root.join("content/static");
+        // A file added or removed changes the routes links are checked against: full build.
+        if statics
+            .iter()
+            .any(|rel| !known.contains(rel.as_str()) || !root.join(rel).is_file())
+        {
+            return self.full().map_err(|e| (e, Some(good)));
+        }
+        match read_statics(&mut good, statics) {
+            Ok(n) => Ok((good, n, "static file".into(), Change::Reload)),
+            Err(e) => Err((e, Some(good))),
+        }
+    }
+}
+
+type Built = (Good, usize, String, Change);
+type Failure = (Vec<Diag>, Option<Good>);
+
+/// Re-reads changed static files that the last build knows (others wait for a full build).
+fn read_statics(good: &mut Good, statics: &BTreeSet<String>) -> Result<usize, Vec<Diag>> {
+    let mut n = 0;
+    for s in good.p.site.statics.iter().filter(|s| statics.contains(&s.rel)) {
+        let bytes = std::fs::read(&s.path).map_err(|e| {
+            vec![
+                Diag::error(format!("cannot read content/static/{}: {e}", s.rel)).help("check the file and save again"),
+            ]
+        })?;
+        insert(&mut good.files, s.rel.clone(), bytes);
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// Puts rendered outputs in the map; returns whether any file's bytes changed.
+fn add_outputs(files: &mut HashMap<String, ServedFile>, outputs: Vec<Output>) -> bool {
+    let mut changed = false;
+    for o in outputs {
+        let same = files
+            .get(&o.rel)
+            .is_some_and(|f| f.bytes.as_ref() == o.bytes.as_slice());
+        changed |= !same;
+        if !same {
+            insert(files, o.rel, o.bytes);
+        }
+    }
+    changed
+}
+
+fn add_assets(files: &mut HashMap<String, ServedFile>, p: &Prepared) {
+    for a in p.site.theme.assets.values() {
+        insert(files, a.out_rel.clone(), a.bytes.clone());
+    }
+}
+
+fn insert(files: &mut HashMap<String, ServedFile>, rel: String, bytes: Vec<u8>) {
+    let content_type = http::content_type(&rel);
+    files.insert(
+        rel,
+        ServedFile {
+            bytes: Bytes::from(bytes),
+            content_type,
+        },
+    );
+}
+
+/// The whole served map: rendered outputs, theme assets and static files (taken from
+/// `previous` when it has them, read from disk otherwise).
+fn assemble(
+    p: &Prepared,
+    outputs: Vec<Output>,
+    previous: Option<&HashMap<String, ServedFile>>,
+) -> Result<HashMap<String, ServedFile>, Vec<Diag>> {
+    let site = &p.site;
+    let mut files = HashMap::with_capacity(outputs.len() + site.statics.len() + site.theme.assets.len());
+    add_outputs(&mut files, outputs);
+    add_assets(&mut files, p);
+    let missing: Vec<_> = site
+        .statics
+        .iter()
+        .filter(|s| match previous.and_then(|m| m.get(&s.rel)) {
+            Some(f) => {
+                files.insert(s.rel.clone(), f.clone());
+                false
+            }
+            None => true,
+        })
+        .collect();
+    let read: Vec<(String, Vec<u8>)> = missing
+        .par_iter()
+        .map(|s| {
+            std::fs::read(&s.path).map(|b| (s.rel.clone(), b)).map_err(|e| {
+                Diag::error(format!("cannot read content/static/{}: {e}", s.rel)).help("check the file and save again")
+            })
+        })
+        .collect::<Result<_, _>>()
+        .map_err(|d| vec![d])?;
+    for (rel, bytes) in read {
+        insert(&mut files, rel, bytes);
+    }
+    Ok(files)
+}

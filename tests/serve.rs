@@ -1,0 +1,410 @@
+#![allow(clippy::unwrap_used)]
+//! `haven serve` end to end: the real binary on 127.0.0.1, a temporary copy of the demo
+//! site, real file edits, and a plain `TcpStream` HTTP client (raw request paths, so
+//! traversal attempts reach the server exactly as written).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const ARTICLE: &str = "content/articles/mutual-help-groups.md";
+const ARTICLE_URL: &str = "/articles/mutual-help-groups/";
+
+/// A running `haven serve` on a copy of the demo site; killed on drop.
+struct Server {
+    child: Child,
+    addr: String,
+    dir: tempfile::TempDir,
+    out: Arc<Mutex<String>>,
+}
+
+impl Server {
+    fn start() -> Server {
+        Server::start_with(&[])
+    }
+
+    fn start_with(extra: &[&str]) -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        copy_dir(&repo.join("content"), &dir.path().join("content"));
+        copy_dir(&repo.join("themes"), &dir.path().join("themes"));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_haven"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(dir.path())
+            .args(extra)
+            .env("RUST_BACKTRACE", "0")
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let out = Arc::new(Mutex::new(String::new()));
+        for pipe in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
+            let out = out.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                    out.lock().unwrap().push_str(&format!("{line}\n"));
+                }
+            });
+        }
+        let mut server = Server {
+            child,
+            addr: String::new(),
+            dir,
+            out,
+        };
+        server.addr = server.wait("the server to start", || {
+            let out = server.out.lock().unwrap().clone();
+            out.split_once("Serving http://")
+                .map(|(_, rest)| rest.split('/').next().unwrap_or("").to_string())
+        });
+        server
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// GET `path` exactly as given; returns (status, head, body).
+    fn get(&self, path: &str) -> (u16, String, String) {
+        let mut s = TcpStream::connect(&self.addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.addr
+        )
+        .unwrap();
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).unwrap();
+        let raw = String::from_utf8_lossy(&raw).to_string();
+        let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+        let status = head.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+        (status, head.to_lowercase(), body.to_string())
+    }
+
+    fn status(&self) -> serde_json::Value {
+        serde_json::from_str(&self.get("/__haven/status").2).unwrap()
+    }
+
+    fn log(&self) -> String {
+        self.out.lock().unwrap().clone()
+    }
+
+    /// Polls `f` every 10 ms for up to 15 s.
+    fn wait<T>(&self, what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+        let start = Instant::now();
+        loop {
+            if let Some(v) = f() {
+                return v;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "timed out waiting for {what}; log:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    fn append(&self, rel: &str, text: &str) {
+        let path = self.path(rel);
+        let old = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, format!("{old}{text}")).unwrap();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn served_page_changes_after_an_edit_and_only_its_dependents_are_rendered() {
+    let s = Server::start();
+    let (code, head, body) = s.get(ARTICLE_URL);
+    assert_eq!(code, 200, "{head}");
+    assert!(head.contains("content-type: text/html; charset=utf-8"), "{head}");
+    assert!(
+        body.contains("/__haven/live.js"),
+        "live-reload script injected in serve mode"
+    );
+    assert!(
+        body.contains(&format!("http://{}/", s.addr)),
+        "base_url points at the server"
+    );
+    s.append(ARTICLE, "\nA paragraph saved by the test: MARKER-EDIT-1.\n");
+    s.wait("the edit to be served", || {
+        s.get(ARTICLE_URL).2.contains("MARKER-EDIT-1").then_some(())
+    });
+    let log = s.log();
+    let line = log
+        .lines()
+        .find(|l| l.contains("(content edit;"))
+        .unwrap_or_default()
+        .to_string();
+    let pages: usize = line
+        .strip_prefix("Rebuilt ")
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(usize::MAX);
+    assert!(
+        pages < 10,
+        "a body edit re-renders the article and what lists it, not the site: {log}"
+    );
+    assert!(s.status()["rebuilds"].as_u64().unwrap() >= 1);
+}
+
+#[test]
+fn polling_watcher_sees_edits_too() {
+    let s = Server::start_with(&["--poll"]);
+    assert!(s.log().contains("polling"), "{}", s.log());
+    s.append(ARTICLE, "\nSaved while polling: MARKER-POLL.\n");
+    s.wait("the edit to be served", || {
+        s.get(ARTICLE_URL).2.contains("MARKER-POLL").then_some(())
+    });
+}
+
+#[test]
+fn traversal_attempts_are_refused_and_unknown_paths_get_the_404_page() {
+    let s = Server::start();
+    for path in [
+        "/../Cargo.toml",
+        "/%2e%2e/Cargo.toml",
+        "/%2E%2E%2fCargo.toml",
+        "/articles/..%2f..%2fCargo.toml",
+        "/..%5c..%5cCargo.toml",
+        "/a%00b",
+    ] {
+        let (code, _, body) = s.get(path);
+        assert_eq!(code, 400, "{path}");
+        assert!(!body.contains("[package]"), "{path}");
+    }
+    for path in [
+        "//etc/passwd",
+        "/etc/passwd",
+        "/C:/Windows/win.ini",
+        "/content/site.yaml",
+        "/nope/",
+    ] {
+        let (code, head, body) = s.get(path);
+        assert_eq!(code, 404, "{path}");
+        assert!(head.contains("text/html"), "{path}: {head}");
+        assert!(body.contains("Page not found"), "{path}: the site's 404 page");
+        assert!(!body.contains("base_url:"), "{path}");
+    }
+    // A folder without index.html is not listed.
+    assert_eq!(s.get("/articles/medications/").0, 404);
+    let (code, head, _) = s.get(&ARTICLE_URL[..ARTICLE_URL.len() - 1]);
+    assert_eq!(code, 308);
+    assert!(head.contains(&format!("location: {ARTICLE_URL}")), "{head}");
+    let (code, head, _) = s.get("/feed.xml");
+    assert_eq!(code, 200);
+    assert!(head.contains("xml"), "{head}");
+    assert_eq!(s.get("/robots.txt").0, 200);
+}
+
+#[test]
+fn a_burst_of_50_saves_triggers_a_bounded_number_of_rebuilds() {
+    let s = Server::start();
+    for i in 0..50 {
+        s.append(ARTICLE, &format!("\nBurst save {i}.\n"));
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    s.wait("the last save to be served", || {
+        s.get(ARTICLE_URL).2.contains("Burst save 49.").then_some(())
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    let rebuilds = s.status()["rebuilds"].as_u64().unwrap();
+    assert!(
+        (1..=10).contains(&rebuilds),
+        "{rebuilds} rebuilds for 50 saves:\n{}",
+        s.log()
+    );
+}
+
+#[test]
+fn broken_front_matter_shows_the_command_line_diagnostic_then_clears_after_the_fix() {
+    let s = Server::start();
+    let path = s.path(ARTICLE);
+    let good = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, good.replacen("published: 2024-10-21", "published: [2024", 1)).unwrap();
+    let error = s.wait("the error", || s.status()["error"].as_str().map(String::from));
+    assert!(error.contains(ARTICLE), "{error}");
+    // The last good site is still served.
+    let (code, _, body) = s.get(ARTICLE_URL);
+    assert_eq!(code, 200);
+    assert!(body.contains("Mutual-Help"));
+    // The same text as `haven check` prints.
+    let check = Command::new(env!("CARGO_BIN_EXE_haven"))
+        .args(["check", "--root"])
+        .arg(s.dir.path())
+        .env("RUST_BACKTRACE", "0")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(stderr.contains(error.trim_end()), "serve:\n{error}\ncheck:\n{stderr}");
+    std::fs::write(&path, good).unwrap();
+    s.wait("the error to clear", || s.status()["error"].is_null().then_some(()));
+}
+
+#[test]
+fn template_edit_rerenders_only_the_pages_using_it() {
+    let s = Server::start();
+    let path = s.path("themes/default/templates/topics.html");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let marked = text.replacen(
+        "{% block content %}",
+        "{% block content %}<!-- TOPICS-TEMPLATE-MARK -->",
+        1,
+    );
+    assert_ne!(text, marked);
+    std::fs::write(&path, marked).unwrap();
+    s.wait("the template edit", || {
+        s.get("/topics/").2.contains("TOPICS-TEMPLATE-MARK").then_some(())
+    });
+    assert!(!s.get(ARTICLE_URL).2.contains("TOPICS-TEMPLATE-MARK"));
+    assert!(s.log().contains("Rebuilt 1 pages (template edit)"), "{}", s.log());
+}
+
+#[test]
+fn static_file_edit_is_read_alone() {
+    let s = Server::start();
+    s.append("content/static/favicon.svg", "<!-- STATIC-MARK -->\n");
+    s.wait("the static edit", || {
+        s.get("/favicon.svg").2.contains("STATIC-MARK").then_some(())
+    });
+    assert!(s.log().contains("Rebuilt 1 pages (static file)"), "{}", s.log());
+    assert!(s.get("/favicon.svg").1.contains("image/svg+xml"));
+}
+
+#[test]
+fn build_output_never_carries_the_live_reload_script() {
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let status = Command::new(env!("CARGO_BIN_EXE_haven"))
+        .args(["build", "--root", env!("CARGO_MANIFEST_DIR"), "--output"])
+        .arg(&site)
+        .env("RUST_BACKTRACE", "0")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut html = 0;
+    for e in walkdir::WalkDir::new(&site) {
+        let e = e.unwrap();
+        if e.path().extension().is_some_and(|x| x == "html") {
+            html += 1;
+            let text = std::fs::read_to_string(e.path()).unwrap();
+            assert!(!text.contains("__haven"), "{}", e.path().display());
+        }
+    }
+    assert!(html > 10);
+}
+
+/// Renders the demo site, applies `edit`, and checks that the last good outputs patched
+/// with only the jobs `deps::dirty_jobs` picks equal a full render of the edited site.
+/// Returns how many jobs were picked (`None`: every page).
+fn incremental_equals_full(edit: impl Fn(&Path)) -> Option<usize> {
+    use haven::pipeline::{self, BuildOptions};
+    use std::collections::BTreeMap;
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_dir(&repo.join("content"), &dir.path().join("content"));
+    let opts = BuildOptions {
+        root: dir.path().to_path_buf(),
+        base_url: Some("http://127.0.0.1:1111/".into()),
+        ..BuildOptions::default()
+    };
+    let map = |outs: Vec<haven::render::Output>| -> BTreeMap<String, Vec<u8>> {
+        outs.into_iter().map(|o| (o.rel, o.bytes)).collect()
+    };
+    let mut old = pipeline::prepare(&opts).unwrap();
+    let mut patched = map(pipeline::render_all(&mut old, None).unwrap());
+    edit(dir.path());
+    let mut new = pipeline::prepare(&opts).unwrap();
+    let dirty = haven::serve::deps::dirty_jobs(&old.site, &new.site);
+    let full = map(pipeline::render_all(&mut new, None).unwrap());
+    let n = dirty.as_ref().map(Vec::len);
+    match dirty {
+        Some(jobs) => patched.extend(map(pipeline::render_jobs(&new, &jobs).unwrap())),
+        None => patched = full.clone(),
+    }
+    assert_eq!(patched.keys().collect::<Vec<_>>(), full.keys().collect::<Vec<_>>());
+    for (rel, bytes) in &full {
+        assert!(patched[rel] == *bytes, "{rel} differs from a full render");
+    }
+    n
+}
+
+fn replace_in(root: &Path, rel: &str, from: &str, to: &str) {
+    let path = root.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{rel} has no {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn incremental_render_equals_a_full_render() {
+    let article = "content/articles/what-is-opioid-use-disorder.md";
+    // (what, edit, expected: Some(max jobs) or None for every page)
+    type Edit = Box<dyn Fn(&Path)>;
+    let cases: Vec<(&str, Edit, Option<usize>)> = vec![
+        (
+            "article body",
+            Box::new(move |r| replace_in(r, article, "\n---\n", "\n---\n\nA new first paragraph.\n")),
+            Some(12),
+        ),
+        (
+            "article title",
+            Box::new(move |r| replace_in(r, article, "title: What", "title: Retitled What")),
+            Some(30),
+        ),
+        (
+            "page body",
+            Box::new(|r| replace_in(r, "content/pages/about.md", "\n---\n", "\n---\n\nNew text.\n")),
+            Some(1),
+        ),
+        (
+            "home body",
+            Box::new(|r| replace_in(r, "content/index.md", "\n---\n", "\n---\n\nNew text.\n")),
+            Some(1),
+        ),
+        (
+            "article topics",
+            Box::new(move |r| replace_in(r, article, "topics: [", "topics: [brand-new-topic, ")),
+            None,
+        ),
+    ];
+    for (what, edit, want) in cases {
+        let got = incremental_equals_full(edit);
+        match want {
+            Some(max) => {
+                let n = got.unwrap_or_else(|| panic!("{what}: expected a partial render, got every page"));
+                assert!((1..=max).contains(&n), "{what}: {n} jobs");
+            }
+            None => assert_eq!(got, None, "{what}"),
+        }
+    }
+}
