@@ -18,6 +18,7 @@ pub mod phone;
 pub mod pipeline;
 pub mod render;
 pub mod resolve;
+pub mod safe_url;
 pub mod slug;
 pub mod theme;
 pub mod validate;

@@ -1,0 +1,1 @@
+//! Limits: see docs/reliability.md.
