@@ -14,6 +14,8 @@ use haven::pipeline::{self, BuildOptions};
 use scraper::{Html, Selector};
 use tempfile::TempDir;
 
+#[path = "robust/files.rs"]
+mod files;
 #[path = "robust/injection.rs"]
 mod injection;
 #[path = "robust/limits.rs"]
