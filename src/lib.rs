@@ -19,6 +19,7 @@ pub mod phone;
 pub mod pipeline;
 pub mod render;
 pub mod resolve;
+pub mod safe_url;
 pub mod serve;
 pub mod slug;
 pub mod theme;

@@ -182,8 +182,11 @@ fn walk(root: &Path, canon_root: &Path, content: &Path, diags: &mut Diags) -> Ve
         let path = entry.path();
         let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
             diags.push(
-                Diag::error(format!("the file name of {} is not valid UTF-8", path.display()))
-                    .help("rename the file using UTF-8 characters only"),
+                Diag::error(format!(
+                    "the file name of {} is not valid UTF-8",
+                    display_path(root, path)
+                ))
+                .help("rename the file using UTF-8 characters only"),
             );
             continue;
         };
@@ -209,7 +212,7 @@ fn walk(root: &Path, canon_root: &Path, content: &Path, diags: &mut Diags) -> Ve
         let Ok(rel) = path.strip_prefix(content) else { continue };
         let Some(rel) = rel.to_str() else {
             diags.push(
-                Diag::error(format!("the path {} is not valid UTF-8", path.display()))
+                Diag::error(format!("the path {} is not valid UTF-8", display_path(root, path)))
                     .help("rename the folders using UTF-8 characters only"),
             );
             continue;

@@ -16,6 +16,7 @@ use crate::facility;
 use crate::load::StaticFile;
 use crate::markdown::{self, Heading, Scan, TocEntry};
 use crate::model::{Article, Author, Page, Ref};
+use crate::safe_url;
 use crate::slug::slugify;
 use crate::theme::Theme;
 use crate::validate::Validated;
@@ -447,6 +448,9 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
         .map(|m| {
             let url = if m.url.starts_with('/') && !m.url.starts_with("//") {
                 check_root_link(&m.url, &routes, &config, &config.source, m.span, diags)
+            } else if let Some(scheme) = safe_url::script_scheme(&m.url, false) {
+                diags.push(script_link(&config.source, m.span, &scheme));
+                m.url.clone()
             } else {
                 m.url.clone()
             };
@@ -705,6 +709,10 @@ impl LinkCtx<'_> {
         errs: &mut Vec<Diag>,
     ) -> Option<String> {
         let span = (d.body_offset + l.span.0, l.span.1);
+        if let Some(scheme) = safe_url::script_scheme(&l.dest, l.image) {
+            errs.push(script_link(d.source, span, &scheme));
+            return None;
+        }
         if let Some(target) = l.dest.strip_prefix("@/") {
             let (file, frag) = split_fragment(target);
             if self.invalid.contains(file) {
@@ -773,6 +781,17 @@ impl LinkCtx<'_> {
         }
         None
     }
+}
+
+/// A link that would run script when followed.
+fn script_link(source: &Source, span: (usize, usize), scheme: &str) -> Diag {
+    Diag::at(
+        source,
+        span,
+        format!("a `{scheme}:` URL would run code in the reader's browser"),
+    )
+    .label("refused link")
+    .help("link to an https:// address or a page of the site; haven never publishes script links")
 }
 
 fn split_fragment(s: &str) -> (&str, Option<&str>) {

@@ -36,7 +36,7 @@ fn to_diag(source: &Source, text: &str, base: usize, e: &serde_saphyr::Error) ->
                 .map(|l| offset_of(text, l.line() as usize, l.column() as usize))
         });
     let span = |len: usize| (base + offset.unwrap_or(0), len.max(1));
-    match e.without_snippet() {
+    match original(e) {
         serde_saphyr::Error::SerdeUnknownField { field, expected, .. } => {
             let mut d = Diag::at(source, span(field.len()), format!("unknown key `{field}`")).label("not a known key");
             let list = expected.join(", ");
@@ -52,6 +52,10 @@ fn to_diag(source: &Source, text: &str, base: usize, e: &serde_saphyr::Error) ->
             Diag::at(source, span(1), format!("missing required key `{field}`"))
                 .help(format!("add `{field}:` with a value"))
         }
+        serde_saphyr::Error::Budget { breach, .. } => Diag::at(source, span(1), budget_message(breach)).help(
+            "front matter and haven's YAML files hold a few fields: nest them less than 64 levels deep and do \
+             not repeat data with anchors and aliases (`&name`, `*name`)",
+        ),
         other => {
             let plain = other.render_with_options(serde_saphyr::render_options! {
                 snippets: serde_saphyr::SnippetMode::Off,
@@ -60,6 +64,31 @@ fn to_diag(source: &Source, text: &str, base: usize, e: &serde_saphyr::Error) ->
             Diag::at(source, span(1), format!("invalid YAML: {msg}"))
                 .help("check the indentation and quoting on this line; quote values that contain `:` or `#`")
         }
+    }
+}
+
+/// The error itself, without the snippet and alias-location wrappers around it.
+fn original(mut e: &serde_saphyr::Error) -> &serde_saphyr::Error {
+    loop {
+        match e.without_snippet() {
+            serde_saphyr::Error::AliasError { error, .. } => e = error,
+            inner => return inner,
+        }
+    }
+}
+
+/// What a breached parsing budget means, in the editor's words. The budget is what keeps an
+/// alias bomb or a deeply nested file from taking the build's memory or stack.
+fn budget_message(breach: &serde_saphyr::budget::BudgetBreach) -> String {
+    use serde_saphyr::budget::BudgetBreach as B;
+    match breach {
+        B::Depth { depth } => format!("the YAML nests too deeply ({depth} levels; at most 64 are read)"),
+        B::Nodes { nodes } => {
+            format!("the YAML holds too many values ({nodes}, counting each alias `*name` as a copy)")
+        }
+        B::Aliases { aliases } => format!("the YAML uses too many aliases ({aliases})"),
+        B::AliasAnchorRatio { .. } => "the YAML's aliases repeat its anchors too often (an alias bomb)".into(),
+        other => format!("the YAML is too large to read safely ({other:?})"),
     }
 }
 
@@ -129,10 +158,21 @@ mod tests {
         assert_eq!(d.message, "missing required key `title`");
     }
 
+    /// A breached budget said "budget breached: Depth { .. } ... (used" and asked to check quoting.
+    #[test]
+    fn too_deep_yaml_says_so() {
+        let deep: String = (0..100).map(|i| format!("{}k:\n", "  ".repeat(i))).collect();
+        let d = parse::<serde_json::Value>(&src(&deep), &deep, 0).unwrap_err();
+        assert!(d.message.starts_with("the YAML nests too deeply"), "{}", d.message);
+        assert!(d.help.as_deref().unwrap_or_default().contains("64 levels"));
+        assert!(d.line_col().is_some());
+    }
+
     #[test]
     fn alias_bomb_is_refused() {
         let text = "a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n";
-        let r = parse::<serde_json::Value>(&src(text), text, 0);
-        assert!(r.is_err());
+        let d = parse::<serde_json::Value>(&src(text), text, 0).unwrap_err();
+        assert!(d.message.starts_with("the YAML holds too many values"), "{}", d.message);
+        assert!(d.help.as_deref().unwrap_or_default().contains("aliases"));
     }
 }
