@@ -6,6 +6,7 @@
 //! touches the disk.
 
 pub mod context;
+pub mod directory;
 pub mod engine;
 pub mod seo;
 
@@ -64,6 +65,20 @@ pub enum Job {
     Robots,
     /// `/_redirects` for hosts that read one.
     RedirectsFile,
+    /// A facility page.
+    Facility(usize),
+    /// A state page of the directory.
+    State(usize),
+    /// A city page of the directory.
+    City(usize),
+    /// The locator `/treatment/`.
+    Locator,
+    /// The locator's `data/index.json`.
+    LocatorIndex,
+    /// One cell of facilities for the locator.
+    LocatorCell(usize),
+    /// One 3-digit prefix of ZIP centroids for the locator.
+    LocatorZips(usize),
 }
 
 /// Every job of a site.
@@ -87,6 +102,13 @@ pub fn jobs(site: &Site) -> Vec<Job> {
     jobs.extend((0..site.authors.len()).map(Job::Author));
     jobs.extend((0..site.pages.len()).map(Job::Page));
     jobs.extend((0..site.redirects.len()).map(Job::Redirect));
+    let dir = &site.facilities;
+    jobs.extend([Job::Locator, Job::LocatorIndex]);
+    jobs.extend((0..dir.facilities.len()).map(Job::Facility));
+    jobs.extend((0..dir.states.len()).map(Job::State));
+    jobs.extend((0..dir.cities.len()).map(Job::City));
+    jobs.extend((0..dir.cells.len()).map(Job::LocatorCell));
+    jobs.extend((0..directory::zip_shard_count()).map(Job::LocatorZips));
     jobs
 }
 
@@ -304,6 +326,13 @@ pub fn render_job(site: &Site, tera: &Tera, job: Job) -> Result<Output, Diag> {
                 index: false,
             }
         }
+        Job::Facility(i) => directory::facility_page(site, i),
+        Job::State(i) => directory::state_page(site, i),
+        Job::City(i) => directory::city_page(site, i),
+        Job::Locator => directory::locator_page(site),
+        Job::LocatorIndex => return Ok(directory::data_index(site)),
+        Job::LocatorCell(i) => return Ok(directory::data_cell(site, i)),
+        Job::LocatorZips(i) => return Ok(directory::data_zip(i)),
         Job::Redirect(i) => return Ok(redirect_page(site, i)),
         Job::Feed => return render_feed(site, tera),
         Job::Sitemap => return render_sitemap(site, tera),
