@@ -54,6 +54,8 @@ pub struct Facility {
     pub name: String,
     /// URL slug (unique among facilities).
     pub slug: String,
+    /// Where `slug:` was written, if it was (for the duplicate-slug error).
+    pub slug_span: Option<(usize, usize)>,
     /// Street line.
     pub street: String,
     /// City as written.
@@ -208,7 +210,7 @@ pub fn resolve(config: &SiteConfig, docs: Vec<Doc>, diags: &mut Diags) -> Direct
         diags.extend(ds);
         facilities.extend(f);
     }
-    check_slugs(&facilities, diags);
+    let mut facilities = check_slugs(facilities, diags);
     for f in &mut facilities {
         let state = f.state.to_lowercase();
         f.path = config::fill(
@@ -219,22 +221,27 @@ pub fn resolve(config: &SiteConfig, docs: Vec<Doc>, diags: &mut Diags) -> Direct
     group(facilities)
 }
 
-fn check_slugs(facilities: &[Facility], diags: &mut Diags) {
-    let mut seen: HashMap<&str, &Facility> = HashMap::new();
+/// Reports every facility whose slug an earlier file already uses, and leaves it out, so
+/// the clash is reported once (here, naming both files), not again as a URL clash.
+fn check_slugs(facilities: Vec<Facility>, diags: &mut Diags) -> Vec<Facility> {
+    let mut seen: HashMap<String, String> = HashMap::new();
+    let mut kept = Vec::with_capacity(facilities.len());
     for f in facilities {
-        match seen.get(f.slug.as_str()) {
-            Some(other) => diags.push(
-                Diag::in_file(
+        if let Some(other) = seen.get(&f.slug) {
+            diags.push(
+                Diag::at(
                     &f.source,
-                    format!("the slug `{}` is also used by {}", f.slug, other.source.name),
+                    f.slug_span.unwrap_or((0, 0)),
+                    format!("the slug `{}` is also used by {other}", f.slug),
                 )
                 .help("facility slugs must be unique: give one of the two files another `slug:` (or rename it)"),
-            ),
-            None => {
-                seen.insert(&f.slug, f);
-            }
+            );
+            continue;
         }
+        seen.insert(f.slug.clone(), f.source.name.clone());
+        kept.push(f);
     }
+    kept
 }
 
 /// Groups facilities into states and cities and lists every route.

@@ -39,7 +39,7 @@ mod tests {
 
     #[test]
     fn knows_states_dc_and_puerto_rico() {
-        let austin = centroid("78701").unwrap();
+        let austin = centroid("78701").expect("test value");
         assert!(
             (austin.0 - 30.27).abs() < 0.1 && (austin.1 + 97.74).abs() < 0.1,
             "{austin:?}"

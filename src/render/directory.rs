@@ -26,8 +26,11 @@ use crate::resolve::Site;
 /// Site path of the locator's data folder.
 pub const DATA_PATH: &str = "/treatment/data/";
 
+/// One ZIP shard: a 3-digit prefix and its ZIPs' centroids.
+type ZipShard = (String, BTreeMap<&'static str, [f64; 2]>);
+
 /// ZIP centroids grouped by 3-digit prefix, rounded to 3 decimals (about 100 m).
-static ZIP_SHARDS: LazyLock<Vec<(String, BTreeMap<&'static str, [f64; 2]>)>> = LazyLock::new(|| {
+static ZIP_SHARDS: LazyLock<Vec<ZipShard>> = LazyLock::new(|| {
     let mut shards: BTreeMap<String, BTreeMap<&'static str, [f64; 2]>> = BTreeMap::new();
     for (zip, (lat, lon)) in zips::all() {
         let round = |x: f64| (x * 1000.0).round() / 1000.0;
@@ -43,6 +46,11 @@ static ZIP_SHARDS: LazyLock<Vec<(String, BTreeMap<&'static str, [f64; 2]>)>> = L
 /// Number of ZIP shard files.
 pub fn zip_shard_count() -> usize {
     ZIP_SHARDS.len()
+}
+
+/// The index of the ZIP shard for a 3-digit prefix, for [`super::Job::LocatorZips`].
+pub fn zip_shard_index(prefix: &str) -> Option<usize> {
+    ZIP_SHARDS.binary_search_by(|(p, _)| p.as_str().cmp(prefix)).ok()
 }
 
 #[derive(Debug, Serialize)]
