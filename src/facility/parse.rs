@@ -600,9 +600,12 @@ fn verified(c: &mut Check<'_>, v: Option<&S>, opts: &Options) -> Option<date::Da
 }
 
 /// Sanitizes description HTML: no script, no style, no event handlers, no `javascript:`
-/// links (ammonia's defaults), and links marked as user content.
+/// links (ammonia's defaults), links marked as user content, and no `h1`/`h2` (their text
+/// stays): the page has its own `h1` and `h2` sections, so a description's headings must
+/// not break the outline.
 pub fn sanitize(html: &str) -> String {
     ammonia::Builder::default()
+        .rm_tags(&["h1", "h2"])
         .link_rel(Some("nofollow noopener noreferrer"))
         .clean(html)
         .to_string()
@@ -925,5 +928,7 @@ description: |
         }
         assert!(clean.contains("href=\"https://example.org\""), "{clean}");
         assert_eq!(plain_text("<p>A &amp; B</p>\n<p>C</p>"), "A & B C");
+        let headed = sanitize("<h1 id=\"x\">Big</h1><h3>Small</h3>");
+        assert_eq!(headed, "Big<h3>Small</h3>");
     }
 }
