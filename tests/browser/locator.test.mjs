@@ -82,6 +82,26 @@ test('a ZIP search lists the nearest first with correct distances, and a filter 
   await page.close();
 });
 
+test('"Use my location" searches around the device and sort by name orders by name', async () => {
+  const ctx = await chrome.newContext({
+    geolocation: { latitude: 35.0844, longitude: -106.6504 }, // Albuquerque
+    permissions: ['geolocation'],
+  });
+  const page = await ctx.newPage();
+  await page.goto(server.url + 'treatment/');
+  await page.click('#locator-geo');
+  await page.waitForFunction(() => /of your location/.test(document.getElementById('locator-status').textContent));
+  const cities = await page.$$eval('.locator-list > li', (lis) => lis.map((li) => li.children[2].textContent));
+  assert.ok(cities.length >= 2, 'several Albuquerque results');
+  assert.ok(cities.every((c) => /, NM$/.test(c)), cities.join('; '));
+  await page.selectOption('#locator-sort', 'name');
+  await page.waitForFunction(() => {
+    const names = [...document.querySelectorAll('.locator-list .card-title a')].map((a) => a.textContent);
+    return names.length > 1 && names.every((n, i) => i === 0 || names[i - 1].localeCompare(n) <= 0);
+  });
+  await ctx.close();
+});
+
 test('an unknown ZIP says so', async () => {
   const page = await chrome.newPage();
   await page.goto(server.url + 'treatment/');
@@ -107,4 +127,18 @@ test('without JavaScript: state -> city -> facility', async () => {
   assert.match(await page.locator('main').innerText(), /Last verified on/);
   assert.ok(await page.locator('main a.call[href^="tel:+1"]').count() >= 1);
   await ctx.close();
+});
+
+test('no horizontal scrolling at 320px on the locator with results and on a facility page', async () => {
+  const page = await chrome.newPage({ viewport: { width: 320, height: 640 } });
+  const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  await page.goto(server.url + 'treatment/');
+  await page.fill('#locator-zip', '78701');
+  await page.click('#locator-submit');
+  await page.waitForSelector('.locator-list');
+  await page.click('.locator-filters summary');
+  assert.equal(await overflow(), 0);
+  await page.goto(server.url + 'treatment/tx/austin/austin-example-recovery/');
+  assert.equal(await overflow(), 0);
+  await page.close();
 });
