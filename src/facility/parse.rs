@@ -427,6 +427,23 @@ fn address(c: &mut Check<'_>, a: Option<&Spanned<AddressFile>>) -> (String, Stri
             zip.to_string()
         }
     };
+    if checks::is_zip(&zip) && !state.is_empty() {
+        let at = v.zip.as_ref().map_or(at, span);
+        let known = zips::states(&zip);
+        if known.is_empty() {
+            c.warn(
+                at,
+                format!("ZIP {zip} is not in the ZIP code data set"),
+                "check it for a typo; a brand-new ZIP may be missing from the data, and the locator still finds the listing by its coordinates",
+            );
+        } else if !known.contains(&state.as_str()) {
+            c.warn(
+                at,
+                format!("ZIP {zip} is in {}, not {state}", known.join(", ")),
+                "check the ZIP code and the state",
+            );
+        }
+    }
     (street, city, state, zip)
 }
 
@@ -915,6 +932,19 @@ description: |
                 .any(|d| d.severity == Severity::Warning && d.message.contains("km from the centre")),
             "{diags:?}"
         );
+    }
+
+    #[test]
+    fn zip_warnings() {
+        for (zip, want) in [
+            ("\"00000\"", "is not in the ZIP code data set"),
+            ("\"10001\"", "ZIP 10001 is in NY, not TX"),
+        ] {
+            let (f, diags) = run(&edit("  zip:", &format!("  zip: {zip}")));
+            assert!(f.is_some());
+            let d = diags.iter().find(|d| d.message.contains(want)).expect(want);
+            assert_eq!((d.severity, d.line_col()), (Severity::Warning, Some((6, 8))));
+        }
     }
 
     #[test]

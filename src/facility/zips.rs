@@ -23,6 +23,22 @@ static CENTROIDS: LazyLock<BTreeMap<String, (f64, f64)>> = LazyLock::new(|| {
     map
 });
 
+static STATES: LazyLock<BTreeMap<&'static str, Vec<&'static str>>> = LazyLock::new(|| {
+    let mut map: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for z in zipcodes::database() {
+        let states = map.entry(z.zip_code.as_str()).or_default();
+        if !states.contains(&z.state.as_str()) {
+            states.push(z.state.as_str());
+        }
+    }
+    map
+});
+
+/// The USPS state codes a ZIP belongs to (empty for a ZIP the data set does not know).
+pub fn states(zip: &str) -> &'static [&'static str] {
+    zip.get(..5).and_then(|z| STATES.get(z)).map_or(&[], Vec::as_slice)
+}
+
 /// The centroid (lat, lon) of a 5-digit ZIP (or the first 5 digits of a ZIP+4).
 pub fn centroid(zip: &str) -> Option<(f64, f64)> {
     CENTROIDS.get(zip.get(..5)?).copied()
@@ -48,6 +64,9 @@ mod tests {
         assert!(centroid("00901").is_some(), "San Juan, PR");
         assert!(centroid("78701-1234").is_some());
         assert!(centroid("00000").is_none());
+        assert_eq!(states("78701"), ["TX"]);
+        assert_eq!(states("00901"), ["PR"]);
+        assert!(states("00000").is_empty());
         assert!(all().len() > 30_000);
     }
 }
