@@ -306,7 +306,7 @@ fn one_zip_search_on_30000_facilities_stays_under_150_kb_gzip() {
     // Dense places first: Manhattan, Chicago Loop, downtown Los Angeles, Austin, rural Montana.
     for zip in ["10001", "60601", "90012", "78701", "59001"] {
         let (lat, lon) = haven::facility::zips::centroid(zip).expect("zip");
-        let shard = haven::render::directory::zip_shard_index(&zip[..3]).expect("zip shard");
+        let shard = haven::render::locator_data::zip_shard_index(&zip[..3]).expect("zip shard");
         let prefix_job = render(haven::render::Job::LocatorZips(shard));
         assert!(
             prefix_job.rel.ends_with(&format!("/{}.json", &zip[..3])),

@@ -7,6 +7,8 @@
 //! values' labels live in [`vocabulary`] only.
 
 pub mod checks;
+pub mod description;
+mod fields;
 pub mod hours;
 pub mod parse;
 pub mod vocabulary;

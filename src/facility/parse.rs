@@ -1,19 +1,19 @@
 //! One facility file: the YAML shape ([`FacilityFile`], unknown keys are errors) and every
-//! check on its values. All problems of a file are reported together, each at the value.
+//! check on its values (the per-field checks are in `fields.rs`). All problems of a file
+//! are reported together, each at the value.
 
 use serde::Deserialize;
 
 use super::vocabulary::{self, Term};
-use super::{Facility, License, Line, checks, zips};
+use super::{Facility, checks, description, fields};
 use crate::config::{self, SiteConfig};
-use crate::date;
 use crate::diag::{Diag, Source, did_you_mean};
 use crate::load::Doc;
 use crate::phone;
-use crate::slug::{is_slug, slugify};
+use crate::slug::slugify;
 use crate::yaml::{self, Spanned};
 
-type S = Spanned<String>;
+pub(super) type S = Spanned<String>;
 
 /// A facility file exactly as written. Required keys are `Option` here so that every
 /// missing one is reported at once, not only the first.
@@ -48,34 +48,34 @@ struct FacilityFile {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct AddressFile {
-    street: Option<S>,
-    city: Option<S>,
-    state: Option<S>,
-    zip: Option<S>,
+pub(super) struct AddressFile {
+    pub(super) street: Option<S>,
+    pub(super) city: Option<S>,
+    pub(super) state: Option<S>,
+    pub(super) zip: Option<S>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct GeoFile {
-    lat: Spanned<f64>,
-    lon: Spanned<f64>,
+pub(super) struct GeoFile {
+    pub(super) lat: Spanned<f64>,
+    pub(super) lon: Spanned<f64>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct LineFile {
+pub(super) struct LineFile {
     #[serde(rename = "type")]
-    kind: S,
-    number: S,
+    pub(super) kind: S,
+    pub(super) number: S,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct LicenseFile {
-    number: String,
-    authority: Option<String>,
-    url: Option<S>,
+pub(super) struct LicenseFile {
+    pub(super) number: String,
+    pub(super) authority: Option<String>,
+    pub(super) url: Option<S>,
 }
 
 /// Settings of the facility checks.
@@ -101,21 +101,21 @@ impl Options {
 }
 
 /// Collects the problems of one file.
-struct Check<'a> {
-    src: &'a Source,
-    diags: Vec<Diag>,
+pub(super) struct Check<'a> {
+    pub(super) src: &'a Source,
+    pub(super) diags: Vec<Diag>,
 }
 
 impl Check<'_> {
-    fn at(&mut self, span: (usize, usize), msg: impl Into<String>, help: impl Into<String>) {
+    pub(super) fn at(&mut self, span: (usize, usize), msg: impl Into<String>, help: impl Into<String>) {
         self.diags.push(Diag::at(self.src, span, msg).help(help));
     }
 
-    fn warn(&mut self, span: (usize, usize), msg: impl Into<String>, help: impl Into<String>) {
+    pub(super) fn warn(&mut self, span: (usize, usize), msg: impl Into<String>, help: impl Into<String>) {
         self.diags.push(Diag::at(self.src, span, msg).help(help).warning());
     }
 
-    fn missing(&mut self, span: (usize, usize), key: &str, example: &str) {
+    pub(super) fn missing(&mut self, span: (usize, usize), key: &str, example: &str) {
         self.at(
             span,
             format!("missing required key `{key}`"),
@@ -124,7 +124,7 @@ impl Check<'_> {
     }
 
     /// A required, non-empty string.
-    fn text(&mut self, v: Option<&S>, parent: (usize, usize), key: &str, example: &str) -> String {
+    pub(super) fn text(&mut self, v: Option<&S>, parent: (usize, usize), key: &str, example: &str) -> String {
         match v {
             None => {
                 self.missing(parent, key, example);
@@ -142,7 +142,7 @@ impl Check<'_> {
         }
     }
 
-    fn phone(&mut self, n: &S) {
+    pub(super) fn phone(&mut self, n: &S) {
         if !phone::is_e164(&n.value) {
             self.at(
                 span(n),
@@ -153,7 +153,7 @@ impl Check<'_> {
     }
 
     /// Ids from a controlled list, deduplicated, in the order written.
-    fn terms(&mut self, list: Option<&[S]>, vocab: &'static [Term], key: &str) -> Vec<String> {
+    pub(super) fn terms(&mut self, list: Option<&[S]>, vocab: &'static [Term], key: &str) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for v in list.unwrap_or_default() {
             let id = v.value.trim();
@@ -174,7 +174,7 @@ impl Check<'_> {
     }
 }
 
-fn span<T>(v: &Spanned<T>) -> (usize, usize) {
+pub(super) fn span<T>(v: &Spanned<T>) -> (usize, usize) {
     yaml::span_of(v, 0)
 }
 
@@ -189,9 +189,9 @@ pub fn facility(doc: &Doc, opts: &Options) -> (Option<Facility>, Vec<Diag>) {
     let mut c = Check { src, diags: Vec::new() };
     let top = (0, 1);
     let name = c.text(file.name.as_ref(), top, "name", "Example Recovery Center");
-    let slug = slug(&mut c, doc, file.slug.as_ref());
+    let slug = fields::slug(&mut c, doc, file.slug.as_ref());
 
-    let (street, city, state, zip) = address(&mut c, file.address.as_ref());
+    let (street, city, state, zip) = fields::address(&mut c, file.address.as_ref());
     let city_slug = slugify(&city);
     if !city.is_empty() && city_slug.is_empty() {
         let at = file
@@ -205,7 +205,7 @@ pub fn facility(doc: &Doc, opts: &Options) -> (Option<Facility>, Vec<Diag>) {
             "write the city's name, such as `Austin`",
         );
     }
-    let (lat, lon) = geo(&mut c, file.geo.as_ref(), &zip, opts);
+    let (lat, lon) = fields::geo(&mut c, file.geo.as_ref(), &zip, opts);
 
     let phone = match &file.phone {
         Some(p) => {
@@ -217,7 +217,7 @@ pub fn facility(doc: &Doc, opts: &Options) -> (Option<Facility>, Vec<Diag>) {
             String::new()
         }
     };
-    let phones = lines(&mut c, file.phones.as_deref());
+    let phones = fields::lines(&mut c, file.phones.as_deref());
     let website = file.website.as_ref().map(|w| {
         if !checks::is_web_url(w.value.trim()) {
             c.at(
@@ -245,7 +245,7 @@ pub fn facility(doc: &Doc, opts: &Options) -> (Option<Facility>, Vec<Diag>) {
             Vec::new()
         }
         Some(l) if l.value.is_empty() => {
-            let known = ids(vocabulary::LEVELS_OF_CARE);
+            let known = fields::ids(vocabulary::LEVELS_OF_CARE);
             c.at(
                 span(l),
                 "`levels_of_care` needs at least one value",
@@ -263,8 +263,8 @@ pub fn facility(doc: &Doc, opts: &Options) -> (Option<Facility>, Vec<Diag>) {
         vocabulary::ACCREDITATIONS,
         "accreditations",
     );
-    let services = services(&mut c, file.services.as_deref());
-    let languages = languages(&mut c, file.languages.as_deref());
+    let services = fields::services(&mut c, file.services.as_deref());
+    let languages = fields::languages(&mut c, file.languages.as_deref());
 
     let npi = file.npi.as_ref().map(|n| {
         if !checks::is_npi(&n.value) {
@@ -276,18 +276,18 @@ pub fn facility(doc: &Doc, opts: &Options) -> (Option<Facility>, Vec<Diag>) {
         }
         n.value.clone()
     });
-    let licenses = licenses(&mut c, file.licenses.as_deref());
-    let verified = verified(&mut c, file.verified.as_ref(), opts);
+    let licenses = fields::licenses(&mut c, file.licenses.as_deref());
+    let verified = fields::verified(&mut c, file.verified.as_ref(), opts);
     let description = file.description.as_deref().unwrap_or("").trim();
     let description_html = if description.is_empty() {
         String::new()
     } else {
-        sanitize(&crate::markdown::to_html(description))
+        description::sanitize(&crate::markdown::to_html(description))
     };
     let description_text = if description_html.is_empty() {
         String::new()
     } else {
-        plain_text(&description_html)
+        description::plain_text(&description_html)
     };
 
     let has_errors = c.diags.iter().any(|d| d.severity == crate::diag::Severity::Error);
@@ -331,314 +331,6 @@ pub fn facility(doc: &Doc, opts: &Options) -> (Option<Facility>, Vec<Diag>) {
         _ => None,
     };
     (facility, c.diags)
-}
-
-fn ids(vocab: &[Term]) -> String {
-    vocab.iter().map(|t| t.id).collect::<Vec<_>>().join(", ")
-}
-
-fn slug(c: &mut Check<'_>, doc: &Doc, written: Option<&S>) -> String {
-    match written {
-        Some(s) if is_slug(&s.value) => s.value.clone(),
-        Some(s) => {
-            let fix = slugify(&s.value);
-            c.at(
-                span(s),
-                format!("{:?} is not a valid slug", s.value),
-                format!("use lower-case letters, digits and single hyphens, for example `{fix}`"),
-            );
-            fix
-        }
-        None => {
-            let stem = crate::validate::stem(&doc.rel);
-            let s = slugify(stem);
-            if s.is_empty() {
-                c.at(
-                    (0, 1),
-                    "this file's name gives no slug",
-                    "add `slug:` with lower-case letters, digits and hyphens",
-                );
-            }
-            s
-        }
-    }
-}
-
-fn address(c: &mut Check<'_>, a: Option<&Spanned<AddressFile>>) -> (String, String, String, String) {
-    let Some(a) = a else {
-        c.missing(
-            (0, 1),
-            "address",
-            "{ street: ..., city: ..., state: TX, zip: \"78701\" }",
-        );
-        return Default::default();
-    };
-    let at = span(a);
-    let v = &a.value;
-    let street = c.text(v.street.as_ref(), at, "street", "123 Example St");
-    let city = c.text(v.city.as_ref(), at, "city", "Austin");
-    let state = match &v.state {
-        None => {
-            c.missing(at, "state", "TX");
-            String::new()
-        }
-        Some(s) => {
-            let code = s.value.trim();
-            if vocabulary::state_name(code).is_some() {
-                code.to_string()
-            } else if vocabulary::state_name(&code.to_uppercase()).is_some() {
-                c.at(
-                    span(s),
-                    format!("write the state code in capitals: `{}`", code.to_uppercase()),
-                    "USPS codes are upper case, such as TX, DC or PR",
-                );
-                code.to_uppercase()
-            } else {
-                let by_name = vocabulary::STATES
-                    .iter()
-                    .find(|(_, n)| n.eq_ignore_ascii_case(code))
-                    .map(|(k, _)| *k);
-                let help = match by_name.or_else(|| did_you_mean(code, vocabulary::STATES.iter().map(|(k, _)| *k))) {
-                    Some(k) => format!("did you mean `{k}`? Use the two-letter USPS code"),
-                    None => {
-                        "use the two-letter USPS code of a state, DC, PR or a territory (TX, DC, PR, GU, VI, AS, MP)"
-                            .into()
-                    }
-                };
-                c.at(span(s), format!("`{code}` is not a USPS state code"), help);
-                String::new()
-            }
-        }
-    };
-    let zip = match &v.zip {
-        None => {
-            c.missing(at, "zip", "\"78701\"");
-            String::new()
-        }
-        Some(z) => {
-            let zip = z.value.trim();
-            if !checks::is_zip(zip) {
-                c.at(
-                    span(z),
-                    format!("{zip:?} is not a ZIP code"),
-                    "write 5 digits or ZIP+4 in quotes, such as \"78701\" or \"78701-1234\" (quotes keep leading zeros)",
-                );
-            }
-            zip.to_string()
-        }
-    };
-    if checks::is_zip(&zip) && !state.is_empty() {
-        let at = v.zip.as_ref().map_or(at, span);
-        let known = zips::states(&zip);
-        if known.is_empty() {
-            c.warn(
-                at,
-                format!("ZIP {zip} is not in the ZIP code data set"),
-                "check it for a typo; a brand-new ZIP may be missing from the data, and the locator still finds the listing by its coordinates",
-            );
-        } else if !known.contains(&state.as_str()) {
-            c.warn(
-                at,
-                format!("ZIP {zip} is in {}, not {state}", known.join(", ")),
-                "check the ZIP code and the state",
-            );
-        }
-    }
-    (street, city, state, zip)
-}
-
-fn geo(c: &mut Check<'_>, g: Option<&Spanned<GeoFile>>, zip: &str, opts: &Options) -> (f64, f64) {
-    let Some(g) = g else {
-        c.missing((0, 1), "geo", "{ lat: 30.2672, lon: -97.7431 }");
-        return (0.0, 0.0);
-    };
-    let (lat, lon) = (&g.value.lat, &g.value.lon);
-    let mut ok = true;
-    if !(-90.0..=90.0).contains(&lat.value) {
-        c.at(
-            span(lat),
-            format!("latitude {} is out of range", lat.value),
-            "latitude is between -90 and 90 degrees; check that lat and lon are not swapped",
-        );
-        ok = false;
-    }
-    if !(-180.0..=180.0).contains(&lon.value) {
-        c.at(
-            span(lon),
-            format!("longitude {} is out of range", lon.value),
-            "longitude is between -180 and 180 degrees",
-        );
-        ok = false;
-    }
-    if ok
-        && checks::is_zip(zip)
-        && let Some((zlat, zlon)) = zips::centroid(zip)
-    {
-        let km = checks::distance_km(lat.value, lon.value, zlat, zlon);
-        if km > opts.max_zip_distance_km {
-            c.warn(
-                span(g),
-                format!("these coordinates are {km:.0} km from the centre of ZIP {}", &zip[..5]),
-                format!("check them: the ZIP's centre is near lat {zlat:.4}, lon {zlon:.4}; lat and lon may be swapped, or lon may lack its minus sign"),
-            );
-        }
-    }
-    (lat.value, lon.value)
-}
-
-fn lines(c: &mut Check<'_>, list: Option<&[LineFile]>) -> Vec<Line> {
-    let mut out = Vec::new();
-    for l in list.unwrap_or_default() {
-        let kind = l.kind.value.trim();
-        if vocabulary::find(vocabulary::PHONE_TYPES, kind).is_none() {
-            let known = ids(vocabulary::PHONE_TYPES);
-            let help = match did_you_mean(kind, vocabulary::PHONE_TYPES.iter().map(|t| t.id)) {
-                Some(s) => format!("did you mean `{s}`? Known types: {known}"),
-                None => format!("use one of: {known}"),
-            };
-            c.at(span(&l.kind), format!("unknown phone type `{kind}`"), help);
-        }
-        c.phone(&l.number);
-        out.push(Line {
-            kind: kind.to_string(),
-            number: l.number.value.clone(),
-        });
-    }
-    out
-}
-
-fn services(c: &mut Check<'_>, list: Option<&[S]>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for s in list.unwrap_or_default() {
-        if !is_slug(&s.value) {
-            c.at(
-                span(s),
-                format!("service id {:?} is not a slug", s.value),
-                format!("write ids in lower case with hyphens, such as `{}`", slugify(&s.value)),
-            );
-        } else if !out.contains(&s.value) {
-            out.push(s.value.clone());
-        }
-    }
-    out
-}
-
-fn languages(c: &mut Check<'_>, list: Option<&[S]>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for l in list.unwrap_or_default() {
-        let code = l.value.trim();
-        if code.len() == 2 && vocabulary::language(code).is_some() {
-            if !out.iter().any(|o| o == code) {
-                out.push(code.to_string());
-            }
-            continue;
-        }
-        let lower = code.to_lowercase();
-        let guess = if lower.len() == 2 && vocabulary::language(&lower).is_some() {
-            Some(lower)
-        } else {
-            // "Spanish" -> es.
-            let mut name = lower.clone();
-            if let Some(first) = name.get_mut(..1) {
-                first.make_ascii_uppercase();
-            }
-            isolang::Language::from_name(&name)
-                .and_then(|l| l.to_639_1())
-                .map(str::to_string)
-        };
-        let help = match guess {
-            Some(g) => format!("did you mean `{g}`? Use two-letter ISO 639-1 codes in lower case"),
-            None => "use two-letter ISO 639-1 codes, such as en, es, zh, vi, ar".into(),
-        };
-        c.at(span(l), format!("`{code}` is not an ISO 639-1 language code"), help);
-    }
-    out
-}
-
-fn licenses(c: &mut Check<'_>, list: Option<&[LicenseFile]>) -> Vec<License> {
-    let mut out = Vec::new();
-    for l in list.unwrap_or_default() {
-        if let Some(u) = &l.url
-            && !checks::is_web_url(u.value.trim())
-        {
-            c.at(
-                span(u),
-                "a licence `url` must be an http:// or https:// address",
-                "write the full address of the lookup page",
-            );
-        }
-        out.push(License {
-            number: l.number.trim().to_string(),
-            authority: l.authority.clone(),
-            url: l.url.as_ref().map(|u| u.value.trim().to_string()),
-        });
-    }
-    out
-}
-
-fn verified(c: &mut Check<'_>, v: Option<&S>, opts: &Options) -> Option<date::Date> {
-    let Some(v) = v else {
-        c.missing((0, 1), "verified", "2026-10-01");
-        return None;
-    };
-    let d = match date::parse(&v.value) {
-        Ok(d) => d,
-        Err(why) => {
-            c.at(
-                span(v),
-                why,
-                "write the date the listing was last checked as YYYY-MM-DD",
-            );
-            return None;
-        }
-    };
-    let day = chrono::DateTime::from_timestamp(d.timestamp, 0).map(|t| t.date_naive());
-    if let Some(day) = day {
-        if day > opts.today + chrono::Days::new(1) {
-            c.warn(
-                span(v),
-                format!("`verified` ({}) is in the future", d.iso),
-                "write the date the listing was actually checked",
-            );
-        } else if opts.stale_after_months > 0
-            && let Some(limit) = opts
-                .today
-                .checked_sub_months(chrono::Months::new(opts.stale_after_months))
-            && day < limit
-        {
-            c.warn(
-                span(v),
-                format!("this listing was last verified on {}, more than {} months ago", d.iso, opts.stale_after_months),
-                "call the facility, check the details, and update `verified:` (site.yaml's `listings_stale_after_months` sets the window)",
-            );
-        }
-    }
-    Some(d)
-}
-
-/// Sanitizes description HTML: no script, no style, no event handlers, no `javascript:`
-/// links (ammonia's defaults), links marked as user content, and no `h1`/`h2` (their text
-/// stays): the page has its own `h1` and `h2` sections, so a description's headings must
-/// not break the outline.
-pub fn sanitize(html: &str) -> String {
-    ammonia::Builder::default()
-        .rm_tags(&["h1", "h2"])
-        .link_rel(Some("nofollow noopener noreferrer"))
-        .clean(html)
-        .to_string()
-}
-
-/// The text of sanitized HTML, whitespace collapsed.
-pub fn plain_text(html: &str) -> String {
-    let text = ammonia::Builder::empty().clean(html).to_string();
-    // ammonia keeps entities escaped; decode the few it produces.
-    let text = text
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&");
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -945,20 +637,5 @@ description: |
             let d = diags.iter().find(|d| d.message.contains(want)).expect(want);
             assert_eq!((d.severity, d.line_col()), (Severity::Warning, Some((6, 8))));
         }
-    }
-
-    #[test]
-    fn sanitizer_strips_script_and_event_handlers() {
-        let html = crate::markdown::to_html(
-            "Hi <script>alert(1)</script><img src=x onerror=\"alert(2)\"> [x](javascript:alert(3)) <a href=\"https://example.org\" onclick=\"alert(4)\">ok</a>",
-        );
-        let clean = sanitize(&html);
-        for bad in ["<script", "alert(1)", "onerror", "onclick", "javascript:"] {
-            assert!(!clean.contains(bad), "{bad} survived: {clean}");
-        }
-        assert!(clean.contains("href=\"https://example.org\""), "{clean}");
-        assert_eq!(plain_text("<p>A &amp; B</p>\n<p>C</p>"), "A & B C");
-        let headed = sanitize("<h1 id=\"x\">Big</h1><h3>Small</h3>");
-        assert_eq!(headed, "Big<h3>Small</h3>");
     }
 }

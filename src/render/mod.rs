@@ -8,6 +8,7 @@
 pub mod context;
 pub mod directory;
 pub mod engine;
+pub mod locator_data;
 pub mod seo;
 
 use rayon::prelude::*;
@@ -108,7 +109,7 @@ pub fn jobs(site: &Site) -> Vec<Job> {
     jobs.extend((0..dir.states.len()).map(Job::State));
     jobs.extend((0..dir.cities.len()).map(Job::City));
     jobs.extend((0..dir.cells.len()).map(Job::LocatorCell));
-    jobs.extend((0..directory::zip_shard_count()).map(Job::LocatorZips));
+    jobs.extend((0..locator_data::zip_shard_count()).map(Job::LocatorZips));
     jobs
 }
 
@@ -330,9 +331,9 @@ pub fn render_job(site: &Site, tera: &Tera, job: Job) -> Result<Output, Diag> {
         Job::State(i) => directory::state_page(site, i),
         Job::City(i) => directory::city_page(site, i),
         Job::Locator => directory::locator_page(site),
-        Job::LocatorIndex => return Ok(directory::data_index(site)),
-        Job::LocatorCell(i) => return Ok(directory::data_cell(site, i)),
-        Job::LocatorZips(i) => return Ok(directory::data_zip(i)),
+        Job::LocatorIndex => return Ok(locator_data::data_index(site)),
+        Job::LocatorCell(i) => return Ok(locator_data::data_cell(site, i)),
+        Job::LocatorZips(i) => return Ok(locator_data::data_zip(i)),
         Job::Redirect(i) => return Ok(redirect_page(site, i)),
         Job::Feed => return render_feed(site, tera),
         Job::Sitemap => return render_sitemap(site, tera),
