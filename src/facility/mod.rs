@@ -161,6 +161,8 @@ pub struct Directory {
     pub routes: Vec<Route>,
     /// Geographic cells with facilities, for the locator's data files (sorted by key).
     pub cells: Vec<Cell>,
+    /// Every language code any facility lists, sorted (the locator's language filter).
+    pub languages: Vec<String>,
 }
 
 /// A square of [`CELL_DEGREES`] on a side, holding the facilities inside it.
@@ -316,12 +318,16 @@ fn group(facilities: Vec<Facility>) -> Directory {
         .into_iter()
         .map(|(key, facilities)| Cell { key, facilities })
         .collect();
+    let mut languages: Vec<String> = facilities.iter().flat_map(|f| f.languages.iter().cloned()).collect();
+    languages.sort();
+    languages.dedup();
     Directory {
         facilities,
         states,
         cities,
         routes,
         cells,
+        languages,
     }
 }
 

@@ -267,14 +267,6 @@ fn locator_ctx(site: &Site) -> Value {
             .map(|(bit, t)| json!({ "id": t.id, "label": t.label, "explain": t.explain, "bit": bit }))
             .collect::<Vec<_>>()
     };
-    let mut langs: Vec<String> = site
-        .facilities
-        .facilities
-        .iter()
-        .flat_map(|f| f.languages.iter().cloned())
-        .collect();
-    langs.sort();
-    langs.dedup();
     let vocab = json!({
         "levels": vocabulary::LEVELS_OF_CARE.iter().map(|t| t.label).collect::<Vec<_>>(),
     });
@@ -286,7 +278,7 @@ fn locator_ctx(site: &Site) -> Value {
         "medications": term_list(vocabulary::MEDICATIONS),
         "payment": term_list(vocabulary::PAYMENT),
         "populations": term_list(vocabulary::POPULATIONS),
-        "languages": languages(&langs, &c.language),
+        "languages": languages(&site.facilities.languages, &c.language),
         "vocab_json": seo::script_safe(&vocab),
         "attribution": zips::ATTRIBUTION,
         "total": site.facilities.facilities.len(),
