@@ -87,6 +87,10 @@ fn facility_city_and_state_pages_with_spaces_apostrophes_and_accents() {
     assert_eq!(texts(&idaho, ".city-list a"), ["Coeur d'Alene"]);
     let co = site.page("/treatment/co/canon-city/");
     assert_eq!(texts(&co, "h1"), ["Treatment in Cañon City, CO"]);
+    // An explicit `false` is shown; an absent flag (walk_in here) is unknown and shows nothing.
+    let clinica = site.page("/treatment/co/canon-city/clinica-senora-de-la-paz/");
+    assert_eq!(texts(&clinica, ".flags li"), ["Not accepting new patients right now"]);
+    assert_eq!(texts(&clinica, "h1"), ["Clínica Señora de la Paz"]);
     let sa = site.page("/treatment/tx/san-antonio/");
     // The unpaid facility in the list, the sponsored one only in its own block.
     assert_eq!(
