@@ -24,6 +24,7 @@ struct SiteFile {
     corrections: Option<Spanned<String>>,
     menu: Option<Vec<MenuFile>>,
     permalinks: Option<PermalinksFile>,
+    listings_stale_after_months: Option<u32>,
     extra: Option<serde_json::Value>,
 }
 
@@ -137,6 +138,8 @@ pub struct SiteConfig {
     pub menu: Vec<MenuItem>,
     /// URL patterns.
     pub permalinks: Permalinks,
+    /// Warn about facility listings not verified for this many months (0: never).
+    pub listings_stale_after_months: u32,
     /// Custom fields for themes.
     pub extra: serde_json::Value,
     /// The file itself, for diagnostics.
@@ -156,6 +159,7 @@ impl SiteConfig {
             theme: "default".into(),
             theme_span: None,
             articles_per_page: 20,
+            listings_stale_after_months: 12,
             hotline: None,
             crisis_lines: Vec::new(),
             corrections: None,
@@ -321,6 +325,7 @@ pub fn parse(source: &Source, base_url_override: Option<&str>, diags: &mut Diags
             })
             .collect(),
         permalinks,
+        listings_stale_after_months: file.listings_stale_after_months.unwrap_or(12),
         extra: file.extra.unwrap_or(serde_json::Value::Object(Default::default())),
         source: source.clone(),
     })

@@ -163,8 +163,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diag>> {
     let mut outputs = render_all(&mut p, opts.progress.as_ref())?;
     let mut t = Instant::now();
     // The search index reads the pages before write minifies them (STYLE.md, Known traps).
-    // Facility records: the lead maps `p.site.facilities` here once the facility model lands.
-    let facilities: Vec<index::FacilityRecord> = Vec::new();
+    let facilities = facility_records(&p.site);
     let search = index::index(&outputs, &facilities, &p.site.config.language).map_err(|d| vec![d])?;
     p.warnings.extend(search.warnings);
     outputs.extend(search.files);
@@ -183,4 +182,29 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diag>> {
         warnings: p.warnings,
         timings: p.timings,
     })
+}
+
+/// The search record of every facility: filters carry the same human labels the pages show.
+fn facility_records(site: &Site) -> Vec<index::FacilityRecord> {
+    use crate::facility::vocabulary::{self as v, Term};
+    let labels = |list: &'static [Term], ids: &[String]| -> Vec<String> {
+        ids.iter()
+            .map(|id| v::find(list, id).map_or_else(|| id.clone(), |t| t.label.to_string()))
+            .collect()
+    };
+    site.facilities
+        .facilities
+        .iter()
+        .map(|f| index::FacilityRecord {
+            url: f.path.clone(),
+            name: f.name.clone(),
+            city: f.city.clone(),
+            state: v::state_name(&f.state).unwrap_or(&f.state).to_string(),
+            phone: f.phone.clone(),
+            levels_of_care: labels(v::LEVELS_OF_CARE, &f.levels_of_care),
+            medications: labels(v::MEDICATIONS, &f.medications),
+            payment: labels(v::PAYMENT, &f.payment),
+            description: f.description_text.clone(),
+        })
+        .collect()
 }

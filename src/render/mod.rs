@@ -6,8 +6,10 @@
 //! touches the disk.
 
 pub mod context;
+pub mod directory;
 pub mod engine;
 pub mod headers;
+pub mod locator_data;
 pub mod seo;
 
 use rayon::prelude::*;
@@ -67,6 +69,20 @@ pub enum Job {
     RedirectsFile,
     /// `/_headers` (security headers, CSP) for hosts that read one.
     HeadersFile,
+    /// A facility page.
+    Facility(usize),
+    /// A state page of the directory.
+    State(usize),
+    /// A city page of the directory.
+    City(usize),
+    /// The locator `/treatment/`.
+    Locator,
+    /// The locator's `data/index.json`.
+    LocatorIndex,
+    /// One cell of facilities for the locator.
+    LocatorCell(usize),
+    /// One 3-digit prefix of ZIP centroids for the locator.
+    LocatorZips(usize),
 }
 
 /// Every job of a site.
@@ -91,6 +107,13 @@ pub fn jobs(site: &Site) -> Vec<Job> {
     jobs.extend((0..site.authors.len()).map(Job::Author));
     jobs.extend((0..site.pages.len()).map(Job::Page));
     jobs.extend((0..site.redirects.len()).map(Job::Redirect));
+    let dir = &site.facilities;
+    jobs.extend([Job::Locator, Job::LocatorIndex]);
+    jobs.extend((0..dir.facilities.len()).map(Job::Facility));
+    jobs.extend((0..dir.states.len()).map(Job::State));
+    jobs.extend((0..dir.cities.len()).map(Job::City));
+    jobs.extend((0..dir.cells.len()).map(Job::LocatorCell));
+    jobs.extend((0..locator_data::zip_shard_count()).map(Job::LocatorZips));
     jobs
 }
 
@@ -174,7 +197,17 @@ pub fn template_of(site: &Site, job: Job) -> Option<&str> {
         Job::NotFound => "404.html",
         Job::Feed => "feed.xml",
         Job::Sitemap => "sitemap.xml",
-        Job::Redirect(_) | Job::Robots | Job::RedirectsFile | Job::HeadersFile => return None,
+        Job::Facility(_) => "facility.html",
+        Job::State(_) => "state.html",
+        Job::City(_) => "city.html",
+        Job::Locator => "locator.html",
+        Job::Redirect(_)
+        | Job::Robots
+        | Job::RedirectsFile
+        | Job::HeadersFile
+        | Job::LocatorIndex
+        | Job::LocatorCell(_)
+        | Job::LocatorZips(_) => return None,
     })
 }
 
@@ -372,6 +405,13 @@ pub fn render_job(site: &Site, tera: &Tera, job: Job) -> Result<Output, Diag> {
                 index: false,
             }
         }
+        Job::Facility(i) => directory::facility_page(site, i),
+        Job::State(i) => directory::state_page(site, i),
+        Job::City(i) => directory::city_page(site, i),
+        Job::Locator => directory::locator_page(site),
+        Job::LocatorIndex => return Ok(locator_data::data_index(site)),
+        Job::LocatorCell(i) => return Ok(locator_data::data_cell(site, i)),
+        Job::LocatorZips(i) => return Ok(locator_data::data_zip(i)),
         Job::Redirect(i) => return Ok(redirect_page(site, i)),
         Job::HeadersFile => return Ok(headers::headers_file(c)),
         Job::Feed => return render_feed(site, tera),

@@ -69,6 +69,14 @@ pub fn dirty_jobs(old: &Site, new: &Site) -> Option<Vec<Job>> {
             | Job::Robots
             | Job::RedirectsFile
             | Job::HeadersFile => false,
+            // The directory reads only facility files and settings, both part of `shape`.
+            Job::Facility(_)
+            | Job::State(_)
+            | Job::City(_)
+            | Job::Locator
+            | Job::LocatorIndex
+            | Job::LocatorCell(_)
+            | Job::LocatorZips(_) => false,
             // A job kind added later is re-rendered on every change until it is listed here.
             #[allow(unreachable_patterns)]
             _ => true,

@@ -1,0 +1,337 @@
+//! Treatment facilities: parsing, validation and the state/city directory.
+//!
+//! Each `content/facilities/**/*.yaml` is parsed and checked by [`parse`] (all problems of
+//! a file at once, each pointing at the value); this module then places the facilities:
+//! slugs are unique, each facility gets its page path from `permalinks.facility`, and
+//! facilities are grouped into states and cities, each with its own page. The controlled
+//! values' labels live in [`vocabulary`] only.
+
+pub mod checks;
+pub mod description;
+mod fields;
+pub mod hours;
+pub mod parse;
+pub mod vocabulary;
+pub mod zips;
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+
+use crate::config::{self, SiteConfig};
+use crate::date::Date;
+use crate::diag::{Diag, Diags, Source};
+use crate::load::Doc;
+
+/// One of the facility's own phone lines besides the main one.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// Line type id from [`vocabulary::PHONE_TYPES`] (`intake`, `tty`, `sms`, `fax`, `after-hours`).
+    pub kind: String,
+    /// E.164 number.
+    pub number: String,
+}
+
+/// A licence as written.
+#[derive(Debug, Clone)]
+pub struct License {
+    /// Licence number.
+    pub number: String,
+    /// Who issued it.
+    pub authority: Option<String>,
+    /// Where to look it up (http(s)).
+    pub url: Option<String>,
+}
+
+/// One facility, validated and placed. The plain fields are what a search record needs.
+#[derive(Debug, Clone)]
+pub struct Facility {
+    /// Path relative to content/.
+    pub rel: String,
+    /// Site path of its page.
+    pub path: String,
+    /// The file, for diagnostics.
+    pub source: Source,
+    /// Name.
+    pub name: String,
+    /// URL slug (unique among facilities).
+    pub slug: String,
+    /// Where `slug:` was written, if it was (for the duplicate-slug error).
+    pub slug_span: Option<(usize, usize)>,
+    /// Street line.
+    pub street: String,
+    /// City as written.
+    pub city: String,
+    /// Slug of the city, as in the URL.
+    pub city_slug: String,
+    /// USPS state code, upper case.
+    pub state: String,
+    /// ZIP or ZIP+4.
+    pub zip: String,
+    /// Latitude, WGS84 degrees.
+    pub lat: f64,
+    /// Longitude, WGS84 degrees.
+    pub lon: f64,
+    /// Main line, E.164.
+    pub phone: String,
+    /// More of the facility's own lines.
+    pub phones: Vec<Line>,
+    /// Website (http(s)).
+    pub website: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Level-of-care ids, as written (deduplicated).
+    pub levels_of_care: Vec<String>,
+    /// Medication ids.
+    pub medications: Vec<String>,
+    /// Free-form service ids.
+    pub services: Vec<String>,
+    /// Payment ids.
+    pub payment: Vec<String>,
+    /// Population ids.
+    pub populations: Vec<String>,
+    /// ISO 639-1 codes.
+    pub languages: Vec<String>,
+    /// Accreditation ids.
+    pub accreditations: Vec<String>,
+    /// Opening hours, free text.
+    pub hours: Option<String>,
+    /// Walk-ins welcome; `None` is unknown.
+    pub walk_in: Option<bool>,
+    /// Taking new patients; `None` is unknown.
+    pub accepting_new_patients: Option<bool>,
+    /// National Provider Identifier.
+    pub npi: Option<String>,
+    /// Licences.
+    pub licenses: Vec<License>,
+    /// When the listing was last checked.
+    pub verified: Date,
+    /// Paid listing.
+    pub sponsored: bool,
+    /// Description as sanitized HTML (empty when absent).
+    pub description_html: String,
+    /// Description as plain text, for search and meta descriptions.
+    pub description_text: String,
+    /// Custom fields.
+    pub extra: serde_json::Value,
+}
+
+/// A state (or DC, PR, a territory) with facilities.
+#[derive(Debug, Clone)]
+pub struct State {
+    /// USPS code, upper case.
+    pub code: String,
+    /// Full name.
+    pub name: String,
+    /// Site path (`/treatment/tx/`).
+    pub path: String,
+    /// Indexes into [`Directory::cities`], by city name.
+    pub cities: Vec<usize>,
+    /// Indexes into [`Directory::facilities`], by name.
+    pub facilities: Vec<usize>,
+}
+
+/// A city with facilities.
+#[derive(Debug, Clone)]
+pub struct City {
+    /// Name as first written.
+    pub name: String,
+    /// Slug, as in the URL.
+    pub slug: String,
+    /// USPS code of its state.
+    pub state: String,
+    /// Index into [`Directory::states`].
+    pub state_index: usize,
+    /// Site path (`/treatment/tx/austin/`).
+    pub path: String,
+    /// Indexes into [`Directory::facilities`], by name.
+    pub facilities: Vec<usize>,
+}
+
+/// All facilities with their states and cities.
+#[derive(Debug, Default)]
+pub struct Directory {
+    /// Facilities in file order.
+    pub facilities: Vec<Facility>,
+    /// States with facilities, by name.
+    pub states: Vec<State>,
+    /// Cities with facilities, grouped by state.
+    pub cities: Vec<City>,
+    /// Every page path the directory makes, for the route table.
+    pub routes: Vec<Route>,
+    /// Geographic cells with facilities, for the locator's data files (sorted by key).
+    pub cells: Vec<Cell>,
+    /// Every language code any facility lists, sorted (the locator's language filter).
+    pub languages: Vec<String>,
+}
+
+/// A square of [`CELL_DEGREES`] on a side, holding the facilities inside it.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    /// `{row}_{col}`: latitude and longitude divided by [`CELL_DEGREES`], floored.
+    pub key: String,
+    /// Indexes into [`Directory::facilities`].
+    pub facilities: Vec<usize>,
+}
+
+/// Size of a locator cell in degrees. Half a degree is about 35 by 27 miles at 40°N, so a
+/// 25-mile search reads at most 3 by 3 cells, and a dense city's cell stays small.
+pub const CELL_DEGREES: f64 = 0.5;
+
+/// The key of the cell holding (lat, lon). The locator script computes the same.
+pub fn cell_key(lat: f64, lon: f64) -> String {
+    let row = (lat / CELL_DEGREES).floor() as i64;
+    let col = (lon / CELL_DEGREES).floor() as i64;
+    format!("{row}_{col}")
+}
+
+/// A page the directory makes.
+#[derive(Debug, Clone)]
+pub struct Route {
+    /// Site path.
+    pub path: String,
+    /// Who makes it, for clash messages.
+    pub owner: String,
+    /// The facility file behind it, if any.
+    pub source: Option<Source>,
+}
+
+/// Site path of the locator.
+pub const LOCATOR_PATH: &str = "/treatment/";
+
+/// Site path of a state page.
+pub fn state_path(code: &str) -> String {
+    format!("/treatment/{}/", code.to_lowercase())
+}
+
+/// Parses every facility file and builds the directory. Problems go to `diags`; a file
+/// with errors is left out of the directory.
+pub fn resolve(config: &SiteConfig, docs: Vec<Doc>, diags: &mut Diags) -> Directory {
+    let opts = parse::Options::from_config(config);
+    let parsed: Vec<(Option<Facility>, Vec<Diag>)> = docs.par_iter().map(|d| parse::facility(d, &opts)).collect();
+    let mut facilities = Vec::with_capacity(parsed.len());
+    for (f, ds) in parsed {
+        diags.extend(ds);
+        facilities.extend(f);
+    }
+    let mut facilities = check_slugs(facilities, diags);
+    for f in &mut facilities {
+        let state = f.state.to_lowercase();
+        f.path = config::fill(
+            &config.permalinks.facility,
+            &[("slug", &f.slug), ("state", &state), ("city", &f.city_slug)],
+        );
+    }
+    group(facilities)
+}
+
+/// Reports every facility whose slug an earlier file already uses, and leaves it out, so
+/// the clash is reported once (here, naming both files), not again as a URL clash.
+fn check_slugs(facilities: Vec<Facility>, diags: &mut Diags) -> Vec<Facility> {
+    let mut seen: HashMap<String, String> = HashMap::new();
+    let mut kept = Vec::with_capacity(facilities.len());
+    for f in facilities {
+        if let Some(other) = seen.get(&f.slug) {
+            diags.push(
+                Diag::at(
+                    &f.source,
+                    f.slug_span.unwrap_or((0, 0)),
+                    format!("the slug `{}` is also used by {other}", f.slug),
+                )
+                .help("facility slugs must be unique: give one of the two files another `slug:` (or rename it)"),
+            );
+            continue;
+        }
+        seen.insert(f.slug.clone(), f.source.name.clone());
+        kept.push(f);
+    }
+    kept
+}
+
+/// Groups facilities into states and cities and lists every route.
+fn group(facilities: Vec<Facility>) -> Directory {
+    let by_name = |list: &mut Vec<usize>| {
+        list.sort_by(|a, b| sort_key(&facilities[*a].name).cmp(&sort_key(&facilities[*b].name)));
+    };
+    let mut state_map: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, f) in facilities.iter().enumerate() {
+        state_map.entry(f.state.as_str()).or_default().push(i);
+    }
+    let mut states: Vec<State> = Vec::new();
+    let mut cities: Vec<City> = Vec::new();
+    let mut state_list: Vec<(&str, Vec<usize>)> = state_map.into_iter().collect();
+    state_list.sort_by_key(|(code, _)| vocabulary::state_name(code).unwrap_or(code));
+    for (code, mut members) in state_list {
+        by_name(&mut members);
+        let mut city_map: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for &i in &members {
+            city_map.entry(facilities[i].city_slug.as_str()).or_default().push(i);
+        }
+        let state_index = states.len();
+        let mut city_ids = Vec::new();
+        let mut city_list: Vec<(&str, Vec<usize>)> = city_map.into_iter().collect();
+        city_list.sort_by_key(|(_, m)| sort_key(&facilities[m[0]].city));
+        for (slug, m) in city_list {
+            city_ids.push(cities.len());
+            cities.push(City {
+                name: facilities[m[0]].city.clone(),
+                slug: slug.to_string(),
+                state: code.to_string(),
+                state_index,
+                path: format!("{}{slug}/", state_path(code)),
+                facilities: m,
+            });
+        }
+        states.push(State {
+            code: code.to_string(),
+            name: vocabulary::state_name(code).unwrap_or(code).to_string(),
+            path: state_path(code),
+            cities: city_ids,
+            facilities: members,
+        });
+    }
+    let mut routes = vec![Route {
+        path: LOCATOR_PATH.into(),
+        owner: "the treatment locator".into(),
+        source: None,
+    }];
+    routes.extend(states.iter().map(|s| Route {
+        path: s.path.clone(),
+        owner: format!("the state page of {}", s.name),
+        source: None,
+    }));
+    routes.extend(cities.iter().map(|c| Route {
+        path: c.path.clone(),
+        owner: format!("the city page of {}, {}", c.name, c.state),
+        source: None,
+    }));
+    routes.extend(facilities.iter().map(|f| Route {
+        path: f.path.clone(),
+        owner: f.source.name.clone(),
+        source: Some(f.source.clone()),
+    }));
+    let mut cell_map: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, f) in facilities.iter().enumerate() {
+        cell_map.entry(cell_key(f.lat, f.lon)).or_default().push(i);
+    }
+    let cells = cell_map
+        .into_iter()
+        .map(|(key, facilities)| Cell { key, facilities })
+        .collect();
+    let mut languages: Vec<String> = facilities.iter().flat_map(|f| f.languages.iter().cloned()).collect();
+    languages.sort();
+    languages.dedup();
+    Directory {
+        facilities,
+        states,
+        cities,
+        routes,
+        cells,
+        languages,
+    }
+}
+
+/// Case- and accent-insensitive sort key ("Ñandú" sorts with "nandu").
+pub fn sort_key(s: &str) -> String {
+    deunicode::deunicode(s).to_lowercase()
+}

@@ -1,0 +1,220 @@
+// Treatment locator: progressive enhancement on /treatment/ and the state and city pages.
+// Without this script those pages are plain lists of links. With it, a ZIP code (or the
+// device's location) finds facilities within a radius, using small data files made at
+// build time (see docs/facilities.md): data/index.json lists the non-empty cells,
+// data/cells/KEY.json holds the facilities of one cell, data/zip/NNN.json the ZIP
+// centroids of one 3-digit prefix. The ZIP is kept in localStorage on this device only.
+(function () {
+  "use strict";
+  var root = document.getElementById("locator");
+  if (!root || !window.fetch || !window.Promise) return;
+  var base = root.getAttribute("data-base");
+  var form = document.getElementById("locator-form");
+  var zipIn = document.getElementById("locator-zip");
+  var geoBtn = document.getElementById("locator-geo");
+  var statusEl = document.getElementById("locator-status");
+  var resultsEl = document.getElementById("locator-results");
+  var vocab = JSON.parse(document.getElementById("locator-vocab").textContent);
+  var KEY = "haven-locator-zip";
+  var PAGE = 50;
+  var indexPromise = null;
+  var cells = {};
+  var zipShards = {};
+  var origin = null; // {lat, lon, label}
+  var shown = PAGE;
+  root.hidden = false;
+
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.json();
+    });
+  }
+  function getIndex() {
+    if (!indexPromise) indexPromise = getJSON(base + "index.json");
+    return indexPromise;
+  }
+  function getCell(key) {
+    if (!cells[key]) cells[key] = getJSON(base + "cells/" + key + ".json");
+    return cells[key];
+  }
+  function say(text) { statusEl.textContent = text; }
+
+  // Great-circle distance in miles.
+  function miles(lat1, lon1, lat2, lon2) {
+    var r = Math.PI / 180, dLat = (lat2 - lat1) * r, dLon = (lon2 - lon1) * r;
+    var a = Math.pow(Math.sin(dLat / 2), 2) + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.pow(Math.sin(dLon / 2), 2);
+    return 2 * 3958.8 * Math.asin(Math.min(1, Math.sqrt(a)));
+  }
+
+  // Keys of the non-empty cells that a circle of `radius` miles around (lat, lon) touches.
+  function cellKeys(idx, lat, lon, radius) {
+    var size = idx.cell, have = {}, keys = [];
+    idx.cells.forEach(function (k) { have[k] = true; });
+    var dLat = radius / 69.0;
+    var dLon = radius / (69.17 * Math.max(0.05, Math.cos(lat * Math.PI / 180)));
+    for (var row = Math.floor((lat - dLat) / size); row <= Math.floor((lat + dLat) / size); row++) {
+      for (var col = Math.floor((lon - dLon) / size); col <= Math.floor((lon + dLon) / size); col++) {
+        var k = row + "_" + col;
+        if (have[k]) keys.push(k);
+      }
+    }
+    return keys;
+  }
+
+  function checked(name) {
+    var out = [];
+    form.querySelectorAll("input[name=" + name + "]:checked").forEach(function (i) { out.push(i.value); });
+    return out;
+  }
+  function maskOf(name) {
+    return checked(name).reduce(function (m, bit) { return m | (1 << Number(bit)); }, 0);
+  }
+
+  // Record: [url, name, lat, lon, street, city, state, phone, levels, meds, pay, pops, langs, walkIn, sponsored]
+  function matches(f, want) {
+    if (want.levels && !(f[8] & want.levels)) return false;
+    if (want.meds && !(f[9] & want.meds)) return false;
+    if (want.pay && !(f[10] & want.pay)) return false;
+    if (want.pops && !(f[11] & want.pops)) return false;
+    if (want.langs.length) {
+      var have = f[12].split(" ");
+      if (!want.langs.some(function (l) { return have.indexOf(l) >= 0; })) return false;
+    }
+    if (want.walkIn && f[13] !== 1) return false;
+    return true;
+  }
+
+  function phoneDisplay(n) {
+    var m = /^\+1(\d{3})(\d{3})(\d{4})$/.exec(n);
+    return m ? "(" + m[1] + ") " + m[2] + "-" + m[3] : n;
+  }
+  function el(tag, attrs, kids) {
+    var e = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    (kids || []).forEach(function (c) { if (c != null) e.appendChild(typeof c === "string" ? document.createTextNode(c) : c); });
+    return e;
+  }
+  function levels(mask) {
+    return vocab.levels.filter(function (_, bit) { return mask & (1 << bit); }).join(" · ");
+  }
+  function item(r, sponsored) {
+    var f = r.f;
+    var title = el("h3", { "class": "card-title" }, [el("a", { href: f[0] }, [f[1]])]);
+    if (sponsored) title.appendChild(el("span", { "class": "badge" }, [" Sponsored"]));
+    return el("li", { "class": "card facility-item" }, [
+      title,
+      el("p", { "class": "distance" }, [r.d.toFixed(1) + " mi, straight line"]),
+      el("p", null, [f[4] + ", " + f[5] + ", " + f[6]]),
+      f[8] ? el("p", { "class": "meta" }, [levels(f[8]) + (f[13] === 1 ? " · Walk-ins welcome" : "")]) : null,
+      el("p", null, [el("a", { "class": "call call-small", href: "tel:" + f[7] }, ["Call " + phoneDisplay(f[7])])]),
+    ]);
+  }
+
+  function render(all) {
+    var want = {
+      levels: maskOf("levels"), meds: maskOf("meds"), pay: maskOf("pay"), pops: maskOf("pops"),
+      langs: checked("lang"), walkIn: checked("walkin").length > 0,
+    };
+    var radius = Number(form.radius.value);
+    var hideSponsored = checked("hidesponsored").length > 0;
+    var free = [], paid = [];
+    all.forEach(function (f) {
+      var d = miles(origin.lat, origin.lon, f[2], f[3]);
+      if (d > radius || !matches(f, want)) return;
+      (f[14] ? paid : free).push({ f: f, d: d });
+    });
+    var byName = function (a, b) { return a.f[1].localeCompare(b.f[1]); };
+    free.sort(form.sort.value === "name" ? byName : function (a, b) { return a.d - b.d || byName(a, b); });
+    paid.sort(byName);
+    resultsEl.textContent = "";
+    var count = free.length + " facilit" + (free.length === 1 ? "y" : "ies") + " within " + radius + " miles of " + origin.label + ".";
+    if (paid.length && !hideSponsored) count += " " + paid.length + " sponsored listing" + (paid.length === 1 ? "" : "s") + " shown separately.";
+    if (!free.length && !paid.length) count += " Try a larger distance or fewer filters.";
+    say(count);
+    if (free.length) {
+      var list = el("ol", { "class": "facility-list locator-list", "aria-label": "Results" });
+      free.slice(0, shown).forEach(function (r) { list.appendChild(item(r, false)); });
+      resultsEl.appendChild(list);
+      if (free.length > shown) {
+        var more = el("button", { type: "button", "class": "more" }, ["Show more results"]);
+        more.addEventListener("click", function () { shown += PAGE; render(all); });
+        resultsEl.appendChild(more);
+      }
+    }
+    if (paid.length && !hideSponsored) {
+      var block = el("section", { "class": "sponsored-block", "aria-labelledby": "locator-sponsored-title" }, [
+        el("h3", { id: "locator-sponsored-title" }, ["Sponsored listings"]),
+        el("p", { "class": "meta" }, ["These facilities paid to be listed. They are shown apart from the results above and are not ranked among them."]),
+      ]);
+      var plist = el("ul", { "class": "facility-list" });
+      paid.forEach(function (r) { plist.appendChild(item(r, true)); });
+      block.appendChild(plist);
+      resultsEl.appendChild(block);
+    }
+  }
+
+  function search() {
+    if (!origin) return;
+    var radius = Number(form.radius.value);
+    say("Searching…");
+    getIndex()
+      .then(function (idx) {
+        return Promise.all(cellKeys(idx, origin.lat, origin.lon, radius).map(getCell));
+      })
+      .then(function (lists) { render([].concat.apply([], lists)); })
+      .catch(function () { say("The listings could not be loaded. Check your connection, or browse by state below."); });
+  }
+
+  function byZip(zip) {
+    if (!/^\d{5}$/.test(zip)) {
+      say("Enter a 5-digit ZIP code.");
+      zipIn.focus();
+      return;
+    }
+    var prefix = zip.slice(0, 3);
+    if (!zipShards[prefix]) zipShards[prefix] = getJSON(base + "zip/" + prefix + ".json");
+    zipShards[prefix]
+      .then(function (shard) { return shard[zip]; }, function () { return null; })
+      .then(function (c) {
+        if (!c) {
+          say("We could not find ZIP code " + zip + ". Check it, or browse by state below.");
+          return;
+        }
+        try { localStorage.setItem(KEY, zip); } catch (e) { /* private mode: fine */ }
+        origin = { lat: c[0], lon: c[1], label: "ZIP " + zip };
+        shown = PAGE;
+        search();
+      });
+  }
+
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    byZip(zipIn.value.trim());
+  });
+  form.addEventListener("change", function (e) {
+    if (e.target === zipIn) return;
+    shown = PAGE;
+    search();
+  });
+  if (navigator.geolocation) {
+    geoBtn.addEventListener("click", function () {
+      say("Finding your location…");
+      navigator.geolocation.getCurrentPosition(
+        function (p) {
+          origin = { lat: p.coords.latitude, lon: p.coords.longitude, label: "your location" };
+          shown = PAGE;
+          search();
+        },
+        function () { say("Your location is not available. Enter a ZIP code instead."); },
+        { timeout: 15000, maximumAge: 600000 }
+      );
+    });
+  } else {
+    geoBtn.hidden = true;
+  }
+  try {
+    var saved = localStorage.getItem(KEY);
+    if (saved && /^\d{5}$/.test(saved)) zipIn.value = saved;
+  } catch (e) { /* storage blocked: fine */ }
+})();
