@@ -80,7 +80,7 @@ fn attr_of(doc: &Html, css: &str, attr: &str) -> Vec<String> {
         .collect()
 }
 
-/// What every page must satisfy: the only scripts are JSON-LD or the theme's own script
+/// What every page must satisfy: the only scripts are JSON data blocks or the theme's own script
 /// files (an empty element with a site-relative `src`), no event-handler attribute, no
 /// `javascript:` URL, no `<img>` the hostile text could have opened.
 fn assert_inert(rel: &str, doc: &Html) {
@@ -93,11 +93,17 @@ fn assert_inert(rel: &str, doc: &Html) {
             assert_eq!(s.inner_html(), "", "{rel}: a script file element has inline text");
             continue;
         }
-        assert_eq!(
-            s.value().attr("type"),
-            Some("application/ld+json"),
+        // Data blocks (JSON-LD, the locator's vocabulary) are inert if they are JSON.
+        let ty = s.value().attr("type");
+        assert!(
+            matches!(ty, Some("application/ld+json" | "application/json")),
             "{rel}: unexpected script element {}",
             s.html()
+        );
+        let text: String = s.text().collect();
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&text).is_ok(),
+            "{rel}: a data script is not JSON: {text}"
         );
     }
     for el in doc.select(&sel("*")) {
