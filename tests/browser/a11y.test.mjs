@@ -15,9 +15,12 @@ const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const vnuJar = join(require.resolve('vnu-jar'), '..', 'build', 'dist', 'vnu.jar');
 
-// One URL per page kind the build makes (facility, state, city and locator kinds are
-// added here when the directory pages exist).
+// One URL per page kind the build makes.
 export const PAGE_KINDS = {
+  locator: 'treatment/',
+  state: 'treatment/tx/',
+  city: 'treatment/tx/austin/',
+  facility: 'treatment/tx/austin/austin-example-recovery/',
   home: '',
   article: 'articles/what-is-opioid-use-disorder/',
   articles: 'articles/',
@@ -76,7 +79,7 @@ test('every page kind works without JavaScript: content, menu, header search and
     await page.goto(server.url + path);
     assert.ok(await page.locator('main h1').count() >= 1, `${path}: has a heading`);
     assert.ok(await page.locator('nav[aria-label="Main"] a').count() >= 1, `${path}: has the menu`);
-    assert.equal(await page.locator('a.call[href^="tel:"]').isVisible(), true, `${path}: call link visible`);
+    assert.equal(await page.locator('a.call[href^="tel:"]').first().isVisible(), true, `${path}: call link visible`);
     await page.close();
   }
   const page = await context.newPage();
