@@ -80,11 +80,23 @@ pub struct Prepared {
 
 /// Runs load, validate and resolve, and builds the template engine.
 pub fn prepare(opts: &BuildOptions) -> Result<Prepared, Vec<Diag>> {
-    let mut timings = Timings::default();
-    let mut t = Instant::now();
+    let t = Instant::now();
     let mut diags = Diags::new();
     let loaded = load::load(&opts.root, &mut diags);
-    timings.lap("load", &mut t);
+    prepare_loaded(opts, loaded, diags, t.elapsed())
+}
+
+/// [`prepare`] from an already loaded site (`haven serve` re-reads only the files that
+/// changed); `diags` holds what loading found, `load_time` what it took.
+pub fn prepare_loaded(
+    opts: &BuildOptions,
+    loaded: load::Loaded,
+    mut diags: Diags,
+    load_time: Duration,
+) -> Result<Prepared, Vec<Diag>> {
+    let mut timings = Timings::default();
+    timings.stages.push(("load", load_time));
+    let mut t = Instant::now();
     let validated = validate::validate(loaded, opts.base_url.as_deref(), &mut diags);
     timings.lap("validate", &mut t);
     let Some(validated) = validated else {
@@ -185,7 +197,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diag>> {
 }
 
 /// The search record of every facility: filters carry the same human labels the pages show.
-fn facility_records(site: &Site) -> Vec<index::FacilityRecord> {
+pub fn facility_records(site: &Site) -> Vec<index::FacilityRecord> {
     use crate::facility::vocabulary::{self as v, Term};
     let labels = |list: &'static [Term], ids: &[String]| -> Vec<String> {
         ids.iter()

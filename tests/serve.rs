@@ -408,3 +408,26 @@ fn incremental_render_equals_a_full_render() {
         }
     }
 }
+
+#[test]
+fn a_new_article_is_loaded_and_served() {
+    let s = Server::start();
+    std::fs::write(
+        s.path("content/articles/brand-new-article.md"),
+        "---\ntitle: A Brand New Article\ndescription: Added while serving.\nauthor: jordan-reyes\npublished: 2026-01-05\ntopics: [recovery]\n---\n\nNEW-ARTICLE-BODY.\n",
+    )
+    .unwrap();
+    s.wait("the new article", || {
+        s.get("/articles/brand-new-article/")
+            .2
+            .contains("NEW-ARTICLE-BODY")
+            .then_some(())
+    });
+    s.wait("the list to show it", || {
+        s.get("/articles/").2.contains("A Brand New Article").then_some(())
+    });
+    std::fs::remove_file(s.path("content/articles/brand-new-article.md")).unwrap();
+    s.wait("the removal", || {
+        (s.get("/articles/brand-new-article/").0 == 404).then_some(())
+    });
+}

@@ -47,11 +47,18 @@ pub fn dirty_jobs(old: &Site, new: &Site) -> Option<Vec<Job>> {
     let per = new.config.articles_per_page.max(1);
     let any = |items: &[usize]| items.iter().any(|i| summary[*i]);
     let any_summary = summary.iter().any(|c| *c);
+    // Topics of the articles whose summary changed: only articles sharing one can list them
+    // as related (computing every article's related list is quadratic in the site size).
+    let hot_topics: BTreeSet<usize> = (0..summary.len())
+        .filter(|i| summary[*i])
+        .flat_map(|i| new.articles[i].topics.iter().copied())
+        .collect();
+    let may_relate = |i: usize| any_summary && new.articles[i].topics.iter().any(|t| hot_topics.contains(t));
     let jobs = render::jobs(new)
         .into_iter()
         .filter(|job| match *job {
             Job::Home => home_changed || summary.iter().take(10).any(|c| *c),
-            Job::Article(i) => changed[i] || any(&render::related_articles(new, i)),
+            Job::Article(i) => changed[i] || (may_relate(i) && any(&render::related_articles(new, i))),
             Job::ArticleList(n) => summary.iter().skip((n - 1) * per).take(per).any(|c| *c),
             Job::Topic(t, n) => {
                 let items = &new.topics[t].articles;

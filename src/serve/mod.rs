@@ -137,8 +137,17 @@ impl Shared {
                 }
                 let old = self.current();
                 let generation = old.generation + 1;
+                let mut files = files();
+                // Keep serving the previous search index until the refresh replaces it.
+                for (k, v) in old
+                    .files
+                    .iter()
+                    .filter(|(k, _)| k.starts_with(crate::index::BUNDLE_DIR))
+                {
+                    files.entry(k.clone()).or_insert_with(|| v.clone());
+                }
                 let new = Served {
-                    files: files(),
+                    files,
                     generation,
                     base_path: old.base_path.clone(),
                 };
@@ -184,6 +193,7 @@ pub fn run(opts: &Options) -> Result<(), String> {
     let first = builder.rebuild(site::Changes::full());
     report(&first, start.elapsed(), true);
     shared.publish(first, || builder.files().clone());
+    refresh_search_index(&shared, &builder);
 
     http::spawn(listener, shared.clone())?;
     let (_guard, rx, backend) = watch::start(&opts.root, opts.poll, opts.debounce)?;
@@ -207,15 +217,49 @@ pub fn run(opts: &Options) -> Result<(), String> {
             .store(u64::try_from(took.as_micros()).unwrap_or(u64::MAX), Ordering::SeqCst);
         report(&outcome, took, false);
         shared.publish(outcome, || builder.files().clone());
-        refresh_search_index(&shared);
+        refresh_search_index(&shared, &builder);
     }
 }
 
-/// SEARCH-INDEX HOOK (issue 4): the search index is refreshed here, after the page reload
-/// was sent, on a background thread, so its cost never delays what the editor sees. The
-/// index stage is not on this branch yet; when it is merged, spawn it from here and add its
-/// files to the served map with [`Shared::publish`]-like swapping (without a reload event).
-fn refresh_search_index(_shared: &Arc<Shared>) {}
+/// The search index is refreshed here, after the page reload was sent, on a background
+/// thread, so its cost never delays what the editor sees (until it lands, the previous
+/// index keeps being served). A newer build that lands first wins: a stale index is dropped.
+fn refresh_search_index(shared: &Arc<Shared>, builder: &Builder) {
+    let Some((pages, records, language)) = builder.search_inputs() else {
+        return;
+    };
+    let generation = shared.current().generation;
+    let shared = shared.clone();
+    std::thread::spawn(move || {
+        let Ok(search) = crate::index::index(&pages, &records, &language) else {
+            return;
+        };
+        let old = shared.current();
+        if old.generation != generation {
+            return;
+        }
+        let mut files = old.files.clone();
+        files.retain(|k, _| !k.starts_with(crate::index::BUNDLE_DIR));
+        for o in search.files {
+            let content_type = http::content_type(&o.rel);
+            files.insert(
+                o.rel,
+                ServedFile {
+                    bytes: Bytes::from(o.bytes),
+                    content_type,
+                },
+            );
+        }
+        set(
+            &shared.served,
+            Arc::new(Served {
+                files,
+                generation,
+                base_path: old.base_path.clone(),
+            }),
+        );
+    });
+}
 
 fn report(outcome: &Outcome, took: Duration, first: bool) {
     let ms = took.as_secs_f64() * 1000.0;

@@ -20,13 +20,15 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use rayon::prelude::*;
 
 use super::{Options, ServedFile, deps, http};
+use crate::diag::Source;
 use crate::diag::{Diag, Diags};
+use crate::load::{self, Doc, Loaded};
 use crate::pipeline::{self, BuildOptions, Prepared};
 use crate::render::{self, Output};
 use crate::{config, theme};
@@ -42,6 +44,8 @@ pub struct Changes {
     pub theme: bool,
     /// Static files, as paths under `content/static/`.
     pub statics: BTreeSet<String>,
+    /// Changed content files (with `content`), as paths under `content/`.
+    pub files: BTreeSet<String>,
 }
 
 impl Changes {
@@ -64,6 +68,7 @@ impl Changes {
         self.content |= other.content;
         self.theme |= other.theme;
         self.statics.extend(other.statics);
+        self.files.extend(other.files);
     }
 }
 
@@ -99,6 +104,9 @@ pub enum Outcome {
 struct Good {
     p: Prepared,
     files: HashMap<String, ServedFile>,
+    /// What loading read, kept when loading found nothing to report, so the next content
+    /// edit re-reads only the files that changed.
+    loaded: Option<Loaded>,
 }
 
 /// Builds the site for serving and keeps the last good build.
@@ -147,6 +155,32 @@ impl Builder {
         }
     }
 
+    /// What the search index needs from the last good build: the pages it indexes (as
+    /// rendered, before the live-reload script is added), the facility records and the
+    /// site language.
+    pub fn search_inputs(&self) -> Option<(Vec<crate::render::Output>, Vec<crate::index::FacilityRecord>, String)> {
+        let good = self.good.as_ref()?;
+        let site = &good.p.site;
+        let paths = site
+            .articles
+            .iter()
+            .map(|a| &a.path)
+            .chain(site.pages.iter().map(|p| &p.path));
+        let pages = paths
+            .filter_map(|path| {
+                let rel = crate::render::out_rel(path);
+                good.files.get(&rel).map(|f| crate::render::Output {
+                    rel,
+                    bytes: f.bytes.to_vec(),
+                    html: true,
+                    index: true,
+                })
+            })
+            .collect();
+        let records = pipeline::facility_records(site);
+        Some((pages, records, site.config.language.clone()))
+    }
+
     /// The files of the last good build.
     pub fn files(&self) -> &HashMap<String, ServedFile> {
         self.good.as_ref().map_or(&self.empty, |g| &g.files)
@@ -164,7 +198,7 @@ impl Builder {
         let result = match self.good.take() {
             None => self.full().map_err(|e| (e, None)),
             Some(good) if c.full || (c.content && c.theme) => self.full().map_err(|e| (e, Some(good))),
-            Some(good) if c.content => self.content(good, &c.statics),
+            Some(good) if c.content => self.content(good, &c),
             Some(good) if c.theme => self.theme(good, &c.statics),
             Some(good) => self.statics(good, &c.statics),
         };
@@ -188,15 +222,39 @@ impl Builder {
     }
 
     fn full(&self) -> Result<Built, Vec<Diag>> {
-        let mut p = pipeline::prepare(&self.opts)?;
+        let (loaded, diags, took) = self.load(None, &BTreeSet::new());
+        let cache = diags.items().is_empty().then(|| copy(&loaded));
+        let mut p = pipeline::prepare_loaded(&self.opts, loaded, diags, took)?;
         let outputs = pipeline::render_all(&mut p, None)?;
         let pages = outputs.len();
         let files = assemble(&p, outputs, None)?;
-        Ok((Good { p, files }, pages, "full rebuild".into(), Change::Reload))
+        let good = Good {
+            p,
+            files,
+            loaded: cache,
+        };
+        Ok((good, pages, "full rebuild".into(), Change::Reload))
     }
 
-    fn content(&self, mut good: Good, statics: &BTreeSet<String>) -> Result<Built, Failure> {
-        let p = match pipeline::prepare(&self.opts) {
+    /// Loads the site: from `cache` with only `changed` re-read when that is safe (every
+    /// changed file is a known, existing, plain UTF-8 file), from disk otherwise.
+    fn load(&self, cache: Option<&Loaded>, changed: &BTreeSet<String>) -> (Loaded, Diags, Duration) {
+        let t = Instant::now();
+        if let Some(c) = cache
+            && let Some(patched) = patch(c, &self.opts.root, changed)
+        {
+            return (patched, Diags::new(), t.elapsed());
+        }
+        let mut diags = Diags::new();
+        let loaded = load::load(&self.opts.root, &mut diags);
+        (loaded, diags, t.elapsed())
+    }
+
+    fn content(&self, mut good: Good, c: &Changes) -> Result<Built, Failure> {
+        let statics = &c.statics;
+        let (loaded, diags, took) = self.load(good.loaded.as_ref(), &c.files);
+        let cache = diags.items().is_empty().then(|| copy(&loaded));
+        let p = match pipeline::prepare_loaded(&self.opts, loaded, diags, took) {
             Ok(p) => p,
             Err(e) => return Err((e, Some(good))),
         };
@@ -240,6 +298,7 @@ impl Builder {
             add_outputs(&mut good.files, outputs)
         };
         good.p = p;
+        good.loaded = cache;
         let static_count = match read_statics(&mut good, statics) {
             Ok(n) => n,
             Err(e) => return Err((e, Some(good))),
@@ -410,4 +469,44 @@ fn assemble(
         insert(&mut files, rel, bytes);
     }
     Ok(files)
+}
+
+/// A copy of what loading read (texts are shared, not copied).
+fn copy(l: &Loaded) -> Loaded {
+    Loaded {
+        root: l.root.clone(),
+        site: l.site.clone(),
+        home: l.home.clone(),
+        articles: l.articles.clone(),
+        pages: l.pages.clone(),
+        authors: l.authors.clone(),
+        facilities: l.facilities.clone(),
+        statics: l.statics.clone(),
+    }
+}
+
+/// `cache` with the `changed` documents (paths under `content/`) read again; `None` when
+/// only a real load can tell (a file added, removed, turned into a symlink or not UTF-8,
+/// or not a document the cache holds): `load::load` then decides and reports.
+fn patch(cache: &Loaded, root: &Path, changed: &BTreeSet<String>) -> Option<Loaded> {
+    if changed.is_empty() {
+        return None;
+    }
+    let mut l = copy(cache);
+    for rel in changed {
+        let path = root.join("content").join(rel);
+        if !std::fs::symlink_metadata(&path).ok()?.file_type().is_file() {
+            return None;
+        }
+        let text = String::from_utf8(std::fs::read(&path).ok()?).ok()?;
+        let doc = l
+            .home
+            .iter_mut()
+            .chain(l.articles.iter_mut())
+            .chain(l.pages.iter_mut())
+            .chain(l.facilities.iter_mut())
+            .find(|d: &&mut Doc| d.rel == *rel)?;
+        doc.source = Source::new(root, &path, text);
+    }
+    Some(l)
 }

@@ -142,7 +142,10 @@ pub fn classify(rel: &str, theme: Option<&str>) -> Changes {
         ["content", "static", rest @ ..] if !rest.is_empty() => {
             c.statics.insert(rest.join("/"));
         }
-        ["content", ..] => c.content = true,
+        ["content", rest @ ..] => {
+            c.content = true;
+            c.files.insert(rest.join("/"));
+        }
         ["themes", name, ..] => match theme {
             Some(t) if t == *name => c.theme = true,
             Some(_) => {}
@@ -171,8 +174,9 @@ mod tests {
     #[test]
     fn classify_table() {
         let full = Changes::full();
-        let content = Changes {
+        let content = |f: &str| Changes {
             content: true,
+            files: [f.to_string()].into(),
             ..Changes::default()
         };
         let theme = Changes {
@@ -187,9 +191,13 @@ mod tests {
         let table = [
             ("content/site.yaml", Some("default"), full.clone()),
             ("content/authors/jane.yaml", Some("default"), full.clone()),
-            ("content/articles/x.md", Some("default"), content.clone()),
-            ("content/index.md", Some("default"), content.clone()),
-            ("content/facilities/tx/a.yaml", Some("default"), content.clone()),
+            ("content/articles/x.md", Some("default"), content("articles/x.md")),
+            ("content/index.md", Some("default"), content("index.md")),
+            (
+                "content/facilities/tx/a.yaml",
+                Some("default"),
+                content("facilities/tx/a.yaml"),
+            ),
             ("content/static/img/a.png", Some("default"), statics("img/a.png")),
             ("themes/default/templates/base.html", Some("default"), theme.clone()),
             ("themes/default/static/style.css", Some("default"), theme),
