@@ -153,7 +153,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diag>> {
     // The search index reads the pages before write minifies them (STYLE.md, Known traps).
     // Facility records: the lead maps `p.site.facilities` here once the facility model lands.
     let facilities: Vec<index::FacilityRecord> = Vec::new();
-    let search = index::index(&outputs, &facilities, &p.site.config.language).map_err(|d| vec![d])?;
+    let search = index::index(&outputs, &facilities, &p.site.config.language)?;
     p.warnings.extend(search.warnings);
     outputs.extend(search.files);
     p.timings.lap("index", &mut t);

@@ -100,7 +100,8 @@ fn facility_fields_table() {
         ..FacilityRecord::default()
     };
     // (record, words the text must hold, meta keys, filter names)
-    let cases: [(&FacilityRecord, &[&str], &[&str], &[&str]); 2] = [
+    type Case<'a> = (&'a FacilityRecord, &'a [&'a str], &'a [&'a str], &'a [&'a str]);
+    let cases: [Case; 2] = [
         (
             &full,
             &[
