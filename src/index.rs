@@ -98,7 +98,7 @@ pub struct SearchIndex {
 
 /// Builds the search bundle from the rendered, not yet minified pages marked `index`, and
 /// the facility records. `language` is the site's (`en`, `es-US`).
-pub fn index(pages: &[Output], facilities: &[FacilityRecord], language: &str) -> Result<SearchIndex, Diag> {
+pub fn index(pages: &[Output], facilities: &[FacilityRecord], language: &str) -> Result<SearchIndex, Vec<Diag>> {
     index_with(pages, facilities, language, MAX_FRAGMENT_FILES)
 }
 
@@ -107,12 +107,12 @@ fn index_with(
     facilities: &[FacilityRecord],
     language: &str,
     max_fragments: u32,
-) -> Result<SearchIndex, Diag> {
+) -> Result<SearchIndex, Vec<Diag>> {
     // Pagefind's API is async; a small runtime of our own keeps the rest of haven synchronous.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| failure(&e.to_string()))?;
+        .map_err(|e| vec![failure(&e.to_string())])?;
     // Pagefind unwraps in places (it reads the working folder when configured, for one):
     // a panic there must fail this build with a message, not abort haven.
     let run = std::panic::catch_unwind(AssertUnwindSafe(|| {
@@ -126,7 +126,7 @@ fn index_with(
                 .map(|s| (*s).to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
-            Err(failure(&format!("Pagefind stopped: {what}")))
+            Err(vec![failure(&format!("Pagefind stopped: {what}"))])
         }
     }
 }
@@ -136,12 +136,12 @@ async fn run(
     facilities: &[FacilityRecord],
     language: &str,
     max_fragments: u32,
-) -> Result<SearchIndex, Diag> {
+) -> Result<SearchIndex, Vec<Diag>> {
     let config = PagefindServiceConfig::builder()
         .force_language(language.to_string())
         .max_fragments(max_fragments)
         .build();
-    let mut pagefind = PagefindIndex::new(Some(config)).map_err(|e| failure(&format!("{e:#}")))?;
+    let mut pagefind = PagefindIndex::new(Some(config)).map_err(|e| vec![failure(&format!("{e:#}"))])?;
     let mut out = SearchIndex::default();
     let pages: Vec<&Output> = pages.iter().filter(|o| o.index).collect();
     // Once one page marks its text with data-pagefind-body, Pagefind skips pages without it.
@@ -152,7 +152,7 @@ async fn run(
         let added = pagefind
             .add_html_file(None, Some(url.clone()), html)
             .await
-            .map_err(|e| failure(&format!("cannot index {url}: {e:#}")))?;
+            .map_err(|e| vec![failure(&format!("cannot index {url}: {e:#}"))])?;
         if any_body && !has_body_marker(&page.bytes) {
             out.warnings.push(
                 Diag::error(format!(
@@ -186,14 +186,17 @@ async fn run(
                 None,
             )
             .await
-            .map_err(|e| failure(&format!("cannot index the facility {}: {e:#}", f.url)))?;
+            .map_err(|e| vec![failure(&format!("cannot index the facility {}: {e:#}", f.url))])?;
         out.records.push(Indexed {
             url: f.url.clone(),
             words: added.page_word_count,
             meta: added.page_meta,
         });
     }
-    let files = pagefind.get_files().await.map_err(|e| failure(&format!("{e:#}")))?;
+    let files = pagefind
+        .get_files()
+        .await
+        .map_err(|e| vec![failure(&format!("{e:#}"))])?;
     out.files = files.into_iter().filter_map(bundle_output).collect();
     out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     Ok(out)

@@ -176,7 +176,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diag>> {
     let mut t = Instant::now();
     // The search index reads the pages before write minifies them (STYLE.md, Known traps).
     let facilities = facility_records(&p.site);
-    let search = index::index(&outputs, &facilities, &p.site.config.language).map_err(|d| vec![d])?;
+    let search = index::index(&outputs, &facilities, &p.site.config.language)?;
     p.warnings.extend(search.warnings);
     outputs.extend(search.files);
     p.timings.lap("index", &mut t);

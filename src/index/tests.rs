@@ -101,7 +101,7 @@ fn facility_fields_table() {
     };
     // (record, words the text must hold, meta keys, filter names)
     type Case<'a> = (&'a FacilityRecord, &'a [&'a str], &'a [&'a str], &'a [&'a str]);
-    let cases: [Case<'_>; 2] = [
+    let cases: [Case; 2] = [
         (
             &full,
             &[

@@ -67,6 +67,7 @@ test('a filter narrows the results and goes into the URL', async () => {
   await status(page).filter({ hasText: /results? for/ }).waitFor();
   const all = await resultLinks(page).count();
   const before = Number((await status(page).innerText()).match(/^(\d+)/)[1]);
+  await page.click('#search-filters-toggle');
   const topic = page.locator('#search-filters fieldset', { hasText: 'Topic' });
   assert.equal(await topic.locator('legend').innerText(), 'Topic');
   await topic.getByLabel(/^naloxone/i).check();
@@ -76,6 +77,12 @@ test('a filter narrows the results and goes into the URL', async () => {
   assert.match(page.url(), /[?&]topic=naloxone/);
   assert.deepEqual(problems, []);
   await page.close();
+  // A shared link with a filter opens the filters, ticked, and applies them.
+  const shared = await open(server.url + 'search/?q=treatment&topic=naloxone');
+  await status(shared.page).filter({ hasText: /with the chosen filters/ }).waitFor();
+  assert.equal(await shared.page.locator('#search-filters input[value="naloxone"]').isChecked(), true);
+  assert.equal(Number((await status(shared.page).innerText()).match(/^(\d+)/)[1]), after);
+  await shared.page.close();
 });
 
 test('"Show more results" adds results and moves focus to the first new one', async () => {

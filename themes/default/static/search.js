@@ -11,6 +11,7 @@ const status = document.getElementById('search-status');
 const list = document.getElementById('search-results');
 const more = document.getElementById('search-more');
 const filterBox = document.getElementById('search-filters');
+const filterToggle = document.getElementById('search-filters-toggle');
 
 // Few results first: each one fetches its fragment, and readers are often on phones.
 const FIRST_SIZE = 5;
@@ -235,18 +236,33 @@ window.addEventListener('popstate', () => {
   run(state);
 });
 
-async function start() {
+/**
+ * Filters are loaded on request only: their files list every record, so on a large site
+ * they cost more than the search itself. A shared link with filters opens them at once.
+ */
+async function openFilters(event) {
+  if (filterToggle.getAttribute('aria-expanded') === 'true') return;
+  filterToggle.setAttribute('aria-expanded', 'true');
+  filterToggle.hidden = true;
+  try {
+    const pf = await load();
+    buildFilters(await pf.filters(), fromUrl().filters);
+    // The button is gone: keep keyboard focus in the filters it opened.
+    if (event) filterBox.querySelector('input')?.focus();
+    run(fromPage()); // Counts for the filters just loaded.
+  } catch (e) {
+    console.error(e); // run() tells the reader.
+  }
+}
+
+filterToggle.addEventListener('click', openFilters);
+
+function start() {
   app.hidden = false;
   const state = fromUrl();
   input.value = state.q;
   run(state);
-  try {
-    const pf = await load();
-    buildFilters(await pf.filters(), state.filters);
-    showCounts(counts);
-  } catch (e) {
-    console.error(e); // run() tells the reader.
-  }
+  if (Object.keys(state.filters).length) openFilters(null);
 }
 
 start();
