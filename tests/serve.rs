@@ -158,12 +158,14 @@ fn served_page_changes_after_an_edit_and_only_its_dependents_are_rendered() {
     s.wait("the edit to be served", || {
         s.get(ARTICLE_URL).2.contains("MARKER-EDIT-1").then_some(())
     });
+    // The log line is read by another thread: wait for it rather than racing it.
+    let line = s.wait("the rebuild log line", || {
+        s.log()
+            .lines()
+            .find(|l| l.contains("(content edit;"))
+            .map(str::to_string)
+    });
     let log = s.log();
-    let line = log
-        .lines()
-        .find(|l| l.contains("(content edit;"))
-        .unwrap_or_default()
-        .to_string();
     let pages: usize = line
         .strip_prefix("Rebuilt ")
         .and_then(|r| r.split(' ').next())
@@ -286,7 +288,9 @@ fn template_edit_rerenders_only_the_pages_using_it() {
         s.get("/topics/").2.contains("TOPICS-TEMPLATE-MARK").then_some(())
     });
     assert!(!s.get(ARTICLE_URL).2.contains("TOPICS-TEMPLATE-MARK"));
-    assert!(s.log().contains("Rebuilt 1 pages (template edit)"), "{}", s.log());
+    s.wait("the log line `Rebuilt 1 pages (template edit)`", || {
+        s.log().contains("Rebuilt 1 pages (template edit)").then_some(())
+    });
 }
 
 #[test]
@@ -296,7 +300,9 @@ fn static_file_edit_is_read_alone() {
     s.wait("the static edit", || {
         s.get("/favicon.svg").2.contains("STATIC-MARK").then_some(())
     });
-    assert!(s.log().contains("Rebuilt 1 pages (static file)"), "{}", s.log());
+    s.wait("the log line `Rebuilt 1 pages (static file)`", || {
+        s.log().contains("Rebuilt 1 pages (static file)").then_some(())
+    });
     assert!(s.get("/favicon.svg").1.contains("image/svg+xml"));
 }
 
