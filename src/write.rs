@@ -160,7 +160,16 @@ fn recover(parent: &Path, name: &str, output: &Path) {
     }
 }
 
+/// Puts the new site (`tmp`) at `output`. On Linux the two folders are exchanged in one
+/// atomic `renameat2(RENAME_EXCHANGE)`, so at every instant `output` holds a complete site;
+/// elsewhere (or on a file system without it) the old output is moved aside first, which
+/// leaves a moment without `output` that [`recover`] repairs on the next build.
 fn swap(parent: &Path, name: &str, tmp: &Path, output: &Path) -> Result<(), Diag> {
+    if output.exists() && exchange(tmp, output) {
+        // `tmp` now holds the previous site.
+        let _ = remove_ours(tmp);
+        return Ok(());
+    }
     let old = parent.join(format!(".{name}.haven-old"));
     if output.exists() {
         // Empty folders (no marker) are replaced too: they hold nothing to lose.
@@ -177,17 +186,46 @@ fn swap(parent: &Path, name: &str, tmp: &Path, output: &Path) -> Result<(), Diag
     Ok(())
 }
 
-/// Removes a folder only if it carries our marker (or is empty).
+/// Atomically exchanges two folders; false when the system cannot.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> bool {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).is_ok()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> bool {
+    false
+}
+
+/// Removes a folder only if it carries our marker (or is empty). The marker goes last, so
+/// a removal cut short (the build was killed) is still recognised as ours next time.
 fn remove_ours(dir: &Path) -> Result<(), Diag> {
     let empty = fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(false);
-    if empty || dir.join(MARKER).is_file() {
-        fs::remove_dir_all(dir).map_err(|e| io_err(dir, "remove", &e))
-    } else {
-        Err(Diag::error(format!(
+    if !empty && !dir.join(MARKER).is_file() {
+        return Err(Diag::error(format!(
             "{} was not made by haven; not removing it",
             dir.display()
-        )))
+        )));
     }
+    let entries = fs::read_dir(dir).map_err(|e| io_err(dir, "remove", &e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| io_err(dir, "remove", &e))?;
+        if entry.file_name() == MARKER {
+            continue;
+        }
+        let path = entry.path();
+        let removed = match entry.file_type() {
+            Ok(t) if t.is_dir() => fs::remove_dir_all(&path),
+            _ => fs::remove_file(&path),
+        };
+        removed.map_err(|e| io_err(&path, "remove", &e))?;
+    }
+    let marker = dir.join(MARKER);
+    if marker.is_file() {
+        fs::remove_file(&marker).map_err(|e| io_err(&marker, "remove", &e))?;
+    }
+    fs::remove_dir(dir).map_err(|e| io_err(dir, "remove", &e))
 }
 
 fn write_into(dir: &Path, files: &SiteFiles<'_>) -> Result<usize, Diag> {
