@@ -95,7 +95,7 @@ fn killed_builds_leave_a_whole_site() {
     let root = dir.path();
     let out = root.join("output");
     // Enough articles for a build of about a second (debug build, two busy cores).
-    let n = 30;
+    let n = 100;
     // The two complete sites, built without interruption.
     write_site(root, n, 1);
     build(root);
@@ -117,19 +117,19 @@ fn killed_builds_leave_a_whole_site() {
     eprintln!("seed {seed}; a full build takes {took:?}");
     let mut rng = Rng(seed);
     let (mut current, mut killed, mut finished, mut new_seen) = (0, 0, 0, 0);
-    let deadline = Instant::now() + Duration::from_secs(45);
+    let deadline = Instant::now() + Duration::from_secs(120);
     let mut runs = 0;
-    while (runs < 24 || killed < 20) && Instant::now() < deadline {
+    while (runs < 24 || killed < 20 || new_seen == 0) && Instant::now() < deadline {
         runs += 1;
         let next = 1 - current;
         write_site(root, n, next);
         let mut child = haven(root).spawn().unwrap();
-        // Anywhere in the build, most often in its last third, where the swap is.
+        // Anywhere in the build, most often around its end, where the swap is.
         let ms = took.as_millis() as u64;
         let at = if rng.below(3) == 0 {
             rng.below(ms)
         } else {
-            ms / 2 + rng.below(ms / 2)
+            ms * 3 / 4 + rng.below(ms / 2)
         };
         std::thread::sleep(Duration::from_millis(at));
         match child.try_wait().unwrap() {
@@ -159,6 +159,10 @@ fn killed_builds_leave_a_whole_site() {
     }
     eprintln!("{runs} runs: {killed} killed, {finished} finished, {new_seen} left the new site");
     assert!(killed >= 20, "only {killed} builds were killed");
+    assert!(
+        new_seen > 0 && new_seen < runs,
+        "both outcomes must occur: {new_seen} of {runs} runs left the new site"
+    );
     // The next build recovers from whatever the last kill left behind.
     write_site(root, n, 1);
     build(root);

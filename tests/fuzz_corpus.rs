@@ -34,7 +34,7 @@ fn inputs(kind: &str, target: &str) -> Vec<(String, Vec<u8>)> {
 fn replay(target: &str, run: fn(&[u8])) {
     let corpus = inputs("corpus", target);
     assert!(
-        corpus.len() >= 20,
+        corpus.len() >= 100,
         "fuzz/corpus/{target} holds only {} inputs",
         corpus.len()
     );
