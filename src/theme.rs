@@ -49,6 +49,21 @@ pub struct Theme {
 }
 
 impl Theme {
+    /// A theme of the given templates only (tests), each with origin `themes/x/templates/NAME`.
+    #[cfg(test)]
+    pub(crate) fn from_templates(files: &[(&str, &str)]) -> Theme {
+        let mut t = Theme::default();
+        for (name, text) in files {
+            let template = Template {
+                name: name.to_string(),
+                text: text.to_string(),
+                origin: format!("themes/x/templates/{name}"),
+            };
+            t.templates.insert(name.to_string(), template);
+        }
+        t
+    }
+
     /// Asset name -> site path, for the `assets` template variable.
     pub fn asset_paths(&self, config: &SiteConfig) -> BTreeMap<String, String> {
         self.assets

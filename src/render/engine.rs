@@ -50,21 +50,9 @@ pub fn template_error(theme: &Theme, rendering: Option<&str>, e: &tera::Error) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::theme::Template;
 
     fn theme(files: &[(&str, &str)]) -> Theme {
-        let mut t = Theme::default();
-        for (name, text) in files {
-            t.templates.insert(
-                name.to_string(),
-                Template {
-                    name: name.to_string(),
-                    text: text.to_string(),
-                    origin: format!("themes/x/templates/{name}"),
-                },
-            );
-        }
-        t
+        Theme::from_templates(files)
     }
 
     #[test]

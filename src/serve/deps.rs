@@ -263,7 +263,6 @@ fn quoted_strings(s: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::theme::Template;
 
     #[test]
     fn template_refs_table() {
@@ -287,18 +286,7 @@ mod tests {
     }
 
     fn theme(files: &[(&str, &str)]) -> Theme {
-        let mut t = Theme::default();
-        for (name, text) in files {
-            t.templates.insert(
-                name.to_string(),
-                Template {
-                    name: name.to_string(),
-                    text: text.to_string(),
-                    origin: String::new(),
-                },
-            );
-        }
-        t
+        Theme::from_templates(files)
     }
 
     #[test]
