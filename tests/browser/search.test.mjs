@@ -30,8 +30,14 @@ async function open(url) {
   const page = await chrome.newPage();
   const problems = forbidThirdParty(page);
   await page.route('**/*', async (route) => {
-    const response = await route.fetch();
-    await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': csp } });
+    // A page closed while one of its requests was in flight rejects here; that is not a
+    // failure of the page under test (a request that really fails leaves the test waiting).
+    try {
+      const response = await route.fetch();
+      await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': csp } });
+    } catch (e) {
+      if (!/disposed|closed/i.test(String(e))) throw e;
+    }
   });
   page.on('console', (m) => { if (/Content.Security.Policy|Refused/i.test(m.text())) problems.push(m.text()); });
   page.on('pageerror', (e) => problems.push(String(e)));
