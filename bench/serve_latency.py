@@ -32,7 +32,7 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
+GEN = REPO / "bench" / "gen_corpus.py"
 
 
 def get(url):
@@ -129,7 +129,9 @@ def main():
                 os.killpg(proc.pid, signal.SIGTERM)
                 proc.wait()
         lines = (work / "serve.log").read_text().splitlines()
-        print("last server log lines:", *lines[-2:], sep="\n  ")
+        content = [l for l in lines if "content edit" in l]
+        print("server log, last article edit and last template edit (stage times):",
+              *content[-1:], *lines[-1:], sep="\n  ")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -94,6 +94,9 @@ pub struct SearchIndex {
     pub records: Vec<Indexed>,
     /// Pages search cannot find, and why.
     pub warnings: Vec<Diag>,
+    /// Time of each step (reading the pages, the facility records, building and
+    /// compressing the bundle), for `haven build --timings`.
+    pub steps: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Builds the search bundle from the rendered, not yet minified pages marked `index`, and
@@ -143,6 +146,11 @@ async fn run(
         .build();
     let mut pagefind = PagefindIndex::new(Some(config)).map_err(|e| vec![failure(&format!("{e:#}"))])?;
     let mut out = SearchIndex::default();
+    let mut t = std::time::Instant::now();
+    let mut lap = |out: &mut SearchIndex, step| {
+        out.steps.push((step, t.elapsed()));
+        t = std::time::Instant::now();
+    };
     let pages: Vec<&Output> = pages.iter().filter(|o| o.index).collect();
     // Once one page marks its text with data-pagefind-body, Pagefind skips pages without it.
     let any_body = pages.iter().any(|p| has_body_marker(&p.bytes));
@@ -174,6 +182,7 @@ async fn run(
             meta: added.page_meta,
         });
     }
+    lap(&mut out, "index: pages");
     for f in facilities {
         let (content, meta, filters) = facility_fields(f);
         let added = pagefind
@@ -193,10 +202,12 @@ async fn run(
             meta: added.page_meta,
         });
     }
+    lap(&mut out, "index: facilities");
     let files = pagefind
         .get_files()
         .await
         .map_err(|e| vec![failure(&format!("{e:#}"))])?;
+    lap(&mut out, "index: bundle");
     out.files = files.into_iter().filter_map(bundle_output).collect();
     out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     Ok(out)

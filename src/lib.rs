@@ -14,6 +14,7 @@ pub mod frontmatter;
 pub mod index;
 pub mod load;
 pub mod markdown;
+pub mod memo;
 pub mod model;
 pub mod phone;
 pub mod pipeline;

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use tera::Tera;
 
 use crate::diag::{Diag, Diags, Severity};
+use crate::memo::Memos;
 use crate::render::{self, Output};
 use crate::resolve::{self, Site};
 use crate::{index, load, theme, validate, write};
@@ -43,6 +44,8 @@ impl BuildOptions {
 pub struct Timings {
     /// (stage, time) in order.
     pub stages: Vec<(&'static str, Duration)>,
+    /// Steps inside a stage, (step, time), shown under the stages.
+    pub steps: Vec<(&'static str, Duration)>,
 }
 
 impl Timings {
@@ -83,27 +86,30 @@ pub fn prepare(opts: &BuildOptions) -> Result<Prepared, Vec<Diag>> {
     let t = Instant::now();
     let mut diags = Diags::new();
     let loaded = load::load(&opts.root, &mut diags);
-    prepare_loaded(opts, loaded, diags, t.elapsed())
+    prepare_loaded(opts, loaded, diags, t.elapsed(), &mut Memos::default())
 }
 
 /// [`prepare`] from an already loaded site (`haven serve` re-reads only the files that
-/// changed); `diags` holds what loading found, `load_time` what it took.
+/// changed); `diags` holds what loading found, `load_time` what it took. Per-document
+/// work found in `memos` at the same text is reused, and `memos` is brought up to date.
 pub fn prepare_loaded(
     opts: &BuildOptions,
     loaded: load::Loaded,
     mut diags: Diags,
     load_time: Duration,
+    memos: &mut Memos,
 ) -> Result<Prepared, Vec<Diag>> {
     let mut timings = Timings::default();
     timings.stages.push(("load", load_time));
     let mut t = Instant::now();
-    let validated = validate::validate(loaded, opts.base_url.as_deref(), &mut diags);
+    let validated = validate::validate_with(loaded, opts.base_url.as_deref(), &mut diags, &mut memos.validate);
     timings.lap("validate", &mut t);
     let Some(validated) = validated else {
         return Err(diags.into_sorted());
     };
     let theme = theme::load(&opts.root, &validated.config, &mut diags);
-    let site = resolve::resolve(validated, theme, resolve::Options { drafts: opts.drafts }, &mut diags);
+    let resolve_opts = resolve::Options { drafts: opts.drafts };
+    let site = resolve::resolve_with(validated, theme, resolve_opts, &mut diags, memos);
     timings.lap("resolve", &mut t);
     let Some(site) = site else {
         return Err(diags.into_sorted());
@@ -180,6 +186,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diag>> {
     p.warnings.extend(search.warnings);
     outputs.extend(search.files);
     p.timings.lap("index", &mut t);
+    p.timings.steps.extend(search.steps);
     let files = write::SiteFiles {
         outputs: &outputs,
         statics: &p.site.statics,

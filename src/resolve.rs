@@ -15,6 +15,7 @@ use crate::diag::{Diag, Diags, Source, did_you_mean};
 use crate::facility;
 use crate::load::StaticFile;
 use crate::markdown::{self, Heading, Scan, TocEntry};
+use crate::memo::Memo;
 use crate::model::{Article, Author, Page, Ref};
 use crate::safe_url;
 use crate::slug::slugify;
@@ -167,8 +168,32 @@ struct DocRef<'a> {
     body_offset: usize,
 }
 
+/// What [`resolve`] computed per document, for the next build of `haven serve`
+/// ([`crate::memo`]): Markdown is scanned again only when its text changed, and rendered
+/// again only when its text or the URLs its links resolve to changed. Every link is still
+/// resolved and checked on every build.
+#[derive(Debug, Default)]
+pub struct Memos {
+    scans: Memo<Scan>,
+    html: Memo<(Links, String)>,
+}
+
+/// The URLs a document's links resolved to, in order (`None`: left as written).
+type Links = Vec<Option<String>>;
+
 /// Resolves the validated site.
 pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> Option<Site> {
+    resolve_with(v, theme, opts, diags, &mut crate::memo::Memos::default())
+}
+
+/// [`resolve`], reusing and updating `memos` (the Markdown and facility ones).
+pub fn resolve_with(
+    v: Validated,
+    theme: Theme,
+    opts: Options,
+    diags: &mut Diags,
+    memos: &mut crate::memo::Memos,
+) -> Option<Site> {
     let Validated {
         config,
         home,
@@ -383,7 +408,7 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
     }
 
     // Facilities (their own module; they add routes and @/ targets).
-    let directory = facility::resolve(&config, facilities, diags);
+    let directory = facility::resolve_with(&config, facilities, diags, &mut memos.facilities);
     for r in &directory.routes {
         let clash = |o: &str| {
             let msg = format!("the URL {} of {} is also produced by {o}", r.path, r.owner);
@@ -489,7 +514,22 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
         body: &a.source.text[b.span.0..b.span.0 + b.span.1],
         body_offset: b.span.0,
     }));
-    let scans: Vec<Scan> = docs.par_iter().map(|d| markdown::scan(d.body)).collect();
+    let md = &mut memos.markdown;
+    let scan_memo = &md.scans;
+    let scanned: Vec<(Scan, bool)> = docs
+        .par_iter()
+        .map(|d| match scan_memo.get(d.rel, &d.source.text) {
+            Some(s) => (s, false),
+            None => (markdown::scan(d.body), true),
+        })
+        .collect();
+    let mut scans = Vec::with_capacity(scanned.len());
+    for (d, (scan, fresh)) in docs.iter().zip(scanned) {
+        if fresh {
+            md.scans.put(d.rel, &d.source.text, scan.clone());
+        }
+        scans.push(scan);
+    }
 
     let mut targets: HashMap<String, (String, Option<HashSet<String>>)> = HashMap::new();
     let heading_set = |hs: &[Heading]| hs.iter().map(|h| h.id.clone()).collect::<HashSet<_>>();
@@ -527,19 +567,26 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
         drafts: &drafts,
         invalid: &invalid,
     };
-    let rendered: Vec<(String, Vec<Diag>)> = docs
+    let html_memo = &md.html;
+    let rendered: Vec<(String, Vec<Diag>, Option<Links>)> = docs
         .par_iter()
         .zip(scans.par_iter())
         .map(|(d, scan)| {
             let mut errs = Vec::new();
             let own: HashSet<String> = heading_set(&scan.headings);
             let links: Vec<Option<String>> = scan.links.iter().map(|l| ctx.resolve(d, &own, l, &mut errs)).collect();
-            (markdown::render(d.body, &scan.headings, &links), errs)
+            match html_memo.get(d.rel, &d.source.text) {
+                Some((l, h)) if l == links => (h, errs, None),
+                _ => (markdown::render(d.body, &scan.headings, &links), errs, Some(links)),
+            }
         })
         .collect();
     let mut html: Vec<String> = Vec::with_capacity(rendered.len());
-    for (h, errs) in rendered {
+    for (d, (h, errs, fresh)) in docs.iter().zip(rendered) {
         diags.extend(errs);
+        if let Some(links) = fresh {
+            md.html.put(d.rel, &d.source.text, (links, h.clone()));
+        }
         html.push(h);
     }
 

@@ -15,6 +15,7 @@ use crate::date;
 use crate::diag::{Diag, Diags, Source};
 use crate::frontmatter::{self, SplitError};
 use crate::load::{Doc, Loaded, StaticFile};
+use crate::memo::Memo;
 use crate::model::{Article, Author, LinkItem, Page, Ref};
 use crate::slug;
 use crate::yaml::{self, Spanned};
@@ -93,6 +94,25 @@ struct LinkFile {
 /// Parses and checks every file. When site.yaml is missing or broken (an error is already
 /// recorded) the rest is still checked, against placeholder settings.
 pub fn validate(loaded: Loaded, base_url: Option<&str>, diags: &mut Diags) -> Option<Validated> {
+    validate_with(loaded, base_url, diags, &mut Memos::default())
+}
+
+/// What [`validate`] computed per file, for the next build of `haven serve`
+/// ([`crate::memo`]): a file whose text did not change is not parsed again.
+#[derive(Debug, Default)]
+pub struct Memos {
+    articles: Memo<Result<Article, Vec<Diag>>>,
+    pages: Memo<Result<Page, Vec<Diag>>>,
+    authors: Memo<Result<Author, Vec<Diag>>>,
+}
+
+/// [`validate`], reusing and updating `memos`.
+pub fn validate_with(
+    loaded: Loaded,
+    base_url: Option<&str>,
+    diags: &mut Diags,
+    memos: &mut Memos,
+) -> Option<Validated> {
     let config = loaded.site.as_ref().and_then(|s| config::parse(s, base_url, diags));
     let config = match config {
         Some(c) => Some(c),
@@ -100,9 +120,9 @@ pub fn validate(loaded: Loaded, base_url: Option<&str>, diags: &mut Diags) -> Op
         None => None,
     };
     let mut invalid = HashSet::new();
-    let articles = collect(&loaded.articles, article, &mut invalid, diags);
-    let pages = collect(&loaded.pages, page, &mut invalid, diags);
-    let authors = collect(&loaded.authors, author, &mut invalid, diags);
+    let articles = collect(&loaded.articles, article, &mut memos.articles, &mut invalid, diags);
+    let pages = collect(&loaded.pages, page, &mut memos.pages, &mut invalid, diags);
+    let authors = collect(&loaded.authors, author, &mut memos.authors, &mut invalid, diags);
     let home = loaded.home.as_ref().and_then(|d| match page(d) {
         Ok(p) => Some(p),
         Err(ds) => {
@@ -123,16 +143,27 @@ pub fn validate(loaded: Loaded, base_url: Option<&str>, diags: &mut Diags) -> Op
     })
 }
 
-/// Parses `docs` in parallel; keeps the good ones and notes the rest in `invalid`.
-fn collect<T: Send>(
+/// Parses `docs` in parallel (those `memo` knows at their current text are not parsed
+/// again); keeps the good ones and notes the rest in `invalid`.
+fn collect<T: Send + Sync + Clone>(
     docs: &[Doc],
     parse: fn(&Doc) -> Result<T, Vec<Diag>>,
+    memo: &mut Memo<Result<T, Vec<Diag>>>,
     invalid: &mut HashSet<String>,
     diags: &mut Diags,
 ) -> Vec<T> {
-    let results: Vec<Result<T, Vec<Diag>>> = docs.par_iter().map(parse).collect();
+    let results: Vec<(Result<T, Vec<Diag>>, bool)> = docs
+        .par_iter()
+        .map(|d| match memo.get(&d.rel, &d.source.text) {
+            Some(r) => (r, false),
+            None => (parse(d), true),
+        })
+        .collect();
     let mut out = Vec::with_capacity(results.len());
-    for (doc, r) in docs.iter().zip(results) {
+    for (doc, (r, fresh)) in docs.iter().zip(results) {
+        if fresh {
+            memo.put(&doc.rel, &doc.source.text, r.clone());
+        }
         match r {
             Ok(v) => out.push(v),
             Err(ds) => {

@@ -58,6 +58,9 @@ fn print_timings(on: bool, r: &Report) {
     for (stage, t) in &r.timings.stages {
         println!("{stage:>14}: {:>8.1} ms", t.as_secs_f64() * 1000.0);
     }
+    for (step, t) in &r.timings.steps {
+        println!("  {step:>20}: {:>8.1} ms", t.as_secs_f64() * 1000.0);
+    }
 }
 
 /// A progress bar that stays hidden, and appears only on an interactive terminal once the

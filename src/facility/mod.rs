@@ -22,6 +22,7 @@ use crate::config::{self, SiteConfig};
 use crate::date::Date;
 use crate::diag::{Diag, Diags, Source};
 use crate::load::Doc;
+use crate::memo;
 
 /// One of the facility's own phone lines besides the main one.
 #[derive(Debug, Clone)]
@@ -207,10 +208,41 @@ pub fn state_path(code: &str) -> String {
 /// Parses every facility file and builds the directory. Problems go to `diags`; a file
 /// with errors is left out of the directory.
 pub fn resolve(config: &SiteConfig, docs: Vec<Doc>, diags: &mut Diags) -> Directory {
+    resolve_with(config, docs, diags, &mut Memo::default())
+}
+
+/// What [`resolve`] found per facility file, for the next build of `haven serve`
+/// ([`crate::memo`]): an unchanged file checked under the same options is not parsed again.
+#[derive(Debug, Default)]
+pub struct Memo {
+    opts: Option<parse::Options>,
+    files: memo::Memo<Checked>,
+}
+
+/// A facility file checked: the facility (unless it has errors) and its problems.
+type Checked = (Option<Facility>, Vec<Diag>);
+
+/// [`resolve`], reusing and updating `memo`.
+pub fn resolve_with(config: &SiteConfig, docs: Vec<Doc>, diags: &mut Diags, memo: &mut Memo) -> Directory {
     let opts = parse::Options::from_config(config);
-    let parsed: Vec<(Option<Facility>, Vec<Diag>)> = docs.par_iter().map(|d| parse::facility(d, &opts)).collect();
+    if memo.opts.as_ref() != Some(&opts) {
+        memo.files.clear();
+        memo.opts = Some(opts.clone());
+    }
+    let files = &memo.files;
+    let parsed: Vec<(Checked, bool)> = docs
+        .par_iter()
+        .map(|d| match files.get(&d.rel, &d.source.text) {
+            Some(r) => (r, false),
+            None => (parse::facility(d, &opts), true),
+        })
+        .collect();
     let mut facilities = Vec::with_capacity(parsed.len());
-    for (f, ds) in parsed {
+    for (d, (r, fresh)) in docs.iter().zip(parsed) {
+        if fresh {
+            memo.files.put(&d.rel, &d.source.text, r.clone());
+        }
+        let (f, ds) = r;
         diags.extend(ds);
         facilities.extend(f);
     }

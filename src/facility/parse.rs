@@ -79,7 +79,7 @@ pub(super) struct LicenseFile {
 }
 
 /// Settings of the facility checks.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Options {
     /// Warn when `verified` is older than this many months (0: never).
     pub stale_after_months: u32,

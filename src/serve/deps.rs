@@ -13,7 +13,6 @@
 //! page".
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
 
 use crate::config::SiteConfig;
 use crate::render::context::Summary;
@@ -24,7 +23,7 @@ use crate::theme::Theme;
 /// The jobs to render again after the content went from `old` to `new`; `None` when
 /// every page must be rendered (the shape of the site changed).
 pub fn dirty_jobs(old: &Site, new: &Site) -> Option<Vec<Job>> {
-    if shape(old) != shape(new) {
+    if !same_shape(old, new) {
         return None;
     }
     let changed: Vec<bool> = old
@@ -68,7 +67,7 @@ pub fn dirty_jobs(old: &Site, new: &Site) -> Option<Vec<Job>> {
             Job::Page(i) => page_changed(i),
             Job::Feed => changed.iter().take(20).any(|c| *c),
             Job::Sitemap => any_summary,
-            // These read only what `shape` covers.
+            // These read only what `same_shape` covers.
             Job::Topics
             | Job::Search
             | Job::NotFound
@@ -76,7 +75,7 @@ pub fn dirty_jobs(old: &Site, new: &Site) -> Option<Vec<Job>> {
             | Job::Robots
             | Job::RedirectsFile
             | Job::HeadersFile => false,
-            // The directory reads only facility files and settings, both part of `shape`.
+            // The directory reads only facility files and settings, both compared by `same_shape`.
             Job::Facility(_)
             | Job::State(_)
             | Job::City(_)
@@ -96,36 +95,31 @@ fn summary_json(site: &Site, i: usize) -> String {
     serde_json::to_string(&Summary::new(site, i)).unwrap_or_default()
 }
 
-/// Everything a page may read besides the bodies of articles, pages and the home page.
-fn shape(site: &Site) -> String {
-    let mut s = String::new();
-    let _ = write!(s, "{}|{:?}|", site.config.source.text, site.menu);
-    for a in &site.articles {
-        let _ = write!(s, "{}|{}|{:?}|{:?}|", a.path, a.author, a.reviewer, a.topics);
+/// Whether `a` and `b` agree on everything a page may read besides the bodies of articles,
+/// pages and the home page. Compared field by field (no copy of the site is made): this
+/// runs after every save in `haven serve`.
+fn same_shape(a: &Site, b: &Site) -> bool {
+    fn same<'a, T, U: PartialEq>(x: &'a [T], y: &'a [T], key: impl Fn(&'a T) -> U) -> bool {
+        x.len() == y.len() && x.iter().zip(y).all(|(p, q)| key(p) == key(q))
     }
-    let _ = write!(s, "{:?}|{:?}|", site.topics, site.redirects);
-    for a in &site.authors {
-        let _ = write!(
-            s,
-            "{}|{}|{:?}|{:?}|{:?}|{:?}|",
-            a.path, a.author.source.text, a.bio_html, a.photo, a.articles, a.reviewed
-        );
-    }
-    for p in &site.pages {
-        let _ = write!(s, "{}|{:?}|", p.path, p.page.template.as_ref().map(|t| &t.value));
-    }
-    let _ = write!(s, "{}|", site.home.is_some());
-    for st in &site.statics {
-        let _ = write!(s, "{}|", st.rel);
-    }
-    let _ = write!(s, "{:?}|", site.facilities);
-    for t in site.theme.templates.values() {
-        let _ = write!(s, "{}|{}|", t.name, t.text);
-    }
-    for a in site.theme.assets.values() {
-        let _ = write!(s, "{}|", a.out_rel);
-    }
-    s
+    a.config.source.text == b.config.source.text
+        && a.menu == b.menu
+        && same(&a.articles, &b.articles, |x| (&x.path, x.author, x.reviewer, &x.topics))
+        && same(&a.topics, &b.topics, |t| (&t.name, &t.slug, &t.path, &t.articles))
+        && same(&a.redirects, &b.redirects, |r| (&r.from, &r.to))
+        && same(&a.authors, &b.authors, |x| {
+            (&x.path, &x.author.source.text, &x.bio_html, &x.photo, &x.articles, &x.reviewed)
+        })
+        && same(&a.pages, &b.pages, |p| (&p.path, p.page.template.as_ref().map(|t| &t.value)))
+        && a.home.is_some() == b.home.is_some()
+        && same(&a.statics, &b.statics, |s| &s.rel)
+        // The directory (states, cities, routes, locator cells) is made from the facility
+        // files and the settings alone.
+        && same(&a.facilities.facilities, &b.facilities.facilities, |f| (&f.rel, &f.source.text))
+        && a.theme.templates.len() == b.theme.templates.len()
+        && a.theme.templates.values().zip(b.theme.templates.values()).all(|(x, y)| x.name == y.name && x.text == y.text)
+        && a.theme.assets.len() == b.theme.assets.len()
+        && a.theme.assets.values().zip(b.theme.assets.values()).all(|(x, y)| x.out_rel == y.out_rel)
 }
 
 /// Whether two themes' assets differ (names or contents).

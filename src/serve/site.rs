@@ -29,6 +29,7 @@ use super::{Options, ServedFile, deps, http};
 use crate::diag::Source;
 use crate::diag::{Diag, Diags};
 use crate::load::{self, Doc, Loaded};
+use crate::memo::Memos;
 use crate::pipeline::{self, BuildOptions, Prepared};
 use crate::render::{self, Output};
 use crate::{config, theme};
@@ -112,6 +113,9 @@ struct Good {
 /// Builds the site for serving and keeps the last good build.
 pub struct Builder {
     opts: BuildOptions,
+    /// Per-document work of earlier builds (kept across failed builds too: entries are
+    /// keyed by the text they came from, so they are never stale).
+    memos: Memos,
     good: Option<Good>,
     pending: Changes,
     empty: HashMap<String, ServedFile>,
@@ -149,6 +153,7 @@ impl Builder {
     pub fn new(opts: BuildOptions) -> Self {
         Builder {
             opts,
+            memos: Memos::default(),
             good: None,
             pending: Changes::default(),
             empty: HashMap::new(),
@@ -221,10 +226,10 @@ impl Builder {
         }
     }
 
-    fn full(&self) -> Result<Built, Vec<Diag>> {
+    fn full(&mut self) -> Result<Built, Vec<Diag>> {
         let (loaded, diags, took) = self.load(None, &BTreeSet::new());
         let cache = diags.items().is_empty().then(|| copy(&loaded));
-        let mut p = pipeline::prepare_loaded(&self.opts, loaded, diags, took)?;
+        let mut p = pipeline::prepare_loaded(&self.opts, loaded, diags, took, &mut self.memos)?;
         let outputs = pipeline::render_all(&mut p, None)?;
         let pages = outputs.len();
         let files = assemble(&p, outputs, None)?;
@@ -250,11 +255,11 @@ impl Builder {
         (loaded, diags, t.elapsed())
     }
 
-    fn content(&self, mut good: Good, c: &Changes) -> Result<Built, Failure> {
+    fn content(&mut self, mut good: Good, c: &Changes) -> Result<Built, Failure> {
         let statics = &c.statics;
         let (loaded, diags, took) = self.load(good.loaded.as_ref(), &c.files);
         let cache = diags.items().is_empty().then(|| copy(&loaded));
-        let p = match pipeline::prepare_loaded(&self.opts, loaded, diags, took) {
+        let p = match pipeline::prepare_loaded(&self.opts, loaded, diags, took, &mut self.memos) {
             Ok(p) => p,
             Err(e) => return Err((e, Some(good))),
         };
@@ -367,7 +372,7 @@ impl Builder {
         Ok((good, pages + static_count, what, change))
     }
 
-    fn statics(&self, mut good: Good, statics: &BTreeSet<String>) -> Result<Built, Failure> {
+    fn statics(&mut self, mut good: Good, statics: &BTreeSet<String>) -> Result<Built, Failure> {
         let known: BTreeSet<&str> = good.p.site.statics.iter().map(|s| s.rel.as_str()).collect();
         let root = self.opts.root.join("content/static");
         // A file added or removed changes the routes links are checked against: full build.

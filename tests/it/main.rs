@@ -8,6 +8,7 @@ mod build;
 mod content;
 mod errors;
 mod links;
+mod memo;
 mod output;
 mod support;
 mod theme;

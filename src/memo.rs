@@ -1,0 +1,86 @@
+//! Per-document results kept from one build to the next, for `haven serve`.
+//!
+//! A `haven build` computes everything once. `haven serve` prepares the whole site again
+//! after every save (every check still runs, so an error anywhere is still reported), but
+//! the work that depends on one file's text alone (parsing its front matter, checking a
+//! facility, scanning and rendering its Markdown) is looked up here first. An entry is
+//! found only when the file's text is byte for byte the one it was computed from, so a
+//! lookup can never return a stale result: it is a cache of pure functions.
+//!
+//! Each stage keeps its own [`Memo`]s in the struct that stage defines (for example
+//! [`crate::validate::Memos`]); [`Memos`] holds them all for the pipeline.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Results of one pure function of a document's text, by document (`rel`, the path under
+/// `content/`). One entry per document, so its size is bounded by the site's.
+#[derive(Debug)]
+pub struct Memo<T> {
+    map: HashMap<String, (Arc<str>, T)>,
+}
+
+impl<T> Default for Memo<T> {
+    fn default() -> Self {
+        Memo { map: HashMap::new() }
+    }
+}
+
+impl<T: Clone> Memo<T> {
+    /// The value computed for `rel` when its text was `text`.
+    pub fn get(&self, rel: &str, text: &Arc<str>) -> Option<T> {
+        let (t, v) = self.map.get(rel)?;
+        (Arc::ptr_eq(t, text) || **t == **text).then(|| v.clone())
+    }
+
+    /// Remembers `value` for `rel` at `text` (replacing what was there).
+    pub fn put(&mut self, rel: &str, text: &Arc<str>, value: T) {
+        self.map.insert(rel.to_string(), (Arc::clone(text), value));
+    }
+
+    /// Forgets every entry.
+    pub fn clear(&mut self) {
+        self.map.clear();
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// Whether there is no entry.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+}
+
+/// Every memo of the pipeline, owned by whoever builds again and again (`haven serve`).
+#[derive(Debug, Default)]
+pub struct Memos {
+    /// Front matter and checks of articles, pages, the home page and authors.
+    pub validate: crate::validate::Memos,
+    /// Facility files, parsed and checked.
+    pub facilities: crate::facility::Memo,
+    /// Markdown scans and renders.
+    pub markdown: crate::resolve::Memos,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_is_found_only_for_the_same_text() {
+        let mut m = Memo::default();
+        let a: Arc<str> = Arc::from("one");
+        m.put("articles/a.md", &a, 1);
+        assert_eq!(m.get("articles/a.md", &a), Some(1));
+        // Equal text in another allocation (the file was read again, unchanged).
+        assert_eq!(m.get("articles/a.md", &Arc::from("one")), Some(1));
+        assert_eq!(m.get("articles/a.md", &Arc::from("one!")), None);
+        assert_eq!(m.get("articles/b.md", &a), None);
+        m.put("articles/a.md", &Arc::from("two"), 2);
+        assert_eq!(m.len(), 1);
+        assert_eq!(m.get("articles/a.md", &a), None);
+    }
+}
