@@ -4,6 +4,9 @@
 //
 //   (cd bench && npm ci) && node bench/lighthouse.mjs [--runs N] [--out DIR]
 //
+// (The build and clean-up helpers come from tests/browser/harness.mjs, so tests/browser's
+// npm packages must be installed too: scripts/test does that.)
+//
 // It builds the demo site with target/debug/haven (HAVEN_BIN overrides), serves it on
 // 127.0.0.1 the way a static host would (gzip for text, the security headers of the built
 // `_headers` file), and runs Lighthouse against Debian's Chromium (CHROME_PATH, default

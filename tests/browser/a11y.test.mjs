@@ -123,6 +123,16 @@ test('on a phone, keyboard focus never lands under the sticky help bar (WCAG 2.4
     });
     assert.equal(bar.position, 'sticky', `${path}: the call bar sticks on a phone`);
     assert.ok(bar.height <= 60, `${path}: the sticky bar is one line (${bar.height}px)`);
+    // The disclosure is right under the call button at the top of the page, and while the
+    // page scrolls a "Who answers?" link to it stays beside the button.
+    const near = await page.evaluate(() => {
+      const call = document.querySelector('.hotline-bar .call').getBoundingClientRect();
+      const note = document.getElementById('hotline-note').getBoundingClientRect();
+      const who = document.querySelector('.hotline-bar .hotline-who');
+      return { gap: note.top - call.bottom, noteShown: note.height > 0, whoShown: who.getBoundingClientRect().height >= 24, href: who.getAttribute('href') };
+    });
+    assert.ok(near.noteShown && near.gap >= 0 && near.gap < 24, `${path}: disclosure right under the call button (${near.gap}px)`);
+    assert.ok(near.whoShown && near.href === '#hotline-note', `${path}: "Who answers?" beside the call button`);
     const count = await page.locator('main a[href]').count();
     assert.ok(count >= 4, `${path}: has links to tab through`);
     let checked = 0;
