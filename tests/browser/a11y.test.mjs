@@ -111,3 +111,50 @@ test('an article page weighs at most 50 KB gzip (HTML + CSS + JS, no images)', a
   assert.ok(total <= 50 * 1024, `article page weighs ${total} bytes gzip`);
   await page.close();
 });
+
+test('on a phone, keyboard focus never lands under the sticky help bar (WCAG 2.4.11)', async () => {
+  const context = await chrome.newContext({ viewport: { width: 390, height: 844 }, reducedMotion: 'reduce' });
+  const page = await context.newPage();
+  for (const path of [PAGE_KINDS.article, PAGE_KINDS.facility, PAGE_KINDS.city]) {
+    await page.goto(server.url + path);
+    const bar = await page.evaluate(() => {
+      const el = document.querySelector('.hotline-bar');
+      return { position: getComputedStyle(el).position, height: el.getBoundingClientRect().height };
+    });
+    assert.equal(bar.position, 'sticky', `${path}: the call bar sticks on a phone`);
+    assert.ok(bar.height <= 60, `${path}: the sticky bar is one line (${bar.height}px)`);
+    // The disclosure is right under the call button at the top of the page, and while the
+    // page scrolls a "Who answers?" link to it stays beside the button.
+    const near = await page.evaluate(() => {
+      const call = document.querySelector('.hotline-bar .call').getBoundingClientRect();
+      const note = document.getElementById('hotline-note').getBoundingClientRect();
+      const who = document.querySelector('.hotline-bar .hotline-who');
+      return { gap: note.top - call.bottom, noteShown: note.height > 0, whoShown: who.getBoundingClientRect().height >= 24, href: who.getAttribute('href') };
+    });
+    assert.ok(near.noteShown && near.gap >= 0 && near.gap < 24, `${path}: disclosure right under the call button (${near.gap}px)`);
+    assert.ok(near.whoShown && near.href === '#hotline-note', `${path}: "Who answers?" beside the call button`);
+    const count = await page.locator('main a[href]').count();
+    assert.ok(count >= 4, `${path}: has links to tab through`);
+    let checked = 0;
+    // Put a link just under the top edge (behind the bar), focus the one before it without
+    // scrolling, and Tab onto it: the browser must scroll it out from under the bar.
+    for (let i = 1; i < count; i += Math.max(1, Math.floor(count / 4))) {
+      const covered = await page.evaluate((i) => {
+        const links = [...document.querySelectorAll('main a[href]')];
+        window.scrollTo({ top: links[i].getBoundingClientRect().top + window.scrollY - 8, behavior: 'instant' });
+        links[i - 1].focus({ preventScroll: true });
+        return links[i].getBoundingClientRect().top < document.querySelector('.hotline-bar').getBoundingClientRect().bottom;
+      }, i);
+      await page.keyboard.press('Tab');
+      const r = await page.evaluate(() => ({
+        top: document.activeElement.getBoundingClientRect().top,
+        bar: document.querySelector('.hotline-bar').getBoundingClientRect().bottom,
+        text: document.activeElement.textContent,
+      }));
+      if (covered) checked++;
+      assert.ok(!covered || r.top >= r.bar - 0.5, `${path}: "${r.text}" is at ${r.top}px, under the bar (bottom ${r.bar}px)`);
+    }
+    assert.ok(checked >= 2, `${path}: links were put under the bar (${checked})`);
+  }
+  await context.close();
+});

@@ -7,7 +7,12 @@
 (function () {
   "use strict";
   var root = document.getElementById("locator");
-  if (!root || !window.fetch || !window.Promise) return;
+  if (!root) return;
+  if (!window.fetch || !window.Promise) {
+    // style.css shows the form wherever scripts run; this browser cannot use it.
+    root.style.display = "none";
+    return;
+  }
   var base = root.getAttribute("data-base");
   var form = document.getElementById("locator-form");
   var zipIn = document.getElementById("locator-zip");
