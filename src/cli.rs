@@ -55,6 +55,9 @@ pub struct CheckArgs {
     /// Check drafts too.
     #[arg(long)]
     pub drafts: bool,
+    /// Print every warning in full (by default the first 20 are, and the rest counted).
+    #[arg(long)]
+    pub all_warnings: bool,
 }
 
 /// `haven serve`.

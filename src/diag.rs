@@ -264,13 +264,41 @@ pub fn render(d: &Diag, color: bool) -> String {
     out
 }
 
-/// Prints every diagnostic to stderr, then a one-line count.
+/// Prints every error and the first [`WARNINGS_SHOWN`] warnings to stderr, then how many
+/// warnings were left out.
 pub fn report(diags: &[Diag]) {
+    report_some(diags, Some(WARNINGS_SHOWN));
+}
+
+/// Warnings [`report`] prints in full; the others are counted (a generated or imported
+/// directory can raise thousands, which would bury the summary and any error).
+pub const WARNINGS_SHOWN: usize = 20;
+
+/// [`report`], with every warning in full (`haven check --all-warnings`).
+pub fn report_all(diags: &[Diag]) {
+    report_some(diags, None);
+}
+
+fn report_some(diags: &[Diag], max_warnings: Option<usize>) {
     use std::io::IsTerminal;
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let (mut shown, mut hidden) = (0, 0);
     for d in diags {
+        if d.severity == Severity::Warning {
+            if max_warnings.is_some_and(|m| shown >= m) {
+                hidden += 1;
+                continue;
+            }
+            shown += 1;
+        }
         eprint!("{}", render(d, color));
         eprintln!();
+    }
+    if hidden > 0 {
+        eprintln!(
+            "... and {hidden} more warning{} not shown; `haven check --all-warnings` lists every one.\n",
+            if hidden == 1 { "" } else { "s" }
+        );
     }
 }
 

@@ -1,7 +1,7 @@
 //! `haven check`: everything `build` does except writing.
 
 use crate::cli::CheckArgs;
-use crate::diag::report;
+use crate::diag::{report, report_all};
 use crate::pipeline::{self, BuildOptions};
 
 /// Checks the site; prints errors or a summary. Returns the exit code.
@@ -13,7 +13,11 @@ pub fn run(args: &CheckArgs) -> u8 {
     };
     match pipeline::check(&opts) {
         Ok(r) => {
-            report(&r.warnings);
+            if args.all_warnings {
+                report_all(&r.warnings);
+            } else {
+                report(&r.warnings);
+            }
             println!("No errors: {} pages would be built.", r.pages);
             super::OK
         }

@@ -14,10 +14,11 @@
 pub mod deps;
 pub mod http;
 pub mod reload;
+pub mod search;
 pub mod site;
 pub mod watch;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -191,9 +192,11 @@ pub fn run(opts: &Options) -> Result<(), String> {
 
     let start = Instant::now();
     let first = builder.rebuild(site::Changes::full());
-    report(&first, start.elapsed(), true);
+    let mut seen = HashSet::new();
+    report(&first, start.elapsed(), true, &mut seen);
     shared.publish(first, || builder.files().clone());
-    refresh_search_index(&shared, &builder);
+    let indexer = search::Indexer::start(shared.clone());
+    refresh_search_index(&shared, &builder, &indexer);
 
     http::spawn(listener, shared.clone())?;
     let (_guard, rx, backend) = watch::start(&opts.root, opts.poll, opts.debounce)?;
@@ -215,59 +218,48 @@ pub fn run(opts: &Options) -> Result<(), String> {
         shared
             .last_rebuild_us
             .store(u64::try_from(took.as_micros()).unwrap_or(u64::MAX), Ordering::SeqCst);
-        report(&outcome, took, false);
+        report(&outcome, took, false, &mut seen);
+        let before = shared.current().generation;
         shared.publish(outcome, || builder.files().clone());
-        refresh_search_index(&shared, &builder);
+        // Only a build that changed what is served needs a new index.
+        if shared.current().generation != before {
+            refresh_search_index(&shared, &builder, &indexer);
+        }
     }
 }
 
-/// The search index is refreshed here, after the page reload was sent, on a background
-/// thread, so its cost never delays what the editor sees (until it lands, the previous
-/// index keeps being served). A newer build that lands first wins: a stale index is dropped.
-fn refresh_search_index(shared: &Arc<Shared>, builder: &Builder) {
-    let Some((pages, records, language)) = builder.search_inputs() else {
-        return;
-    };
-    let generation = shared.current().generation;
-    let shared = shared.clone();
-    std::thread::spawn(move || {
-        let Ok(search) = crate::index::index(&pages, &records, &language) else {
-            return;
-        };
-        let old = shared.current();
-        if old.generation != generation {
-            return;
-        }
-        let mut files = old.files.clone();
-        files.retain(|k, _| !k.starts_with(crate::index::BUNDLE_DIR));
-        for o in search.files {
-            let content_type = http::content_type(&o.rel);
-            files.insert(
-                o.rel,
-                ServedFile {
-                    bytes: Bytes::from(o.bytes),
-                    content_type,
-                },
-            );
-        }
-        set(
-            &shared.served,
-            Arc::new(Served {
-                files,
-                generation,
-                base_path: old.base_path.clone(),
-            }),
-        );
-    });
+/// Asks for a fresh search index of the last good build, after the page reload was sent
+/// ([`search`]: in the background, so its cost never delays what the editor sees).
+fn refresh_search_index(shared: &Shared, builder: &Builder, indexer: &search::Indexer) {
+    if let Some((pages, records, language)) = builder.search_inputs() {
+        indexer.request(pages, records, language, shared.current().generation);
+    }
 }
 
-fn report(outcome: &Outcome, took: Duration, first: bool) {
+/// Prints what a build did. Warnings are printed when they are new: a warning the last
+/// build printed already is only counted, so each save shows what it changed.
+fn report(outcome: &Outcome, took: Duration, first: bool, seen: &mut HashSet<String>) {
     let ms = took.as_secs_f64() * 1000.0;
     match outcome {
         Outcome::Built {
             pages, what, warnings, ..
         } => {
-            diag::report(warnings);
+            let keys: Vec<String> = warnings.iter().map(warning_key).collect();
+            let new: Vec<Diag> = warnings
+                .iter()
+                .zip(&keys)
+                .filter(|(_, k)| !seen.contains(*k))
+                .map(|(w, _)| w.clone())
+                .collect();
+            diag::report(&new);
+            if new.len() < warnings.len() {
+                let old = warnings.len() - new.len();
+                println!(
+                    "{old} warning{} as before, not repeated.",
+                    if old == 1 { "" } else { "s" }
+                );
+            }
+            *seen = keys.into_iter().collect();
             if first {
                 println!("Built {pages} pages in {ms:.0} ms.");
             } else {
@@ -279,6 +271,11 @@ fn report(outcome: &Outcome, took: Duration, first: bool) {
             eprintln!("Build failed; still serving the last good site. Fix the file and save to rebuild.");
         }
     }
+}
+
+/// What tells two warnings apart: the file, the place and the message.
+fn warning_key(d: &Diag) -> String {
+    format!("{:?}|{:?}|{}", d.source.as_ref().map(|s| &s.name), d.span, d.message)
 }
 
 fn display_addr(addr: SocketAddr) -> String {

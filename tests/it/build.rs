@@ -314,3 +314,40 @@ fn alias_gets_a_redirect_page_and_a_redirects_line() {
     assert_eq!(page.attr("body a", "href"), target);
     assert_eq!(built.text("/_redirects"), "/naloxone-guide/ /articles/naloxone/ 301\n");
 }
+
+#[test]
+fn many_warnings_are_counted_after_the_first_twenty_and_check_can_list_them_all() {
+    let text = std::fs::read_to_string("tests/fixtures/facilities/content/facilities/co/clinica.yaml").unwrap();
+    let stale = text.replace("verified: 2026-09-15", "verified: 2019-01-15");
+    assert_ne!(stale, text);
+    let mut site = Site::fixture("facilities").edit(
+        "content/site.yaml",
+        "listings_stale_after_months: 0",
+        "listings_stale_after_months: 12",
+    );
+    for i in 0..25 {
+        let copy = stale.replace("slug: clinica-senora-de-la-paz", &format!("slug: stale-{i}"));
+        site = site.write(&format!("content/facilities/co/stale-{i}.yaml"), &copy);
+    }
+    let build = site.haven(&["build"]);
+    assert_eq!(build.code, Some(0), "{}", build.stderr);
+    let shown = build.stderr.matches("stale-").count();
+    assert!(shown > 0, "{}", build.stderr);
+    assert!(
+        build
+            .stderr
+            .contains("more warnings not shown; `haven check --all-warnings` lists every one"),
+        "{}",
+        build.stderr
+    );
+    let all = site.haven(&["check", "--all-warnings"]);
+    assert_eq!(all.code, Some(0), "{}", all.stderr);
+    assert!(!all.stderr.contains("not shown"), "{}", all.stderr);
+    for i in 0..25 {
+        assert!(
+            all.stderr.contains(&format!("stale-{i}.yaml")),
+            "stale-{i} missing:\n{}",
+            all.stderr
+        );
+    }
+}
