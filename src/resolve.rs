@@ -121,7 +121,7 @@ pub struct Site {
     /// Files copied as-is.
     pub statics: Vec<StaticFile>,
     /// Treatment facilities and their directory.
-    pub facilities: facility::Directory,
+    pub facilities: std::sync::Arc<facility::Directory>,
     /// Menu items with site paths resolved (title, URL to print).
     pub menu: Vec<(String, String)>,
 }

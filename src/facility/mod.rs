@@ -15,6 +15,7 @@ pub mod vocabulary;
 pub mod zips;
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -150,7 +151,7 @@ pub struct City {
 }
 
 /// All facilities with their states and cities.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Directory {
     /// Facilities in file order.
     pub facilities: Vec<Facility>,
@@ -208,26 +209,58 @@ pub fn state_path(code: &str) -> String {
 /// Parses every facility file and builds the directory. Problems go to `diags`; a file
 /// with errors is left out of the directory.
 pub fn resolve(config: &SiteConfig, docs: Vec<Doc>, diags: &mut Diags) -> Directory {
-    resolve_with(config, docs, diags, &mut Memo::default())
+    let mut memo = Memo::default();
+    let directory = resolve_with(config, docs, diags, &mut memo);
+    drop(memo);
+    Arc::try_unwrap(directory).unwrap_or_else(|shared| (*shared).clone())
 }
 
-/// What [`resolve`] found per facility file, for the next build of `haven serve`
-/// ([`crate::memo`]): an unchanged file checked under the same options is not parsed again.
+/// What [`resolve`] found, for the next build of `haven serve` ([`crate::memo`]): an
+/// unchanged file checked under the same options is not parsed again, and when no
+/// facility file changed at all the last directory itself is reused.
 #[derive(Debug, Default)]
 pub struct Memo {
     opts: Option<parse::Options>,
     files: memo::Memo<Checked>,
+    last: Option<Last>,
+}
+
+/// The last directory, with what it was made from and the problems found on the way.
+#[derive(Debug)]
+struct Last {
+    files: Vec<(String, Arc<str>)>,
+    pattern: String,
+    directory: Arc<Directory>,
+    diags: Vec<Diag>,
+}
+
+impl Last {
+    fn made_from(&self, docs: &[Doc], pattern: &str) -> bool {
+        self.pattern == pattern
+            && self.files.len() == docs.len()
+            && self.files.iter().zip(docs).all(|((rel, text), d)| {
+                *rel == d.rel && (Arc::ptr_eq(text, &d.source.text) || **text == *d.source.text)
+            })
+    }
 }
 
 /// A facility file checked: the facility (unless it has errors) and its problems.
 type Checked = (Option<Facility>, Vec<Diag>);
 
 /// [`resolve`], reusing and updating `memo`.
-pub fn resolve_with(config: &SiteConfig, docs: Vec<Doc>, diags: &mut Diags, memo: &mut Memo) -> Directory {
+pub fn resolve_with(config: &SiteConfig, docs: Vec<Doc>, diags: &mut Diags, memo: &mut Memo) -> Arc<Directory> {
     let opts = parse::Options::from_config(config);
     if memo.opts.as_ref() != Some(&opts) {
         memo.files.clear();
+        memo.last = None;
         memo.opts = Some(opts.clone());
+    }
+    let pattern = &config.permalinks.facility;
+    if let Some(last) = &memo.last
+        && last.made_from(&docs, pattern)
+    {
+        diags.extend(last.diags.iter().cloned());
+        return Arc::clone(&last.directory);
     }
     let files = &memo.files;
     let parsed: Vec<(Checked, bool)> = docs
@@ -237,24 +270,34 @@ pub fn resolve_with(config: &SiteConfig, docs: Vec<Doc>, diags: &mut Diags, memo
             None => (parse::facility(d, &opts), true),
         })
         .collect();
+    let mut found = Diags::new();
     let mut facilities = Vec::with_capacity(parsed.len());
     for (d, (r, fresh)) in docs.iter().zip(parsed) {
         if fresh {
             memo.files.put(&d.rel, &d.source.text, r.clone());
         }
         let (f, ds) = r;
-        diags.extend(ds);
+        found.extend(ds);
         facilities.extend(f);
     }
-    let mut facilities = check_slugs(facilities, diags);
+    let mut facilities = check_slugs(facilities, &mut found);
     for f in &mut facilities {
         let state = f.state.to_lowercase();
-        f.path = config::fill(
-            &config.permalinks.facility,
-            &[("slug", &f.slug), ("state", &state), ("city", &f.city_slug)],
-        );
+        f.path = config::fill(pattern, &[("slug", &f.slug), ("state", &state), ("city", &f.city_slug)]);
     }
-    group(facilities)
+    let directory = Arc::new(group(facilities));
+    let found = found.items().to_vec();
+    diags.extend(found.iter().cloned());
+    memo.last = Some(Last {
+        files: docs
+            .iter()
+            .map(|d| (d.rel.clone(), Arc::clone(&d.source.text)))
+            .collect(),
+        pattern: pattern.clone(),
+        directory: Arc::clone(&directory),
+        diags: found,
+    });
+    directory
 }
 
 /// Reports every facility whose slug an earlier file already uses, and leaves it out, so

@@ -115,7 +115,8 @@ fn same_shape(a: &Site, b: &Site) -> bool {
         && same(&a.statics, &b.statics, |s| &s.rel)
         // The directory (states, cities, routes, locator cells) is made from the facility
         // files and the settings alone.
-        && same(&a.facilities.facilities, &b.facilities.facilities, |f| (&f.rel, &f.source.text))
+        && (std::sync::Arc::ptr_eq(&a.facilities, &b.facilities)
+            || same(&a.facilities.facilities, &b.facilities.facilities, |f| (&f.rel, &f.source.text)))
         && a.theme.templates.len() == b.theme.templates.len()
         && a.theme.templates.values().zip(b.theme.templates.values()).all(|(x, y)| x.name == y.name && x.text == y.text)
         && a.theme.assets.len() == b.theme.assets.len()

@@ -81,3 +81,39 @@ fn an_edited_file_is_parsed_again_and_a_broken_one_still_fails() {
         assert!(err.iter().any(|d| d.message.contains("date")), "{err:?}");
     }
 }
+
+#[test]
+fn the_directory_is_reused_while_no_facility_file_changes_and_rebuilt_when_one_does() {
+    let site = Site::fixture("facilities").edit(
+        "content/site.yaml",
+        "listings_stale_after_months: 0",
+        "listings_stale_after_months: 1",
+    );
+    let mut memos = Memos::default();
+    let first = prepare(&site, &mut memos);
+    assert!(
+        !first.warnings.is_empty(),
+        "the fixture's listings are stale under a 1-month window"
+    );
+    // A page edit: the directory is the same one, and its warnings are still reported.
+    let site = site.append("content/pages/links.md", "\nOne more line.\n");
+    let second = prepare(&site, &mut memos);
+    assert!(std::sync::Arc::ptr_eq(&first.site.facilities, &second.site.facilities));
+    assert_eq!(first.warnings.len(), second.warnings.len());
+    // A facility edit: a new directory with the new name.
+    let site = site.edit(
+        "content/facilities/co/clinica.yaml",
+        "name: Clínica Señora de la Paz",
+        "name: Clínica Nueva",
+    );
+    let third = prepare(&site, &mut memos);
+    assert!(!std::sync::Arc::ptr_eq(&second.site.facilities, &third.site.facilities));
+    let names: Vec<&str> = third
+        .site
+        .facilities
+        .facilities
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
+    assert!(names.contains(&"Clínica Nueva"), "{names:?}");
+}
