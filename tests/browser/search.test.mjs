@@ -68,6 +68,32 @@ test('a query finds the expected article, with highlighted excerpt and type badg
   await page.close();
 });
 
+test('a city name finds its facilities, with the place and a call link', async () => {
+  // The city page lists the facilities of Louisville: search must find each of them.
+  const city = await chrome.newPage();
+  await city.goto(server.url + 'treatment/ky/louisville/');
+  const listed = await city.locator('main a[href*="/treatment/ky/louisville/"]')
+    .evaluateAll((as) => [...new Set(as.map((a) => a.getAttribute('href')))]
+      .filter((h) => h !== '/treatment/ky/louisville/'));
+  await city.close();
+  assert.equal(listed.length, 3, listed.join(' '));
+  const { page, problems } = await open(server.url + 'search/');
+  await search(page, 'Louisville');
+  await status(page).filter({ hasText: /results? for “Louisville”/ }).waitFor();
+  const facilities = page.locator('#search-results li', { has: page.locator('.search-badge-facility') });
+  await facilities.nth(listed.length - 1).waitFor();
+  const hrefs = await facilities.locator('.search-result-title a')
+    .evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  for (const href of listed) assert.ok(hrefs.includes(href), `${href} not among ${hrefs.join(' ')}`);
+  for (let i = 0; i < listed.length; i++) {
+    const r = facilities.nth(i);
+    assert.equal(await r.locator('.search-place').innerText(), 'Louisville, Kentucky');
+    assert.match(await r.locator('a.search-call').getAttribute('href'), /^tel:\+1\d{10}$/);
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('a filter narrows the results and goes into the URL', async () => {
   const { page, problems } = await open(server.url + 'search/?q=treatment');
   await status(page).filter({ hasText: /results? for/ }).waitFor();
