@@ -164,10 +164,6 @@ async fn run(
     // lookup. So every record is written to a private temporary folder as the HTML file
     // Pagefind would find on disk (pages as rendered, facilities as a small page of their
     // own fields), and the folder is added in one call. See docs/performance.md.
-    let folder = tempfile::Builder::new()
-        .prefix("haven-search-")
-        .tempdir()
-        .map_err(|e| vec![failure(&format!("cannot create a temporary folder: {e}"))])?;
     let files: Vec<(String, Vec<u8>)> = pages
         .iter()
         .map(|p| (p.rel.clone(), p.bytes.clone()))
@@ -176,16 +172,8 @@ async fn run(
             (rel, facility_html(f, language).into_bytes())
         }))
         .collect();
-    files
-        .par_iter()
-        .try_for_each(|(rel, bytes)| {
-            let path = folder.path().join(rel);
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)?;
-            }
-            std::fs::write(&path, bytes)
-        })
-        .map_err(|e| vec![failure(&format!("cannot write to the temporary folder: {e}"))])?;
+    let folder =
+        write_records(&files).map_err(|e| vec![failure(&format!("cannot write to a temporary folder: {e}"))])?;
     drop(files);
     lap(&mut out, "index: write records");
     pagefind
@@ -197,10 +185,11 @@ async fn run(
         .get_files()
         .await
         .map_err(|e| vec![failure(&format!("{e:#}"))])?;
-    drop(folder);
     out.files = files.into_iter().filter_map(bundle_output).collect();
     out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     lap(&mut out, "index: bundle");
+    drop(folder);
+    lap(&mut out, "index: clean up");
 
     // What went in, read back from the bundle's fragments (one per record found).
     let mut found = read_fragments(&out.files);
@@ -237,6 +226,35 @@ async fn run(
     }
     lap(&mut out, "index: check records");
     Ok(out)
+}
+
+/// Writes the records into a new private folder: in memory (`/dev/shm`) when the machine
+/// has room there, else in the system's temporary folder (`TMPDIR`). Creating thousands
+/// of files on a disk file system costs more than Pagefind's parsing saves.
+fn write_records(files: &[(String, Vec<u8>)]) -> std::io::Result<tempfile::TempDir> {
+    let write_in = |base: Option<&std::path::Path>| -> std::io::Result<tempfile::TempDir> {
+        let mut b = tempfile::Builder::new();
+        b.prefix("haven-search-");
+        let folder = match base {
+            Some(base) => b.tempdir_in(base)?,
+            None => b.tempdir()?,
+        };
+        files.par_iter().try_for_each(|(rel, bytes)| {
+            let path = folder.path().join(rel);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            std::fs::write(&path, bytes)
+        })?;
+        Ok(folder)
+    };
+    let shm = std::path::Path::new("/dev/shm");
+    if shm.is_dir()
+        && let Ok(folder) = write_in(Some(shm))
+    {
+        return Ok(folder);
+    }
+    write_in(None)
 }
 
 /// Whether an output path or URL stays inside the folder it is written to.
