@@ -12,6 +12,8 @@ pub mod headers;
 pub mod locator_data;
 pub mod seo;
 
+use std::collections::HashMap;
+
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::json;
@@ -538,20 +540,26 @@ fn related(site: &Site, i: usize) -> Vec<Summary> {
 /// Indexes of the articles [`Job::Article`] `i` lists as related (`haven serve` uses it to
 /// know which pages show an article's summary).
 pub fn related_articles(site: &Site, i: usize) -> Vec<usize> {
-    let mine = &site.articles[i].topics;
-    if mine.is_empty() {
-        return Vec::new();
+    // Only articles sharing a topic can score: count them from the topics' own lists rather
+    // than scanning every article (which made rendering all articles quadratic: 54 s of
+    // render time on 10,000 articles).
+    let mut shared: HashMap<usize, usize> = HashMap::new();
+    for t in &site.articles[i].topics {
+        for &j in site.topics.get(*t).map_or(&[][..], |topic| &topic.articles[..]) {
+            if j != i {
+                *shared.entry(j).or_default() += 1;
+            }
+        }
     }
-    let mut scored: Vec<(usize, usize)> = site
-        .articles
-        .iter()
-        .enumerate()
-        .filter(|(j, _)| *j != i)
-        .map(|(j, a)| (a.topics.iter().filter(|t| mine.contains(t)).count(), j))
-        .filter(|(score, _)| *score > 0)
-        .collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    scored.into_iter().take(3).map(|(_, j)| j).collect()
+    let mut scored: Vec<(usize, usize)> = shared.into_iter().map(|(j, n)| (n, j)).collect();
+    // Most shared topics first, then the newer article (lower index).
+    let order = |a: &(usize, usize), b: &(usize, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+    if scored.len() > 3 {
+        scored.select_nth_unstable_by(2, order);
+        scored.truncate(3);
+    }
+    scored.sort_by(order);
+    scored.into_iter().map(|(_, j)| j).collect()
 }
 
 /// A minimal page that sends browsers and crawlers on: meta refresh + canonical + a link.

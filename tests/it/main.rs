@@ -10,5 +10,6 @@ mod errors;
 mod links;
 mod memo;
 mod output;
+mod related;
 mod support;
 mod theme;
