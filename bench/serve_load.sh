@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `haven serve` under wrk while an article is saved every 100 ms (issue 8; the test that runs
-# in the suite is `ten_thousand_requests_while_files_change` in tests/serve.rs).
+# in the suite is `ten_thousand_requests_while_files_change` in tests/serve_load.rs).
 #
 # Usage: bench/serve_load.sh [BINARY] [SECONDS] [CONNECTIONS]
 #   BINARY       default target/release/haven (build it with `cargo build --release`)
