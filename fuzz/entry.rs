@@ -11,10 +11,18 @@ use std::sync::OnceLock;
 use haven::config::{self, SiteConfig};
 use haven::diag::{self, Diag, Diags, Source};
 use haven::load::{Doc, Loaded};
+use haven::render::{self, Job};
+use haven::resolve::Site;
 use haven::theme::{self, Theme};
-use haven::{frontmatter, markdown, resolve, validate};
+use haven::{frontmatter, markdown, resolve, slug, validate};
 
 const SITE: &str = "title: Fuzz\nbase_url: https://example.org/\n";
+/// Site settings of the facility target: no staleness warning, so results do not depend on
+/// the day the fuzzer runs.
+const FACILITY_SITE: &str =
+    "title: Fuzz\nbase_url: https://example.org/\ncorrections: listings@example.org\nlistings_stale_after_months: 0\n";
+/// A valid facility beside the fuzzed one: slug clashes, shared cities and cells.
+const FACILITY: &str = "name: Fixed House\naddress:\n  street: 4 Example St\n  city: Austin\n  state: TX\n  zip: \"78701\"\ngeo: { lat: 30.27, lon: -97.74 }\nphone: \"+15125550100\"\nlevels_of_care: [outpatient]\nverified: 2026-10-10\n";
 const AUTHOR: &str = "name: Jane Roe\n";
 /// Front matter put before a fuzzed Markdown body.
 const FRONT: &str = "---\ntitle: T\nauthor: jane\npublished: 2024-01-02\n---\n";
@@ -120,4 +128,91 @@ pub(crate) fn markdown(data: &[u8]) {
         assert_eq!(site.articles.len(), 1);
     }
     check_diags(diags);
+}
+
+/// A site with site.yaml and two facility files, the first holding `text`, in memory.
+fn facility_site(text: &str) -> Loaded {
+    Loaded {
+        root: PathBuf::from("fuzz-site"),
+        site: Some(source("content/site.yaml", FACILITY_SITE)),
+        facilities: vec![
+            Doc {
+                rel: "facilities/tx/x.yaml".into(),
+                source: source("content/facilities/tx/x.yaml", text),
+            },
+            Doc {
+                rel: "facilities/tx/fixed-house.yaml".into(),
+                source: source("content/facilities/tx/fixed-house.yaml", FACILITY),
+            },
+        ],
+        ..Loaded::default()
+    }
+}
+
+/// The template engine of the facility site. Its globals depend only on site.yaml, which
+/// is fixed, so it is built once (building it takes longer than a whole fuzz run).
+fn facility_engine(site: &Site) -> &'static tera::Tera {
+    static TERA: OnceLock<tera::Tera> = OnceLock::new();
+    TERA.get_or_init(|| match render::site_engine(site) {
+        Ok(t) => t,
+        Err(e) => panic!("the theme must load: {e:?}"),
+    })
+}
+
+/// Target (c): a facility file through parse, validate and the whole resolve stage (slugs,
+/// routes, states, cities, locator cells), then its page, its city and state pages and its
+/// locator data rendered. The facility's free text must come out of the sanitizer without
+/// a script, and its locator record must round-trip the name through JSON.
+pub(crate) fn facility(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let mut diags = Diags::new();
+    let Some(v) = validate::validate(facility_site(text), None, &mut diags) else {
+        panic!("the fixed site must validate: {:?}", diags.into_sorted());
+    };
+    let site = resolve::resolve(v, theme(), resolve::Options::default(), &mut diags);
+    let has_errors = diags.has_errors();
+    check_diags(diags);
+    let Some(site) = site else { return };
+    let dir = &site.facilities;
+    for f in &dir.facilities {
+        assert!((-90.0..=90.0).contains(&f.lat) && (-180.0..=180.0).contains(&f.lon));
+        assert!(slug::is_slug(&f.slug), "facility slug {:?}", f.slug);
+        assert!(slug::is_slug(&f.city_slug), "city slug {:?}", f.city_slug);
+        let html = f.description_html.to_ascii_lowercase();
+        assert!(!html.contains("<script"), "script in {:?}", f.description_html);
+        assert!(!html.contains("javascript:"), "script URL in {:?}", f.description_html);
+    }
+    let in_cities: usize = dir.cities.iter().map(|c| c.facilities.len()).sum();
+    let in_states: usize = dir.states.iter().map(|s| s.facilities.len()).sum();
+    let in_cells: usize = dir.cells.iter().map(|c| c.facilities.len()).sum();
+    let n = dir.facilities.len();
+    assert_eq!(
+        (in_cities, in_states, in_cells),
+        (n, n, n),
+        "each facility in one city, state and cell"
+    );
+    if has_errors {
+        return;
+    }
+    let tera = facility_engine(&site);
+    let jobs = (0..dir.facilities.len())
+        .map(Job::Facility)
+        .chain((0..dir.states.len()).map(Job::State))
+        .chain((0..dir.cities.len()).map(Job::City))
+        .chain((0..dir.cells.len()).map(Job::LocatorCell));
+    for job in jobs {
+        let out = match render::render_job(&site, tera, job) {
+            Ok(o) => o,
+            Err(d) => panic!("{job:?} fails to render: {}", diag::render(&d, false)),
+        };
+        if let Job::LocatorCell(i) = job {
+            let v: serde_json::Value = serde_json::from_slice(&out.bytes).unwrap_or_else(|e| panic!("cell JSON: {e}"));
+            let Some(records) = v.as_array() else {
+                panic!("a cell is an array")
+            };
+            for (rec, &fi) in records.iter().zip(&dir.cells[i].facilities) {
+                assert_eq!(rec[1].as_str(), Some(dir.facilities[fi].name.as_str()));
+            }
+        }
+    }
 }

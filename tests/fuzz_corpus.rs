@@ -54,6 +54,11 @@ fn markdown_corpus_replays() {
     replay("markdown", entry::markdown);
 }
 
+#[test]
+fn facility_corpus_replays() {
+    replay("facility", entry::facility);
+}
+
 /// Text assembled from pieces that matter to the parser and arbitrary text between them.
 fn pieces(parts: &'static [&'static str]) -> impl Strategy<Value = String> {
     let piece = prop_oneof![
@@ -119,6 +124,45 @@ const MARKDOWN_PIECES: &[&str] = &[
     "~~",
 ];
 
+const FACILITY_PIECES: &[&str] = &[
+    "name: A & B <House>\n",
+    "name: \"X</script><img src=x onerror=alert(1)>\"\n",
+    "slug: fixed-house\n",
+    "slug: a\n",
+    "address:\n  street: 1 Main St\n  city: Austin\n  state: TX\n  zip: \"78701\"\n",
+    "address: { street: s, city: \"<script>\", state: ZZ, zip: \"00000\" }\n",
+    "  city: ",
+    "geo: { lat: 30.27, lon: -97.74 }\n",
+    "geo: { lat: 91, lon: -181 }\n",
+    "geo: { lat: .nan, lon: .inf }\n",
+    "phone: \"+15125550100\"\n",
+    "phones: [{ type: tty, number: \"+15125550101\" }]\n",
+    "website: https://example.org/\n",
+    "website: javascript:alert(1)\n",
+    "email: a@example.org\n",
+    "levels_of_care: [outpatient]\n",
+    "levels_of_care: []\n",
+    "medications: [naloxone, x]\n",
+    "payment: [medicaid]\n",
+    "languages: [es, zz]\n",
+    "npi: \"1234567893\"\n",
+    "licenses: [{ number: \"1\", url: \"https://example.org\" }]\n",
+    "verified: 2026-10-10\n",
+    "verified: 2026-02-30\n",
+    "walk_in: true\n",
+    "sponsored: yes\n",
+    "hours: Mon\n",
+    "description: |\n  <script>alert(1)</script> [x](javascript:alert(1)) **b**\n",
+    "extra: { k: [1, 2] }\n",
+    "a: &x [1]\nb: *x\n",
+    "\n",
+    "  ",
+    "'",
+    "\"",
+    "#",
+    "é",
+];
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
 
@@ -137,6 +181,13 @@ proptest! {
         let s = slug::slugify(&text);
         prop_assert!(s.is_empty() || slug::is_slug(&s), "{:?} -> {:?}", text, s);
         prop_assert!(s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
+    }
+
+    /// Mostly-valid facility files: parse, validate, resolve, render (checks inside
+    /// `entry::facility`: sanitized descriptions, every facility placed once, locator JSON).
+    #[test]
+    fn facility_files_resolve_and_render(text in pieces(FACILITY_PIECES)) {
+        entry::facility(text.as_bytes());
     }
 
     /// Also checks that heading ids are unique (inside `entry::markdown`).

@@ -396,3 +396,70 @@ fn script_urls_are_refused_everywhere() {
         assert!(e.contains("script") || e.contains("url"), "{text}: {errors:?}");
     }
 }
+
+/// Facility pages (the facility, its state and city, the locator): a facility whose name,
+/// street, city and hours are hostile, with a hostile Markdown description (raw HTML in it
+/// is sanitized: the script, the handler and the script URL are dropped). The
+/// locator's data files and the search index are checked in a browser
+/// (tests/browser/injection.test.mjs).
+#[test]
+fn facility_pages_show_hostile_text_as_text() {
+    let e = yaml(EVIL);
+    let site = Site::new()
+        .file(
+            "content/site.yaml",
+            "title: Facilities\nbase_url: https://example.org/\ncorrections: listings@example.org\n\
+             listings_stale_after_months: 0\n",
+        )
+        .file(
+            "content/facilities/tx/evil.yaml",
+            format!(
+                "name: {e}\nslug: evil\naddress:\n  street: {e}\n  city: {e}\n  state: TX\n  zip: \"78701\"\n\
+                 geo: {{ lat: 30.27, lon: -97.74 }}\nphone: \"+15125550100\"\nlevels_of_care: [outpatient]\n\
+                 hours: {e}\nverified: 2026-10-10\ndescription: {}\n",
+                yaml(&format!(
+                    "{} [x](javascript:alert(3)) <script>alert(4)</script> <b onmouseover=alert(5)>b</b>",
+                    EVIL.replace('<', "\\<")
+                ))
+            ),
+        );
+    let b = site.build().unwrap_or_else(|e| panic!("{e:?}"));
+    let pages = b.pages();
+    let facility = pages
+        .iter()
+        .find(|(rel, _)| rel.starts_with("treatment/tx/") && rel.ends_with("/evil/index.html"))
+        .map(|(_, d)| d)
+        .unwrap_or_else(|| {
+            panic!(
+                "no facility page in {:?}",
+                pages.iter().map(|p| &p.0).collect::<Vec<_>>()
+            )
+        });
+    assert_eq!(text_of(facility, "h1"), [EVIL], "the facility's name");
+    let body: String = facility.select(&sel("main")).flat_map(|m| m.text()).collect();
+    assert!(
+        body.matches(EVIL).count() >= 3,
+        "name, street, city and hours as text: {body}"
+    );
+    let ld: Vec<serde_json::Value> = facility
+        .select(&sel("script[type='application/ld+json']"))
+        .map(|s| serde_json::from_str(&s.text().collect::<String>()).unwrap())
+        .collect();
+    assert_eq!(ld.len(), 1, "one JSON-LD block");
+    assert!(
+        ld[0].to_string().contains(&serde_json::to_string(EVIL).unwrap()),
+        "{}",
+        ld[0]
+    );
+    let state = b.page("treatment/tx/index.html");
+    assert!(
+        text_of(&state, "main a").contains(&EVIL.to_string()),
+        "the state page links the facility by name"
+    );
+    let mut checked = 0;
+    for (rel, doc) in &pages {
+        assert_inert(rel, doc);
+        checked += usize::from(rel.starts_with("treatment/"));
+    }
+    assert!(checked >= 4, "the locator, state, city and facility pages: {checked}");
+}
