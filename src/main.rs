@@ -7,6 +7,12 @@ use clap::Parser;
 use haven::cli::{Cli, Command};
 use haven::cmd;
 
+/// mimalloc instead of glibc's malloc: a build allocates many small strings on every
+/// rayon thread, and glibc's per-thread arenas kept freed memory (malloc and free were
+/// about 15% of a build's CPU samples). See docs/performance.md.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match &cli.command {
