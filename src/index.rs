@@ -232,9 +232,10 @@ async fn run(
 /// has room there, else in the system's temporary folder (`TMPDIR`). Creating thousands
 /// of files on a disk file system costs more than Pagefind's parsing saves.
 fn write_records(files: &[(String, Vec<u8>)]) -> std::io::Result<tempfile::TempDir> {
+    let prefix = format!("{RECORDS_PREFIX}{}-", std::process::id());
     let write_in = |base: Option<&std::path::Path>| -> std::io::Result<tempfile::TempDir> {
         let mut b = tempfile::Builder::new();
-        b.prefix("haven-search-");
+        b.prefix(&prefix);
         let folder = match base {
             Some(base) => b.tempdir_in(base)?,
             None => b.tempdir()?,
@@ -249,12 +250,57 @@ fn write_records(files: &[(String, Vec<u8>)]) -> std::io::Result<tempfile::TempD
         Ok(folder)
     };
     let shm = std::path::Path::new("/dev/shm");
+    for base in [shm.to_path_buf(), std::env::temp_dir()] {
+        remove_orphans(&base);
+    }
     if shm.is_dir()
         && let Ok(folder) = write_in(Some(shm))
     {
         return Ok(folder);
     }
     write_in(None)
+}
+
+/// Start of the records folders' names; the process id follows.
+const RECORDS_PREFIX: &str = "haven-search-";
+
+/// Removes records folders left by haven processes that no longer run (a build killed
+/// with SIGKILL cannot remove its own, and in `/dev/shm` they hold memory). Linux only:
+/// elsewhere a process's liveness is not read from `/proc`.
+fn remove_orphans(base: &std::path::Path) {
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(base) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(RECORDS_PREFIX))
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let mine = e.metadata().is_ok_and(|m| m.is_dir() && is_own(&m));
+        if mine && !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// Whether a file belongs to this process's user.
+fn is_own(m: &std::fs::Metadata) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::MetadataExt;
+        m.uid() == rustix::process::getuid().as_raw()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = m;
+        false
+    }
 }
 
 /// Whether an output path or URL stays inside the folder it is written to.

@@ -296,3 +296,31 @@ fn minified_head_still_indexed() {
     assert!(!all.contains("zzqdraftmarker"), "a draft was indexed");
     assert!(frags.keys().all(|u| !u.starts_with("/topics/")), "{:?}", frags.keys());
 }
+
+#[test]
+fn records_folders_of_dead_processes_are_removed_and_live_ones_kept() {
+    let base = tempfile::tempdir().expect("temp dir");
+    // Above Linux's highest process id (2^22), so no process has it.
+    let orphan = base.path().join(format!("{RECORDS_PREFIX}999999999-abc"));
+    let live = base.path().join(format!("{RECORDS_PREFIX}{}-abc", std::process::id()));
+    let other = base.path().join("haven-search-notapid");
+    for d in [&orphan, &live, &other] {
+        std::fs::create_dir_all(d.join("articles")).expect("mkdir");
+    }
+    remove_orphans(base.path());
+    assert_eq!(orphan.exists(), !cfg!(target_os = "linux"));
+    assert!(live.exists() && other.exists());
+}
+
+#[test]
+fn facility_records_keep_their_text_out_of_markup() {
+    let mut f = facility("x", "A <b>&</b> \"House\"", "Austin");
+    f.description = "</main><script>alert(1)</script>".into();
+    let html = facility_html(&f, "en");
+    assert!(!html.contains("<script>") && !html.contains("<b>"), "{html}");
+    let idx = index(&[], &[f], "en").expect("indexes");
+    let frags = fragments(&idx.files);
+    let rec = &frags["/treatment/tx/austin/x/"];
+    assert_eq!(rec["meta"]["title"], "A <b>&</b> \"House\"");
+    assert!(rec["content"].as_str().unwrap_or_default().contains("alert(1)"));
+}
