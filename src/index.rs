@@ -240,13 +240,17 @@ fn write_records(files: &[(String, Vec<u8>)]) -> std::io::Result<tempfile::TempD
             Some(base) => b.tempdir_in(base)?,
             None => b.tempdir()?,
         };
-        files.par_iter().try_for_each(|(rel, bytes)| {
+        // One at a time, in a fixed order: Pagefind numbers the records in the order it
+        // lists the folder, and a file system lists entries in an order that can depend on
+        // the order they were made in (tmpfs: newest first). Written in parallel, two builds
+        // of the same site gave different bundles.
+        for (rel, bytes) in files {
             let path = folder.path().join(rel);
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir)?;
             }
-            std::fs::write(&path, bytes)
-        })?;
+            std::fs::write(&path, bytes)?;
+        }
         Ok(folder)
     };
     let shm = std::path::Path::new("/dev/shm");

@@ -324,3 +324,29 @@ fn facility_records_keep_their_text_out_of_markup() {
     assert_eq!(rec["meta"]["title"], "A <b>&</b> \"House\"");
     assert!(rec["content"].as_str().unwrap_or_default().contains("alert(1)"));
 }
+
+#[test]
+fn the_same_input_gives_the_same_bundle() {
+    let pages: Vec<Output> = (0..30)
+        .map(|i| {
+            article(
+                &format!("a{i}"),
+                &format!("Title {i}"),
+                &format!("Words number {i} here."),
+                &["T"],
+            )
+        })
+        .collect();
+    let facilities: Vec<FacilityRecord> = (0..30)
+        .map(|i| facility(&format!("f{i}"), &format!("Facility {i}"), "Austin"))
+        .collect();
+    let files =
+        |idx: SearchIndex| -> Vec<(String, Vec<u8>)> { idx.files.into_iter().map(|f| (f.rel, f.bytes)).collect() };
+    let first = files(index(&pages, &facilities, "en").expect("indexes"));
+    for _ in 0..3 {
+        assert!(
+            first == files(index(&pages, &facilities, "en").expect("indexes")),
+            "bundles differ"
+        );
+    }
+}
