@@ -128,13 +128,22 @@ fn hotline_and_its_disclosure_are_on_every_page() {
     for (rel, page) in content_pages(basic()) {
         let call = page.one(r#"a[href="tel:+18005550199"]"#);
         assert_eq!(text_of(call), "Call (800) 555-0199", "{rel}");
-        // The disclosure sits right beside the number, not only in the footer.
-        let beside = call
-            .parent()
-            .and_then(scraper::ElementRef::wrap)
-            .map(text_of)
-            .unwrap_or_default();
-        assert!(beside.contains(disclosure), "{rel}: {beside}");
+        // The disclosure sits right by the number (in the same helpline box, directly under
+        // the one-line bar that stays on screen on phones), not only in the footer, and
+        // the call link names it as its description.
+        let described = call.value().attr("aria-describedby").unwrap_or_default();
+        let note = page.one(&format!("#{described}"));
+        assert!(text_of(note).contains(disclosure), "{rel}: {}", text_of(note));
+        let box_of = |e: scraper::ElementRef| {
+            e.ancestors()
+                .filter_map(scraper::ElementRef::wrap)
+                .find(|a| a.value().name() == "aside")
+                .map(|a| a.id())
+        };
+        assert!(
+            box_of(call).is_some() && box_of(call) == box_of(note),
+            "{rel}: not in one box"
+        );
     }
 }
 
