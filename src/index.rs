@@ -18,6 +18,7 @@
 //! [`FILTER_PAYMENT`]. Pages get theirs from `data-pagefind-filter` attributes in the theme;
 //! facilities from their record.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::panic::AssertUnwindSafe;
@@ -164,12 +165,13 @@ async fn run(
     // lookup. So every record is written to a private temporary folder as the HTML file
     // Pagefind would find on disk (pages as rendered, facilities as a small page of their
     // own fields), and the folder is added in one call. See docs/performance.md.
-    let files: Vec<(String, Vec<u8>)> = pages
+    // Pages as they are (borrowed, not copied); facilities made into pages here.
+    let files: Vec<(String, Cow<'_, [u8]>)> = pages
         .iter()
-        .map(|p| (p.rel.clone(), p.bytes.clone()))
+        .map(|p| (p.rel.clone(), Cow::Borrowed(&p.bytes[..])))
         .chain(facilities.iter().filter(|f| safe_rel(&f.url)).map(|f| {
             let rel = format!("{}index.html", f.url.trim_start_matches('/'));
-            (rel, facility_html(f, language).into_bytes())
+            (rel, Cow::Owned(facility_html(f, language).into_bytes()))
         }))
         .collect();
     let folder =
@@ -231,7 +233,7 @@ async fn run(
 /// Writes the records into a new private folder: in memory (`/dev/shm`) when the machine
 /// has room there, else in the system's temporary folder (`TMPDIR`). Creating thousands
 /// of files on a disk file system costs more than Pagefind's parsing saves.
-fn write_records(files: &[(String, Vec<u8>)]) -> std::io::Result<tempfile::TempDir> {
+fn write_records(files: &[(String, Cow<'_, [u8]>)]) -> std::io::Result<tempfile::TempDir> {
     let prefix = format!("{RECORDS_PREFIX}{}-", std::process::id());
     let write_in = |base: Option<&std::path::Path>| -> std::io::Result<tempfile::TempDir> {
         let mut b = tempfile::Builder::new();
@@ -249,7 +251,7 @@ fn write_records(files: &[(String, Vec<u8>)]) -> std::io::Result<tempfile::TempD
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir)?;
             }
-            std::fs::write(&path, bytes)?;
+            std::fs::write(&path, &bytes[..])?;
         }
         Ok(folder)
     };
@@ -340,8 +342,7 @@ fn facility_html(f: &FacilityRecord, language: &str) -> String {
     html
 }
 
-/// The records in a bundle, by URL, read from its fragment files (gzipped JSON after
-/// Pagefind's signature; grouped fragments are a map of several).
+/// The records in a bundle, by URL, read from its fragment files.
 fn read_fragments(files: &[Output]) -> HashMap<String, Indexed> {
     #[derive(serde::Deserialize)]
     struct Fragment {
@@ -350,31 +351,10 @@ fn read_fragments(files: &[Output]) -> HashMap<String, Indexed> {
         #[serde(default)]
         meta: BTreeMap<String, String>,
     }
-    let parse = |f: &Output| -> Vec<Fragment> {
-        let mut raw = Vec::new();
-        if flate2::read::GzDecoder::new(&f.bytes[..])
-            .read_to_end(&mut raw)
-            .is_err()
-        {
-            return vec![];
-        }
-        let Some(json) = raw.strip_prefix(b"pagefind_dcd") else {
-            return vec![];
-        };
-        if f.rel.contains("_group_") {
-            serde_json::from_slice::<BTreeMap<String, Fragment>>(json)
-                .map(|m| m.into_values().collect())
-                .unwrap_or_default()
-        } else {
-            serde_json::from_slice::<Fragment>(json)
-                .map(|f| vec![f])
-                .unwrap_or_default()
-        }
-    };
     files
         .par_iter()
-        .filter(|f| f.rel.starts_with(&format!("{BUNDLE_DIR}/fragment/")))
-        .flat_map_iter(parse)
+        .filter_map(decode_fragment::<Fragment>)
+        .flatten_iter()
         .map(|f| {
             (
                 f.url.clone(),
@@ -386,6 +366,25 @@ fn read_fragments(files: &[Output]) -> HashMap<String, Indexed> {
             )
         })
         .collect()
+}
+
+/// The records of one file of the bundle, if it is a fragment file: gzipped JSON after
+/// Pagefind's signature, one record, or a map of several in a group file. `None` for
+/// other files and for a fragment that does not decode.
+fn decode_fragment<T: serde::de::DeserializeOwned>(f: &Output) -> Option<Vec<T>> {
+    if !f.rel.starts_with(&format!("{BUNDLE_DIR}/fragment/")) {
+        return None;
+    }
+    let mut raw = Vec::new();
+    flate2::read::GzDecoder::new(&f.bytes[..]).read_to_end(&mut raw).ok()?;
+    let json = raw.strip_prefix(b"pagefind_dcd")?;
+    if f.rel.contains("_group_") {
+        serde_json::from_slice::<BTreeMap<String, T>>(json)
+            .ok()
+            .map(|m| m.into_values().collect())
+    } else {
+        serde_json::from_slice::<T>(json).ok().map(|one| vec![one])
+    }
 }
 
 /// The text, metadata and filters of a facility's record.

@@ -30,7 +30,7 @@ impl<T: Clone> Memo<T> {
     /// The value computed for `rel` when its text was `text`.
     pub fn get(&self, rel: &str, text: &Arc<str>) -> Option<T> {
         let (t, v) = self.map.get(rel)?;
-        (Arc::ptr_eq(t, text) || **t == **text).then(|| v.clone())
+        same_text(t, text).then(|| v.clone())
     }
 
     /// Remembers `value` for `rel` at `text` (replacing what was there).
@@ -52,6 +52,12 @@ impl<T: Clone> Memo<T> {
     pub fn is_empty(&self) -> bool {
         self.map.is_empty()
     }
+}
+
+/// Whether two texts of a file are the same: the same allocation (a file not read again),
+/// or equal bytes (read again, unchanged).
+pub fn same_text(a: &Arc<str>, b: &Arc<str>) -> bool {
+    Arc::ptr_eq(a, b) || **a == **b
 }
 
 /// Every memo of the pipeline, owned by whoever builds again and again (`haven serve`).

@@ -238,9 +238,11 @@ impl Last {
     fn made_from(&self, docs: &[Doc], pattern: &str) -> bool {
         self.pattern == pattern
             && self.files.len() == docs.len()
-            && self.files.iter().zip(docs).all(|((rel, text), d)| {
-                *rel == d.rel && (Arc::ptr_eq(text, &d.source.text) || **text == *d.source.text)
-            })
+            && self
+                .files
+                .iter()
+                .zip(docs)
+                .all(|((rel, text), d)| *rel == d.rel && memo::same_text(text, &d.source.text))
     }
 }
 

@@ -2,7 +2,6 @@
 //! (its fragment files are gzipped JSON: one record's URL, text, filters and metadata).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
 use std::path::Path;
 
 use serde_json::Value;
@@ -54,17 +53,7 @@ fn facility(slug: &str, name: &str, city: &str) -> FacilityRecord {
 fn fragments(files: &[Output]) -> BTreeMap<String, Value> {
     let mut out = BTreeMap::new();
     for f in files.iter().filter(|f| f.rel.starts_with("pagefind/fragment/")) {
-        let mut raw = Vec::new();
-        flate2::read::GzDecoder::new(&f.bytes[..])
-            .read_to_end(&mut raw)
-            .expect("fragments are gzipped");
-        let json = raw.strip_prefix(b"pagefind_dcd").expect("Pagefind's signature");
-        let v: Value = serde_json::from_slice(json).expect("fragments are JSON");
-        let list: Vec<Value> = if f.rel.contains("_group_") {
-            v.as_object().expect("a group is a map").values().cloned().collect()
-        } else {
-            vec![v]
-        };
+        let list: Vec<Value> = decode_fragment(f).expect("a fragment file decodes (gzipped JSON after the signature)");
         for frag in list {
             out.insert(frag["url"].as_str().unwrap_or_default().to_string(), frag);
         }

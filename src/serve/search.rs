@@ -14,9 +14,7 @@
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use axum::body::Bytes;
-
-use super::{ServedFile, Shared, http};
+use super::Shared;
 use crate::index::{self, FacilityRecord};
 use crate::render::Output;
 
@@ -122,14 +120,7 @@ fn publish(shared: &Shared, generation: u64, bundle: Vec<Output>) {
     let mut files = served.files.clone();
     files.retain(|k, _| !k.starts_with(index::BUNDLE_DIR));
     for o in bundle {
-        let content_type = http::content_type(&o.rel);
-        files.insert(
-            o.rel,
-            ServedFile {
-                bytes: Bytes::from(o.bytes),
-                content_type,
-            },
-        );
+        super::site::insert(&mut files, o.rel, o.bytes);
     }
     *served = Arc::new(super::Served {
         files,

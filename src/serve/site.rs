@@ -428,7 +428,8 @@ fn add_assets(files: &mut HashMap<String, ServedFile>, p: &Prepared) {
     }
 }
 
-fn insert(files: &mut HashMap<String, ServedFile>, rel: String, bytes: Vec<u8>) {
+/// Puts one file in a served map, with its content type.
+pub(super) fn insert(files: &mut HashMap<String, ServedFile>, rel: String, bytes: Vec<u8>) {
     let content_type = http::content_type(&rel);
     files.insert(
         rel,
