@@ -6,7 +6,11 @@
 //! document's Markdown with those decisions. Site paths here (`/articles/x/`) carry no
 //! `base_url` sub-path: [`SiteConfig::link`] adds it when a URL is written out.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+use rustc_hash::FxHashSet;
 
 use rayon::prelude::*;
 
@@ -30,9 +34,9 @@ pub struct ResolvedArticle {
     /// Site path.
     pub path: String,
     /// Body HTML with links rewritten.
-    pub html: String,
+    pub html: Arc<str>,
     /// Table of contents.
-    pub toc: Vec<TocEntry>,
+    pub toc: Arc<[TocEntry]>,
     /// Description: as written, or cut from the first paragraph.
     pub description: String,
     /// Words in the body.
@@ -53,9 +57,9 @@ pub struct ResolvedPage {
     /// Site path.
     pub path: String,
     /// Body HTML.
-    pub html: String,
+    pub html: Arc<str>,
     /// Table of contents.
-    pub toc: Vec<TocEntry>,
+    pub toc: Arc<[TocEntry]>,
     /// Description: as written, or cut from the first paragraph.
     pub description: String,
 }
@@ -129,10 +133,18 @@ pub struct Site {
 /// Every path the build writes, with who writes it, for clash and link checks.
 #[derive(Default)]
 struct Routes {
-    map: HashMap<String, String>,
+    /// Hashed with Fx rather than SipHash: the keys are the site's own paths, and this map
+    /// is rebuilt on every save in `haven serve`.
+    map: rustc_hash::FxHashMap<String, String>,
 }
 
 impl Routes {
+    fn with_capacity(n: usize) -> Self {
+        Routes {
+            map: rustc_hash::FxHashMap::with_capacity_and_hasher(n, Default::default()),
+        }
+    }
+
     fn add(&mut self, path: &str, owner: &str, clash: impl FnOnce(&str) -> Diag, diags: &mut Diags) {
         match self.map.get(path) {
             Some(other) => diags.push(clash(other)),
@@ -143,13 +155,16 @@ impl Routes {
     }
 
     /// Finds a root-relative path: `/about/`, `/about`, `/about/index.html`, `/x.png`.
-    fn find(&self, path: &str) -> Option<String> {
-        let candidates = [
-            path.to_string(),
-            format!("{path}/"),
-            path.strip_suffix("index.html").unwrap_or(path).to_string(),
-        ];
-        candidates.into_iter().find(|c| self.map.contains_key(c))
+    fn find<'p>(&self, path: &'p str) -> Option<Cow<'p, str>> {
+        if self.map.contains_key(path) {
+            return Some(Cow::Borrowed(path));
+        }
+        let dir = format!("{path}/");
+        if self.map.contains_key(&dir) {
+            return Some(Cow::Owned(dir));
+        }
+        let bare = path.strip_suffix("index.html")?;
+        self.map.contains_key(bare).then_some(Cow::Borrowed(bare))
     }
 }
 
@@ -174,8 +189,22 @@ struct DocRef<'a> {
 /// resolved and checked on every build.
 #[derive(Debug, Default)]
 pub struct Memos {
-    scans: Memo<Scan>,
-    html: Memo<(Links, String)>,
+    scans: Memo<Arc<Scanned>>,
+    html: Memo<(Links, Arc<str>)>,
+}
+
+/// A document's Markdown scan and the table of contents made from it, once per text.
+#[derive(Debug, Default)]
+pub struct Scanned {
+    scan: Scan,
+    toc: Arc<[TocEntry]>,
+}
+
+impl Scanned {
+    fn new(scan: Scan) -> Self {
+        let toc = markdown::toc(&scan.headings).into();
+        Scanned { scan, toc }
+    }
 }
 
 /// The URLs a document's links resolved to, in order (`None`: left as written).
@@ -210,7 +239,11 @@ pub fn resolve_with(
         .filter(|r| r.starts_with("authors/"))
         .map(|r| crate::validate::stem(r))
         .collect();
-    let mut routes = Routes::default();
+    // Every document, its aliases, and the facility directory's pages (three or so per
+    // facility: its page, its city's and its state's, and locator cells).
+    let mut routes = Routes::with_capacity(
+        64 + articles.len() * 2 + pages.len() * 2 + authors.len() + statics.len() + facilities.len() * 3,
+    );
     // Drafts left out of this build, so a link to one can say why it fails.
     let drafts: HashSet<String> = articles
         .iter()
@@ -516,49 +549,36 @@ pub fn resolve_with(
     }));
     let md = &mut memos.markdown;
     let scan_memo = &md.scans;
-    let scanned: Vec<(Scan, bool)> = docs
+    let scanned: Vec<(Arc<Scanned>, bool)> = docs
         .par_iter()
         .map(|d| match scan_memo.get(d.rel, &d.source.text) {
             Some(s) => (s, false),
-            None => (markdown::scan(d.body), true),
+            None => (Arc::new(Scanned::new(markdown::scan(d.body))), true),
         })
         .collect();
     let mut scans = Vec::with_capacity(scanned.len());
     for (d, (scan, fresh)) in docs.iter().zip(scanned) {
         if fresh {
-            md.scans.put(d.rel, &d.source.text, scan.clone());
+            md.scans.put(d.rel, &d.source.text, Arc::clone(&scan));
         }
         scans.push(scan);
     }
 
-    let mut targets: HashMap<String, (String, Option<HashSet<String>>)> = HashMap::new();
-    let heading_set = |hs: &[Heading]| hs.iter().map(|h| h.id.clone()).collect::<HashSet<_>>();
+    // Borrowed, not copied: this map is rebuilt on every save in `haven serve`.
+    let mut targets: Targets<'_> = HashMap::with_capacity(docs.len() + directory.facilities.len());
     for (i, a) in articles.iter().enumerate() {
-        targets.insert(
-            a.rel.clone(),
-            (article_paths[i].clone(), Some(heading_set(&scans[i].headings))),
-        );
+        targets.insert(&a.rel, (&article_paths[i], Some(heading_set(&scans[i].scan.headings))));
     }
     for (j, p) in pages.iter().enumerate() {
-        targets.insert(
-            p.rel.clone(),
-            (
-                page_paths[j].clone(),
-                Some(heading_set(&scans[articles.len() + j].headings)),
-            ),
-        );
+        let headings = heading_set(&scans[articles.len() + j].scan.headings);
+        targets.insert(&p.rel, (&page_paths[j], Some(headings)));
     }
     if let Some(h) = &home {
-        targets.insert(
-            h.rel.clone(),
-            (
-                "/".into(),
-                Some(heading_set(&scans[articles.len() + pages.len()].headings)),
-            ),
-        );
+        let headings = heading_set(&scans[articles.len() + pages.len()].scan.headings);
+        targets.insert(&h.rel, ("/", Some(headings)));
     }
     for f in &directory.facilities {
-        targets.insert(f.rel.clone(), (f.path.clone(), None));
+        targets.insert(&f.rel, (&f.path, None));
     }
     let ctx = LinkCtx {
         config: &config,
@@ -568,24 +588,29 @@ pub fn resolve_with(
         invalid: &invalid,
     };
     let html_memo = &md.html;
-    let rendered: Vec<(String, Vec<Diag>, Option<Links>)> = docs
+    let rendered: Vec<(Arc<str>, Vec<Diag>, Option<Links>)> = docs
         .par_iter()
         .zip(scans.par_iter())
-        .map(|(d, scan)| {
+        .map(|(d, scanned)| {
+            let scan = &scanned.scan;
             let mut errs = Vec::new();
-            let own: HashSet<String> = heading_set(&scan.headings);
+            let own = heading_set(&scan.headings);
             let links: Vec<Option<String>> = scan.links.iter().map(|l| ctx.resolve(d, &own, l, &mut errs)).collect();
             match html_memo.get(d.rel, &d.source.text) {
                 Some((l, h)) if l == links => (h, errs, None),
-                _ => (markdown::render(d.body, &scan.headings, &links), errs, Some(links)),
+                _ => (
+                    Arc::from(markdown::render(d.body, &scan.headings, &links)),
+                    errs,
+                    Some(links),
+                ),
             }
         })
         .collect();
-    let mut html: Vec<String> = Vec::with_capacity(rendered.len());
+    let mut html: Vec<Arc<str>> = Vec::with_capacity(rendered.len());
     for (d, (h, errs, fresh)) in docs.iter().zip(rendered) {
         diags.extend(errs);
         if let Some(links) = fresh {
-            md.html.put(d.rel, &d.source.text, (links, h.clone()));
+            md.html.put(d.rel, &d.source.text, (links, Arc::clone(&h)));
         }
         html.push(h);
     }
@@ -617,9 +642,9 @@ pub fn resolve_with(
             description: a
                 .description
                 .clone()
-                .unwrap_or_else(|| markdown::cut(&s.first_paragraph, 160)),
-            toc: markdown::toc(&s.headings),
-            words: s.words,
+                .unwrap_or_else(|| markdown::cut(&s.scan.first_paragraph, 160)),
+            toc: Arc::clone(&s.toc),
+            words: s.scan.words,
             html: h,
             path: article_paths[i].clone(),
             author: author.unwrap_or(0),
@@ -634,8 +659,8 @@ pub fn resolve_with(
             description: p
                 .description
                 .clone()
-                .unwrap_or_else(|| markdown::cut(&s.first_paragraph, 160)),
-            toc: markdown::toc(&s.headings),
+                .unwrap_or_else(|| markdown::cut(&s.scan.first_paragraph, 160)),
+            toc: Arc::clone(&s.toc),
             html: h,
             path,
             page: p,
@@ -649,7 +674,7 @@ pub fn resolve_with(
     let out_home = home.map(|p| take_page(p, "/".into()));
     let mut bio_html: HashMap<usize, String> = bios
         .iter()
-        .map(|(i, _, _)| (*i, html.next().unwrap_or_default()))
+        .map(|(i, _, _)| (*i, html.next().unwrap_or_default().to_string()))
         .collect();
     let mut out_authors: Vec<ResolvedAuthor> = authors
         .into_iter()
@@ -737,10 +762,19 @@ fn sorted_keys(m: &HashMap<&str, usize>) -> String {
     k.join(", ")
 }
 
+/// Link targets by file (`articles/x.md`): the site path, and the heading ids (`None`
+/// for a facility, which has no Markdown headings).
+type Targets<'a> = HashMap<&'a str, (&'a str, Option<FxHashSet<&'a str>>)>;
+
+/// The heading ids of a document.
+fn heading_set(headings: &[Heading]) -> FxHashSet<&str> {
+    headings.iter().map(|h| h.id.as_str()).collect()
+}
+
 struct LinkCtx<'a> {
     config: &'a SiteConfig,
     routes: &'a Routes,
-    targets: &'a HashMap<String, (String, Option<HashSet<String>>)>,
+    targets: &'a Targets<'a>,
     drafts: &'a HashSet<String>,
     /// Files with errors of their own: links to them are not reported again.
     invalid: &'a HashSet<String>,
@@ -751,7 +785,7 @@ impl LinkCtx<'_> {
     fn resolve(
         &self,
         d: &DocRef<'_>,
-        own: &HashSet<String>,
+        own: &FxHashSet<&str>,
         l: &markdown::LinkRef,
         errs: &mut Vec<Diag>,
     ) -> Option<String> {
@@ -774,7 +808,7 @@ impl LinkCtx<'_> {
                     )
                     .help("publish it (remove `draft: true`), or remove this link until it is published")
                 } else {
-                    let hint = match did_you_mean(file, self.targets.keys().map(String::as_str)) {
+                    let hint = match did_you_mean(file, self.targets.keys().copied()) {
                         Some(s) => format!("did you mean `@/{s}`?"),
                         None => "link with the file's path under content/, such as @/articles/naloxone.md".into(),
                     };
@@ -786,10 +820,7 @@ impl LinkCtx<'_> {
             if let Some(frag) = frag {
                 let ok = headings.as_ref().is_some_and(|h| h.contains(frag));
                 if !ok {
-                    let hint = match headings
-                        .as_ref()
-                        .and_then(|h| did_you_mean(frag, h.iter().map(String::as_str)))
-                    {
+                    let hint = match headings.as_ref().and_then(|h| did_you_mean(frag, h.iter().copied())) {
                         Some(s) => format!("did you mean `#{s}`?"),
                         None => "link to a heading id of that page: its text in lower case with hyphens".into(),
                     };
@@ -806,7 +837,7 @@ impl LinkCtx<'_> {
         }
         if let Some(frag) = l.dest.strip_prefix('#') {
             if !frag.is_empty() && !own.contains(frag) && !d.rel.starts_with("authors/") {
-                let hint = match did_you_mean(frag, own.iter().map(String::as_str)) {
+                let hint = match did_you_mean(frag, own.iter().copied()) {
                     Some(s) => format!("did you mean `#{s}`?"),
                     None => "link to a heading id of this page".into(),
                 };
@@ -861,7 +892,10 @@ fn check_root_link(
     let (path, rest) = url.split_at(end);
     let decoded = percent_decode(path);
     match routes.find(&decoded) {
-        Some(found) => format!("{}{rest}", config.link(if found == decoded { path } else { &found })),
+        Some(found) => {
+            let to = if found == decoded { path } else { &found };
+            format!("{}{}{rest}", config.base_path, to.trim_start_matches('/'))
+        }
         None => {
             let mut d = Diag::at(source, span, format!("{path} does not exist in the built site")).label("broken link");
             let keys = routes.map.keys().map(String::as_str);
@@ -877,10 +911,10 @@ fn check_root_link(
 
 /// `%XX` escapes decoded (the percent-encoding crate, as serve uses); invalid UTF-8 keeps
 /// the text as written.
-fn percent_decode(s: &str) -> String {
+fn percent_decode(s: &str) -> Cow<'_, str> {
     percent_encoding::percent_decode_str(s)
         .decode_utf8()
-        .map_or_else(|_| s.to_string(), |c| c.into_owned())
+        .unwrap_or(Cow::Borrowed(s))
 }
 
 #[cfg(test)]

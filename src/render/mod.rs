@@ -244,7 +244,7 @@ pub fn render_job(site: &Site, tera: &Tera, job: Job) -> Result<Output, Diag> {
                 .map_or_else(|| c.title.clone(), |h| h.page.title.clone());
             ctx.insert(
                 "home",
-                &json!({ "title": title, "content": site.home.as_ref().map(|h| h.html.clone()).unwrap_or_default() }),
+                &json!({ "title": title, "content": site.home.as_ref().map(|h| h.html.to_string()).unwrap_or_default() }),
             );
             ctx.insert(
                 "latest",
@@ -370,7 +370,7 @@ pub fn render_job(site: &Site, tera: &Tera, job: Job) -> Result<Output, Diag> {
                 "page",
                 &json!({
                     "title": p.page.title, "description": p.description, "url": c.link(&p.path),
-                    "content": p.html, "toc": p.toc, "show_toc": p.page.toc && !p.toc.is_empty(), "extra": p.page.extra,
+                    "content": &*p.html, "toc": &*p.toc, "show_toc": p.page.toc && !p.toc.is_empty(), "extra": p.page.extra,
                 }),
             );
             let template = p.page.template.as_ref().map_or("page.html", |t| t.value.as_str());
@@ -626,7 +626,7 @@ fn render_feed(site: &Site, tera: &Tera) -> Result<Output, Diag> {
                 .rfc3339
                 .clone(),
             summary: a.description.clone(),
-            content: a.html.clone(),
+            content: a.html.to_string(),
             author_name: site
                 .authors
                 .get(a.author)

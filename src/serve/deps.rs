@@ -15,6 +15,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::SiteConfig;
+use crate::memo::same_text;
 use crate::render::context::Summary;
 use crate::render::{self, Job};
 use crate::resolve::Site;
@@ -30,17 +31,17 @@ pub fn dirty_jobs(old: &Site, new: &Site) -> Option<Vec<Job>> {
         .articles
         .iter()
         .zip(&new.articles)
-        .map(|(a, b)| a.article.source.text != b.article.source.text || a.html != b.html)
+        .map(|(a, b)| !same_text(&a.article.source.text, &b.article.source.text) || !same_text(&a.html, &b.html))
         .collect();
     let summary: Vec<bool> = (0..new.articles.len())
         .map(|i| changed[i] && summary_json(old, i) != summary_json(new, i))
         .collect();
     let page_changed = |i: usize| {
         let (a, b) = (&old.pages[i], &new.pages[i]);
-        a.page.source.text != b.page.source.text || a.html != b.html
+        !same_text(&a.page.source.text, &b.page.source.text) || !same_text(&a.html, &b.html)
     };
     let home_changed = match (&old.home, &new.home) {
-        (Some(a), Some(b)) => a.page.source.text != b.page.source.text || a.html != b.html,
+        (Some(a), Some(b)) => !same_text(&a.page.source.text, &b.page.source.text) || !same_text(&a.html, &b.html),
         _ => false,
     };
     let per = new.config.articles_per_page.max(1);

@@ -23,7 +23,7 @@ fn prepare(site: &Site, memos: &mut Memos) -> Prepared {
 
 fn article_html(p: &Prepared, title: &str) -> String {
     let a = p.site.articles.iter().find(|a| a.article.title == title);
-    a.map(|a| a.html.clone())
+    a.map(|a| a.html.to_string())
         .unwrap_or_else(|| panic!("no article {title}"))
 }
 
