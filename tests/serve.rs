@@ -101,6 +101,44 @@ fn traversal_attempts_are_refused_and_unknown_paths_get_the_404_page() {
 }
 
 #[test]
+fn open_starts_the_browser_on_the_served_address() {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = tempfile::tempdir().unwrap();
+    let opened = bin.path().join("opened.txt");
+    let browser = bin.path().join("browser.sh");
+    // `$BROWSER` is how a user picks the browser (`cargo doc --open` reads it too); this
+    // one only writes down the address it was given.
+    std::fs::write(
+        &browser,
+        format!("#!/bin/sh\nprintf '%s' \"$1\" > '{}'\n", opened.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let s = Server::start_with_env(&["--open"], &[("BROWSER", &browser)]);
+    let url = s.wait("the browser to be started", || {
+        std::fs::read_to_string(&opened).ok().filter(|u| u.ends_with('/'))
+    });
+    assert_eq!(url, format!("http://{}/", s.addr), "{}", s.log());
+    assert_eq!(s.get(url.trim_start_matches(&format!("http://{}", s.addr))).0, 200);
+}
+
+#[test]
+fn a_file_read_between_its_truncation_and_its_write_is_read_again() {
+    let s = Server::start();
+    let path = s.path(ARTICLE);
+    let text = std::fs::read_to_string(&path).unwrap() + "\nWritten after the truncation.\n";
+    // An editor that saves in place: the file is truncated and closed (the watcher sees a
+    // finished write of an empty file), then written a moment later.
+    drop(std::fs::File::create(&path).unwrap());
+    std::thread::sleep(Duration::from_millis(5));
+    std::fs::write(&path, text).unwrap();
+    s.wait("the saved text", || {
+        s.get(ARTICLE_URL).2.contains("Written after the truncation.").then_some(())
+    });
+    assert!(!s.log().contains("Build failed"), "{}", s.log());
+}
+
+#[test]
 fn a_burst_of_50_saves_triggers_a_bounded_number_of_rebuilds() {
     let s = Server::start();
     for i in 0..50 {

@@ -120,10 +120,10 @@ impl Shared {
 
     /// Publishes what a build did: swaps the site in, records or clears the error, and tells
     /// every open page.
-    pub fn publish(&self, outcome: Outcome, files: impl FnOnce() -> HashMap<String, ServedFile>) {
+    pub fn publish(&self, outcome: &Outcome, files: impl FnOnce() -> HashMap<String, ServedFile>) {
         match outcome {
             Outcome::Failed(diags) => {
-                let text = render_diags(&diags);
+                let text = render_diags(diags);
                 set(&self.error, Some(text.clone()));
                 let _ = self.events.send(Event::Problem { text });
             }
@@ -154,7 +154,10 @@ impl Shared {
                 };
                 set(&self.served, Arc::new(new));
                 let event = match change {
-                    site::Change::Css(swaps) => Event::Css { generation, swaps },
+                    site::Change::Css(swaps) => Event::Css {
+                        generation,
+                        swaps: swaps.clone(),
+                    },
                     _ => Event::Reload { generation },
                 };
                 let _ = self.events.send(event);
@@ -192,20 +195,21 @@ pub fn run(opts: &Options) -> Result<(), String> {
 
     let start = Instant::now();
     let first = builder.rebuild(site::Changes::full());
+    let took = start.elapsed();
+    shared.publish(&first, || builder.files().clone());
     let mut seen = HashSet::new();
-    report(&first, start.elapsed(), true, &mut seen);
-    shared.publish(first, || builder.files().clone());
+    report(&first, builder.warnings(), took, true, &mut seen);
     let indexer = search::Indexer::start(shared.clone());
     refresh_search_index(&shared, &builder, &indexer);
 
     http::spawn(listener, shared.clone())?;
-    let (_guard, rx, backend) = watch::start(&opts.root, opts.poll, opts.debounce)?;
+    let (_guard, mut batcher, backend) = watch::start(&opts.root, opts.poll, opts.debounce)?;
     println!("Serving {url} (watching for changes: {backend}; press Ctrl-C to stop)");
     if opts.open {
         open_browser(&url);
     }
     loop {
-        let Some(changes) = watch::next_changes(&rx, &opts.root, builder.theme_name()) else {
+        let Some(changes) = batcher.next_changes(&opts.root, builder.theme_name()) else {
             return Err("the file watcher stopped".into());
         };
         if changes.is_empty() {
@@ -218,9 +222,11 @@ pub fn run(opts: &Options) -> Result<(), String> {
         shared
             .last_rebuild_us
             .store(u64::try_from(took.as_micros()).unwrap_or(u64::MAX), Ordering::SeqCst);
-        report(&outcome, took, false, &mut seen);
         let before = shared.current().generation;
-        shared.publish(outcome, || builder.files().clone());
+        // Served first, reported after: printing (and comparing the warnings with the
+        // last build's) never delays the page.
+        shared.publish(&outcome, || builder.files().clone());
+        report(&outcome, builder.warnings(), took, false, &mut seen);
         // Only a build that changed what is served needs a new index.
         if shared.current().generation != before {
             refresh_search_index(&shared, &builder, &indexer);
@@ -238,12 +244,10 @@ fn refresh_search_index(shared: &Shared, builder: &Builder, indexer: &search::In
 
 /// Prints what a build did. Warnings are printed when they are new: a warning the last
 /// build printed already is only counted, so each save shows what it changed.
-fn report(outcome: &Outcome, took: Duration, first: bool, seen: &mut HashSet<String>) {
+fn report(outcome: &Outcome, warnings: &[Diag], took: Duration, first: bool, seen: &mut HashSet<String>) {
     let ms = took.as_secs_f64() * 1000.0;
     match outcome {
-        Outcome::Built {
-            pages, what, warnings, ..
-        } => {
+        Outcome::Built { pages, what, .. } => {
             let keys: Vec<String> = warnings.iter().map(warning_key).collect();
             let new: Vec<Diag> = warnings
                 .iter()
@@ -285,17 +289,10 @@ fn display_addr(addr: SocketAddr) -> String {
     }
 }
 
-/// Opens `url` in the desktop's browser. Hand-written (one process spawn) rather than a
-/// crate for a single call; a failure only prints a note.
+/// Opens `url` in the desktop's browser (`$BROWSER` when it is set, as `cargo doc --open`
+/// does); a failure only prints a note.
 fn open_browser(url: &str) {
-    let cmd = if cfg!(target_os = "macos") {
-        ("open", vec![url])
-    } else if cfg!(windows) {
-        ("cmd", vec!["/C", "start", "", url])
-    } else {
-        ("xdg-open", vec![url])
-    };
-    if let Err(e) = std::process::Command::new(cmd.0).args(cmd.1).spawn() {
+    if let Err(e) = opener::open_browser(url) {
         eprintln!("note: could not open a browser ({e}); open {url} yourself");
     }
 }

@@ -95,8 +95,6 @@ pub enum Outcome {
         what: String,
         /// What the browser should do.
         change: Change,
-        /// Warnings of the build.
-        warnings: Vec<Diag>,
     },
     /// The build failed; the last good site stays.
     Failed(Vec<Diag>),
@@ -186,6 +184,11 @@ impl Builder {
         Some((pages, records, site.config.language.clone()))
     }
 
+    /// The warnings of the last good build.
+    pub fn warnings(&self) -> &[Diag] {
+        self.good.as_ref().map_or(&[], |g| &g.p.warnings)
+    }
+
     /// The files of the last good build.
     pub fn files(&self) -> &HashMap<String, ServedFile> {
         self.good.as_ref().map_or(&self.empty, |g| &g.files)
@@ -209,15 +212,9 @@ impl Builder {
         };
         match result {
             Ok((good, pages, what, change)) => {
-                let warnings = good.p.warnings.clone();
                 self.good = Some(good);
                 self.pending = Changes::default();
-                Outcome::Built {
-                    pages,
-                    what,
-                    change,
-                    warnings,
-                }
+                Outcome::Built { pages, what, change }
             }
             Err((diags, old)) => {
                 self.good = old;
@@ -477,6 +474,9 @@ fn assemble(
     Ok(files)
 }
 
+/// How long to wait before reading a file found empty a second time.
+const EMPTY_READ_RETRY: Duration = Duration::from_millis(30);
+
 /// A copy of what loading read (texts are shared, not copied).
 fn copy(l: &Loaded) -> Loaded {
     Loaded {
@@ -504,7 +504,14 @@ fn patch(cache: &Loaded, root: &Path, changed: &BTreeSet<String>) -> Option<Load
         if !std::fs::symlink_metadata(&path).ok()?.file_type().is_file() {
             return None;
         }
-        let text = String::from_utf8(std::fs::read(&path).ok()?).ok()?;
+        let mut bytes = std::fs::read(&path).ok()?;
+        if bytes.is_empty() {
+            // An editor that saves in place truncates the file, then writes it: a read in
+            // between sees nothing. Look once more before reporting an empty document.
+            std::thread::sleep(EMPTY_READ_RETRY);
+            bytes = std::fs::read(&path).ok()?;
+        }
+        let text = String::from_utf8(bytes).ok()?;
         let doc = l
             .home
             .iter_mut()

@@ -1,20 +1,26 @@
-//! Watching the site folder: notify with a debouncer, or polling.
+//! Watching the site folder: notify's watcher, or polling, and batching of its events.
 //!
-//! `content/` and `themes/` are watched recursively through notify-debouncer-full, so a
-//! burst of saves (an editor's write, rename and chmod; a "save all") arrives as one batch;
-//! batches that arrive while a build runs are merged into the next one. Polling (`--poll`,
-//! and automatically when the native watcher cannot start) is for file systems whose events
-//! never arrive: network shares and some container mounts. Editor temp and swap files, and
-//! anything the site format ignores (`_x`, `.x`), never cause a rebuild.
+//! `content/` and `themes/` are watched recursively. Events are gathered into batches
+//! ([`Batcher`]): a burst of saves (an editor's write, rename and chmod; a "save all")
+//! becomes one batch, and batches that arrive while a build runs are merged into the next
+//! one. Polling (`--poll`, and automatically when the native watcher cannot start) is for
+//! file systems whose events never arrive: network shares and some container mounts.
+//! Editor temp and swap files, and anything the site format ignores (`_x`, `.x`), never
+//! cause a rebuild.
+//!
+//! The batching is ours rather than a debouncer crate's (notify-debouncer-full and -mini
+//! only wait for quiet): a single save is built at once when the file system says the
+//! write is finished (the file was closed after writing, or renamed into place), which
+//! saves the editor the whole debounce on every ordinary save. Only a burst waits for
+//! quiet.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, channel};
-use std::time::Duration;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
 
-use notify_debouncer_full::notify::event::{AccessKind, AccessMode, EventKind};
-use notify_debouncer_full::notify::{self, PollWatcher, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, Debouncer, NoCache, RecommendedCache, new_debouncer_opt};
+use notify::event::{AccessKind, AccessMode, EventKind, ModifyKind, RenameMode};
+use notify::{Event, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
 
 use super::site::Changes;
 use crate::load::is_ignored;
@@ -22,12 +28,16 @@ use crate::load::is_ignored;
 /// How often the polling watcher looks at the files.
 const POLL_INTERVAL: Duration = Duration::from_millis(250);
 
+/// How long the watcher must have been quiet before a save counts as a single save, built
+/// as soon as its write is finished rather than after the debounce.
+const SINGLE_SAVE_QUIET: Duration = Duration::from_millis(150);
+
 /// Which watcher runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     /// The operating system's file events.
     Native,
-    /// Looking at modification times regularly.
+    /// Looking at the files regularly.
     Poll,
 }
 
@@ -43,17 +53,14 @@ impl fmt::Display for Backend {
 /// Keeps the watcher alive; dropping it stops watching.
 pub enum Guard {
     /// A native watcher.
-    Native(Debouncer<RecommendedWatcher, RecommendedCache>),
+    Native(RecommendedWatcher),
     /// A polling watcher.
-    Poll(Debouncer<PollWatcher, NoCache>),
+    Poll(PollWatcher),
 }
 
-/// Starts watching `root`'s `content/` and `themes/` folders.
-pub fn start(
-    root: &Path,
-    poll: bool,
-    debounce: Duration,
-) -> Result<(Guard, Receiver<DebounceEventResult>, Backend), String> {
+/// Starts watching `root`'s `content/` and `themes/` folders; events are batched by the
+/// returned [`Batcher`], which waits `debounce` of quiet within a burst.
+pub fn start(root: &Path, poll: bool, debounce: Duration) -> Result<(Guard, Batcher, Backend), String> {
     let dirs: Vec<PathBuf> = ["content", "themes"]
         .iter()
         .map(|d| root.join(d))
@@ -61,21 +68,14 @@ pub fn start(
         .collect();
     if !poll {
         let (tx, rx) = channel();
-        let native = new_debouncer_opt::<_, RecommendedWatcher, _>(
-            debounce,
-            None,
-            tx,
-            RecommendedCache::new(),
-            notify::Config::default(),
-        )
-        .and_then(|mut d| {
+        let native = RecommendedWatcher::new(tx, notify::Config::default()).and_then(|mut w| {
             for dir in &dirs {
-                d.watch(dir, RecursiveMode::Recursive)?;
+                w.watch(dir, RecursiveMode::Recursive)?;
             }
-            Ok(d)
+            Ok(w)
         });
         match native {
-            Ok(d) => return Ok((Guard::Native(d), rx, Backend::Native)),
+            Ok(w) => return Ok((Guard::Native(w), Batcher::new(rx, debounce), Backend::Native)),
             Err(e) => eprintln!("note: file system events are not available ({e}); polling instead"),
         }
     }
@@ -85,39 +85,95 @@ pub fn start(
     let config = notify::Config::default()
         .with_poll_interval(POLL_INTERVAL)
         .with_compare_contents(true);
-    let mut d = new_debouncer_opt::<_, PollWatcher, _>(debounce, None, tx, NoCache, config)
-        .map_err(|e| format!("cannot watch the site folder: {e}"))?;
+    let mut w = PollWatcher::new(tx, config).map_err(|e| format!("cannot watch the site folder: {e}"))?;
     for dir in &dirs {
-        d.watch(dir, RecursiveMode::Recursive)
+        w.watch(dir, RecursiveMode::Recursive)
             .map_err(|e| format!("cannot watch {}: {e}", dir.display()))?;
     }
-    Ok((Guard::Poll(d), rx, Backend::Poll))
+    Ok((Guard::Poll(w), Batcher::new(rx, debounce), Backend::Poll))
 }
 
-/// Waits for the next batch of events, takes every batch already queued too, and says
-/// what they change. `None` when the watcher is gone.
-pub fn next_changes(rx: &Receiver<DebounceEventResult>, root: &Path, theme: Option<&str>) -> Option<Changes> {
-    let mut batches = vec![rx.recv().ok()?];
-    batches.extend(rx.try_iter());
-    let canon = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let mut changes = Changes::default();
-    for batch in batches {
-        match batch {
-            Ok(events) => {
-                for e in events.iter().filter(|e| matters(&e.kind)) {
-                    for p in &e.paths {
-                        let rel = p.strip_prefix(&canon).or_else(|_| p.strip_prefix(root));
-                        if let Ok(rel) = rel {
-                            changes.merge(classify(&rel.to_string_lossy().replace('\\', "/"), theme));
-                        }
-                    }
-                }
-            }
-            // The watcher lost track (queue overflow and the like): rebuild everything.
-            Err(_) => changes.merge(Changes::full()),
+/// Gathers the watcher's events into batches of changes.
+pub struct Batcher {
+    rx: Receiver<notify::Result<Event>>,
+    debounce: Duration,
+    /// When the last event arrived.
+    last: Option<Instant>,
+}
+
+impl Batcher {
+    /// Batches the events of `rx`.
+    pub fn new(rx: Receiver<notify::Result<Event>>, debounce: Duration) -> Self {
+        Batcher {
+            rx,
+            debounce,
+            last: None,
         }
     }
-    Some(changes)
+
+    /// Waits for the next batch of events and says what they change (possibly nothing: a
+    /// batch of ignored files). `None` when the watcher is gone.
+    ///
+    /// A batch ends after `debounce` without a new event, or at once when a single save
+    /// is finished: the watcher had been quiet for [`SINGLE_SAVE_QUIET`] before the batch
+    /// began, and a file that matters was closed after writing or renamed into place.
+    pub fn next_changes(&mut self, root: &Path, theme: Option<&str>) -> Option<Changes> {
+        let canon = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let first = self.rx.recv().ok()?;
+        let single = self.last.is_none_or(|t| t.elapsed() >= SINGLE_SAVE_QUIET);
+        let mut changes = Changes::default();
+        let mut event = first;
+        loop {
+            self.last = Some(Instant::now());
+            let finished = add(&mut changes, event, root, &canon, theme);
+            let wait = if single && finished {
+                Duration::ZERO
+            } else {
+                self.debounce
+            };
+            event = match self.rx.recv_timeout(wait) {
+                Ok(e) => e,
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return None,
+            };
+        }
+        Some(changes)
+    }
+}
+
+/// Adds what `event` changes to `changes`; returns whether it is the end of a write to a
+/// file that matters (closed after writing, or renamed into place).
+fn add(changes: &mut Changes, event: notify::Result<Event>, root: &Path, canon: &Path, theme: Option<&str>) -> bool {
+    let e = match event {
+        Ok(e) => e,
+        // The watcher lost track (queue overflow and the like): rebuild everything.
+        Err(_) => {
+            changes.merge(Changes::full());
+            return false;
+        }
+    };
+    if !matters(&e.kind) {
+        return false;
+    }
+    let mut relevant = false;
+    for p in &e.paths {
+        let rel = p.strip_prefix(canon).or_else(|_| p.strip_prefix(root));
+        if let Ok(rel) = rel {
+            let c = classify(&rel.to_string_lossy().replace('\\', "/"), theme);
+            relevant |= !c.is_empty();
+            changes.merge(c);
+        }
+    }
+    relevant && finishes_write(&e.kind)
+}
+
+/// Events after which a file's new contents are complete.
+fn finishes_write(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::Access(AccessKind::Close(AccessMode::Write))
+            | EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both))
+    )
 }
 
 /// Reads (including haven's own) never matter; writes, creations, removals and renames do.
@@ -170,6 +226,86 @@ fn is_temp(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn files(rels: &[&str]) -> std::collections::BTreeSet<String> {
+        rels.iter().map(|r| r.to_string()).collect()
+    }
+
+    fn event(kind: EventKind, root: &Path, rel: &str) -> notify::Result<Event> {
+        Ok(Event::new(kind).add_path(root.join(rel)))
+    }
+
+    const WRITE: EventKind = EventKind::Modify(ModifyKind::Data(notify::event::DataChange::Content));
+    const CLOSED: EventKind = EventKind::Access(AccessKind::Close(AccessMode::Write));
+
+    #[test]
+    fn a_finished_single_save_ends_its_batch_at_once_and_a_burst_waits_for_quiet() {
+        let root = Path::new("/site");
+        let (tx, rx) = channel();
+        // A debounce far longer than the test may take: only the end of a write can make
+        // a batch end early.
+        let mut b = Batcher::new(rx, Duration::from_secs(30));
+        let article = "content/articles/a.md";
+        tx.send(event(WRITE, root, article)).unwrap();
+        tx.send(event(CLOSED, root, article)).unwrap();
+        let t = Instant::now();
+        let c = b.next_changes(root, Some("default")).unwrap();
+        assert!(
+            t.elapsed() < Duration::from_secs(10),
+            "a single save waited for the debounce"
+        );
+        assert_eq!(c.files, files(&["articles/a.md"]));
+
+        // Right after it (no quiet time), a save is part of a burst: the batch ends only
+        // after the debounce without events; here the channel closes first.
+        let mut b = Batcher {
+            debounce: Duration::from_millis(200),
+            ..b
+        };
+        tx.send(event(WRITE, root, "content/articles/b.md")).unwrap();
+        tx.send(event(CLOSED, root, "content/articles/b.md")).unwrap();
+        tx.send(event(CLOSED, root, "content/articles/c.md")).unwrap();
+        let t = Instant::now();
+        let c = b.next_changes(root, Some("default")).unwrap();
+        assert!(
+            t.elapsed() >= Duration::from_millis(200),
+            "a burst did not wait for quiet"
+        );
+        assert_eq!(c.files, files(&["articles/b.md", "articles/c.md"]));
+    }
+
+    #[test]
+    fn an_ignored_file_closing_does_not_end_a_batch() {
+        let root = Path::new("/site");
+        let (tx, rx) = channel();
+        let mut b = Batcher::new(rx, Duration::from_millis(300));
+        tx.send(event(WRITE, root, "content/articles/a.md")).unwrap();
+        tx.send(event(CLOSED, root, "content/articles/.a.md.swp")).unwrap();
+        let t = Instant::now();
+        let c = b.next_changes(root, Some("default")).unwrap();
+        assert!(t.elapsed() >= Duration::from_millis(300));
+        assert_eq!(c.files, files(&["articles/a.md"]));
+        drop(tx);
+        assert!(
+            b.next_changes(root, Some("default")).is_none(),
+            "a closed watcher ends the loop"
+        );
+    }
+
+    #[test]
+    fn finished_writes() {
+        let rename = |m| EventKind::Modify(ModifyKind::Name(m));
+        for (kind, want) in [
+            (CLOSED, true),
+            (rename(RenameMode::To), true),
+            (rename(RenameMode::Both), true),
+            (rename(RenameMode::From), false),
+            (WRITE, false),
+            (EventKind::Create(notify::event::CreateKind::File), false),
+        ] {
+            assert_eq!(finishes_write(&kind), want, "{kind:?}");
+        }
+    }
 
     #[test]
     fn classify_table() {

@@ -30,6 +30,11 @@ impl Server {
     }
 
     pub(crate) fn start_with(extra: &[&str]) -> Server {
+        Server::start_with_env(extra, &[])
+    }
+
+    /// Starts with extra arguments and environment variables.
+    pub(crate) fn start_with_env(extra: &[&str], env: &[(&str, &Path)]) -> Server {
         let dir = tempfile::tempdir().unwrap();
         let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
         copy_dir(&repo.join("content"), &dir.path().join("content"));
@@ -38,6 +43,7 @@ impl Server {
             .args(["serve", "--port", "0", "--root"])
             .arg(dir.path())
             .args(extra)
+            .envs(env.iter().copied())
             .env("RUST_BACKTRACE", "0")
             .env("NO_COLOR", "1")
             .stdout(Stdio::piped())
