@@ -133,7 +133,10 @@ fn a_file_read_between_its_truncation_and_its_write_is_read_again() {
     std::thread::sleep(Duration::from_millis(5));
     std::fs::write(&path, text).unwrap();
     s.wait("the saved text", || {
-        s.get(ARTICLE_URL).2.contains("Written after the truncation.").then_some(())
+        s.get(ARTICLE_URL)
+            .2
+            .contains("Written after the truncation.")
+            .then_some(())
     });
     assert!(!s.log().contains("Build failed"), "{}", s.log());
 }

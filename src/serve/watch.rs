@@ -32,6 +32,10 @@ const POLL_INTERVAL: Duration = Duration::from_millis(250);
 /// as soon as its write is finished rather than after the debounce.
 const SINGLE_SAVE_QUIET: Duration = Duration::from_millis(150);
 
+/// How long a finished single save waits for more events: an editor's "save all" writes
+/// its files within a few milliseconds, and they should make one rebuild, not two.
+const SINGLE_SAVE_GRACE: Duration = Duration::from_millis(3);
+
 /// Which watcher runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -114,9 +118,10 @@ impl Batcher {
     /// Waits for the next batch of events and says what they change (possibly nothing: a
     /// batch of ignored files). `None` when the watcher is gone.
     ///
-    /// A batch ends after `debounce` without a new event, or at once when a single save
-    /// is finished: the watcher had been quiet for [`SINGLE_SAVE_QUIET`] before the batch
-    /// began, and a file that matters was closed after writing or renamed into place.
+    /// A batch ends after `debounce` without a new event, or almost at once (after
+    /// [`SINGLE_SAVE_GRACE`] without a new event) when a single save is finished: the
+    /// watcher had been quiet for [`SINGLE_SAVE_QUIET`] before the batch began, and a
+    /// file that matters was closed after writing or renamed into place.
     pub fn next_changes(&mut self, root: &Path, theme: Option<&str>) -> Option<Changes> {
         let canon = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         let first = self.rx.recv().ok()?;
@@ -127,7 +132,7 @@ impl Batcher {
             self.last = Some(Instant::now());
             let finished = add(&mut changes, event, root, &canon, theme);
             let wait = if single && finished {
-                Duration::ZERO
+                SINGLE_SAVE_GRACE
             } else {
                 self.debounce
             };
