@@ -454,8 +454,22 @@ pub fn resolve_with(
     }
 
     // Static files and theme assets.
+    let generated = generated_folders();
     for s in &statics {
         let path = format!("/{}", s.rel);
+        // Folders the build writes whole are not in the route table file by file.
+        if let Some((dir, what)) = generated.iter().find(|(dir, _)| path.starts_with(dir.as_str())) {
+            diags.push(
+                Diag::error(format!(
+                    "content/static/{} would overwrite {what}, which the build writes to {dir}",
+                    s.rel
+                ))
+                .help(format!(
+                    "move the file out of content/static{dir}: that folder belongs to the build"
+                )),
+            );
+            continue;
+        }
         routes.add(
             &path,
             &format!("content/static/{}", s.rel),
@@ -711,6 +725,18 @@ pub fn resolve_with(
         facilities: directory,
         menu,
     })
+}
+
+/// The folders the build writes whole, with what is in them: the search index (its
+/// files are named by Pagefind) and the locator's data.
+fn generated_folders() -> [(String, &'static str); 2] {
+    [
+        (format!("/{}/", crate::index::BUNDLE_DIR), "the search index"),
+        (
+            crate::render::locator_data::DATA_PATH.to_string(),
+            "the treatment locator's data",
+        ),
+    ]
 }
 
 /// Sorts topics by name and renumbers the articles' topic indexes to match.

@@ -311,6 +311,19 @@ fn unknown_nested_key_suggests_the_known_one() {
 }
 
 #[test]
+fn static_files_inside_the_folders_the_build_writes_are_refused() {
+    // They used to overwrite the search index's script and the locator's data silently.
+    let errs = Site::fixture("basic")
+        .write("content/static/pagefind/pagefind.js", "alert(1)\n")
+        .write("content/static/treatment/data/index.json", "{}\n")
+        .build_err();
+    let d = errs.find("content/static/pagefind/pagefind.js would overwrite the search index");
+    assert!(help(d).contains("content/static/pagefind/"), "{}", errs.text());
+    errs.find("content/static/treatment/data/index.json would overwrite the treatment locator's data");
+    assert_eq!(errs.count(), 2, "{}", errs.text());
+}
+
+#[test]
 fn file_outside_the_format_is_an_error() {
     let errs = Site::fixture("basic").write("content/notes.txt", "todo\n").build_err();
     errs.find("content/notes.txt is not part of the site format");
