@@ -64,6 +64,29 @@ fn attrs(doc: &scraper::Html, s: &str, attr: &str) -> Vec<String> {
         .collect()
 }
 
+/// Files under `dir` (relative to the output), recursively.
+fn files_under(out: &Path, dir: &str) -> usize {
+    walkdir::WalkDir::new(out.join(dir))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .count()
+}
+
+#[test]
+fn zip_data_and_the_zip_search_only_come_with_facilities() {
+    let with = Built::new(&fixture("facilities"));
+    assert!(files_under(&with.out, "treatment/data/zip") > 100);
+    assert_eq!(with.page("/treatment/").select(&sel("#locator-form")).count(), 1);
+    // A site without facilities: no ZIP files (they count toward hosts' file limits) and no
+    // ZIP search that could only say it found nothing.
+    let without = Built::new(&fixture("basic"));
+    assert_eq!(files_under(&without.out, "treatment/data/zip"), 0);
+    let locator = without.page("/treatment/");
+    assert_eq!(locator.select(&sel("#locator-form")).count(), 0);
+    assert_eq!(texts(&locator, ".state-list li"), ["No listings yet."]);
+}
+
 #[test]
 fn facility_city_and_state_pages_with_spaces_apostrophes_and_accents() {
     let site = Built::new(&fixture("facilities"));

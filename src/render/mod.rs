@@ -115,7 +115,11 @@ pub fn jobs(site: &Site) -> Vec<Job> {
     jobs.extend((0..dir.states.len()).map(Job::State));
     jobs.extend((0..dir.cities.len()).map(Job::City));
     jobs.extend((0..dir.cells.len()).map(Job::LocatorCell));
-    jobs.extend((0..locator_data::zip_shard_count()).map(Job::LocatorZips));
+    // ZIP centroids only serve a search among facilities: a site without any does not get
+    // the 900-odd files (they count toward static hosts' file limits).
+    if !dir.facilities.is_empty() {
+        jobs.extend((0..locator_data::zip_shard_count()).map(Job::LocatorZips));
+    }
     jobs
 }
 
