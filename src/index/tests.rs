@@ -204,7 +204,7 @@ fn fragments_are_grouped_above_the_limit() {
     let facilities: Vec<FacilityRecord> = (0..25)
         .map(|i| facility(&format!("f{i}"), &format!("Facility {i}"), "Austin"))
         .collect();
-    let idx = index_with(&[], &facilities, "en", 10).expect("indexes");
+    let idx = index_with(&[], &facilities, "en", Some(10)).expect("indexes");
     let fragment_files = idx
         .files
         .iter()
@@ -212,6 +212,51 @@ fn fragments_are_grouped_above_the_limit() {
         .count();
     assert!(fragment_files <= 10, "{fragment_files} fragment files");
     assert_eq!(fragments(&idx.files).len(), 25);
+
+    // No limit (`fragment_files` said None): one file per record, no group file.
+    let idx = index_with(&[], &facilities, "en", None).expect("indexes");
+    let names: Vec<&str> = idx
+        .files
+        .iter()
+        .map(|f| f.rel.as_str())
+        .filter(|rel| rel.starts_with("pagefind/fragment/"))
+        .collect();
+    assert_eq!(names.len(), 25, "{names:?}");
+    assert!(names.iter().all(|n| !n.contains("_group_")), "{names:?}");
+}
+
+#[test]
+fn fragment_grouping_table() {
+    // (HTML pages, records, fragment files Pagefind may write)
+    let cases: [(usize, usize, Option<u32>); 9] = [
+        // Small sites: one file per record.
+        (15, 15, None),
+        (3_200, 1_000, None),
+        // Ungrouped fits: 6,000 + 5,000 + 875 other files.
+        (6_000, 5_000, None),
+        // 10,000 generated articles (15,113 pages): grouping keeps it under, groups of 3.
+        (15_113, 10_000, Some(3_387)),
+        // Over with one file per record (12,000 + 9,000): groups of 2 are enough.
+        (12_000, 9_000, Some(6_625)),
+        // Pages alone over the limit (10,000 articles + 30,000 facilities): never grouped.
+        (55_000, 40_000, None),
+        (20_000, 100, None),
+        // Room left, but only with groups above MAX_GROUP_SIZE: not grouped.
+        (18_000, 10_000, None),
+        // Nothing to index.
+        (0, 0, None),
+    ];
+    for (pages, records, want) in cases {
+        let got = fragment_files(pages, records);
+        assert_eq!(got, want, "{pages} pages, {records} records");
+        if let Some(max) = got {
+            let groups = records.div_ceil(records.div_ceil(max as usize));
+            assert!(
+                pages + groups + other_files(records) <= HOST_FILE_LIMIT,
+                "{pages} pages, {records} records: {groups} group files go over the limit"
+            );
+        }
+    }
 }
 
 #[test]
