@@ -55,6 +55,8 @@ async function search(page, words) {
 
 test('a query finds the expected article, with highlighted excerpt and type badge', async () => {
   const { page, problems } = await open(server.url + 'search/');
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
   await search(page, 'naloxone');
   await assert.doesNotReject(status(page).filter({ hasText: /results? for “naloxone”/ }).waitFor());
   const hrefs = await resultLinks(page).evaluateAll((as) => as.map((a) => a.getAttribute('href')));
@@ -64,6 +66,9 @@ test('a query finds the expected article, with highlighted excerpt and type badg
   assert.equal(await first.locator('.search-badge').innerText(), 'Article');
   assert.equal(await status(page).getAttribute('aria-live'), 'polite');
   assert.match(page.url(), /\?q=naloxone$/);
+  // Pagefind runs on the page (noWorker): its worker script is never fetched.
+  assert.ok(fetched.some((p) => p.endsWith('/pagefind/pagefind.js')), fetched.join(' '));
+  assert.ok(!fetched.some((p) => p.endsWith('pagefind-worker.js')), fetched.join(' '));
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -32,7 +32,10 @@ let counts = {}; // Result counts per filter value for the latest search.
 
 function load() {
   pagefind ??= import(app.dataset.bundle).then(async (pf) => {
-    await pf.options({ baseUrl: app.dataset.base, excerptLength: 24 });
+    // noWorker: Pagefind on the page's own thread. Its web worker costs a 12 KiB script and
+    // a round trip, and does not spare the page: the main thread still receives every result
+    // (on 40,000 records, long tasks were as long with it as without). docs/search.md.
+    await pf.options({ baseUrl: app.dataset.base, excerptLength: 24, noWorker: true });
     return pf;
   });
   return pagefind;
