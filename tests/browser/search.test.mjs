@@ -150,6 +150,24 @@ test("a draft's unique word finds nothing", async () => {
   await page.close();
 });
 
+test('typing searches once the word has 3 letters; Enter searches any word', async () => {
+  const { page, problems } = await open(server.url + 'search/');
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  await page.locator('#search-q').pressSequentially('na', { delay: 50 });
+  // Longer than the page's wait after a key (250 ms): a search would have started.
+  await page.waitForTimeout(800);
+  assert.equal(await status(page).innerText(), '');
+  assert.ok(!fetched.some((p) => p.includes('/pagefind/')), fetched.join(' '));
+  await page.locator('#search-q').pressSequentially('l', { delay: 50 });
+  await status(page).filter({ hasText: /results? for “nal”/ }).waitFor();
+  await page.fill('#search-q', 'aa');
+  await page.press('#search-q', 'Enter');
+  await status(page).filter({ hasText: /for “aa”/ }).waitFor();
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('?q= in the URL runs the query on load; the back button returns to the previous search', async () => {
   const { page, problems } = await open(server.url + 'search/?q=methadone');
   await status(page).filter({ hasText: /results? for “methadone”/ }).waitFor();
