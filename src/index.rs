@@ -43,23 +43,24 @@ pub const HOST_FILE_LIMIT: usize = 20_000;
 /// grouped: its readers would pay too much for a limit it can barely keep.
 pub const MAX_GROUP_SIZE: usize = 10;
 
-/// Files a site has besides its HTML pages and its fragments, estimated: Pagefind's
-/// word-index chunks (measured: one per 12 records on 10,000 generated articles; one per 8
-/// assumed, for margin), its filter files and scripts, and a reserve for the theme's assets
-/// and the site's images.
+/// Files a site has besides its rendered files and its fragments, estimated: Pagefind's
+/// word-index chunks (measured: one per 12 records on 10,000 generated articles, one per 38
+/// on 10,000 articles + 30,000 facilities; one per 10 assumed), and 200 for Pagefind's
+/// scripts and filter files, the theme's assets and the site's images.
 fn other_files(records: usize) -> usize {
-    records / 8 + 250
+    records / 10 + 200
 }
 
 /// How many fragment files Pagefind may write (its `max_fragments`), or `None` for one file
-/// per record. Each indexed record has a fragment (its text, for the excerpt); grouping
-/// them into shared files keeps a large site under [`HOST_FILE_LIMIT`], at the price of a
-/// bigger download for each result. So fragments are grouped only where that keeps the
-/// site under the limit: not when one file per record already fits, and not when the
-/// site's own HTML pages leave no room (30,000 facility pages are over the limit whatever
+/// per record. `site_files` are the files rendered before the index (pages, feeds, the
+/// locator's data files). Each indexed record has a fragment (its text, for the excerpt);
+/// grouping them into shared files keeps a large site under [`HOST_FILE_LIMIT`], at the
+/// price of a bigger download for each result. So fragments are grouped only where that
+/// keeps the site under the limit: not when one file per record already fits, and not when
+/// the site's own files leave no room (30,000 facility pages are over the limit whatever
 /// the index does). When grouped, the groups are as small as the room allows.
-pub fn fragment_files(html_pages: usize, records: usize) -> Option<u32> {
-    let room = HOST_FILE_LIMIT.saturating_sub(html_pages + other_files(records));
+pub fn fragment_files(site_files: usize, records: usize) -> Option<u32> {
+    let room = HOST_FILE_LIMIT.saturating_sub(site_files + other_files(records));
     if records <= room || room == 0 || records.div_ceil(room) > MAX_GROUP_SIZE {
         return None;
     }
@@ -130,12 +131,11 @@ pub struct SearchIndex {
 
 /// Builds the search bundle from the rendered, not yet minified pages marked `index`, and
 /// the facility records. `language` is the site's (`en`, `es-US`).
-/// `pages` are all the site's outputs: their number decides whether fragments are grouped
-/// ([`fragment_files`]).
+/// `pages` are all the site's rendered outputs: their number decides whether fragments are
+/// grouped ([`fragment_files`]).
 pub fn index(pages: &[Output], facilities: &[FacilityRecord], language: &str) -> Result<SearchIndex, Vec<Diag>> {
-    let html_pages = pages.iter().filter(|o| o.html).count();
     let records = pages.iter().filter(|o| o.index).count() + facilities.len();
-    index_with(pages, facilities, language, fragment_files(html_pages, records))
+    index_with(pages, facilities, language, fragment_files(pages.len(), records))
 }
 
 fn index_with(
