@@ -150,6 +150,21 @@ test("a draft's unique word finds nothing", async () => {
   await page.close();
 });
 
+test('Pagefind loads when the search box is first focused, not with the page', async () => {
+  const { page, problems } = await open(server.url + 'search/');
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  await page.waitForLoadState('networkidle');
+  assert.ok(!fetched.some((p) => p.includes('/pagefind/')), fetched.join(' '));
+  const meta = page.waitForRequest(/\/pagefind\/pagefind\.[^/]+\.pf_meta$/);
+  const wasm = page.waitForRequest(/\/pagefind\/wasm\.[^/]+\.pagefind$/);
+  await page.focus('#search-q');
+  await assert.doesNotReject(Promise.all([meta, wasm]));
+  assert.equal(await status(page).innerText(), '');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('typing searches once the word has 3 letters; Enter searches any word', async () => {
   const { page, problems } = await open(server.url + 'search/');
   const fetched = [];
@@ -158,7 +173,7 @@ test('typing searches once the word has 3 letters; Enter searches any word', asy
   // Longer than the page's wait after a key (250 ms): a search would have started.
   await page.waitForTimeout(800);
   assert.equal(await status(page).innerText(), '');
-  assert.ok(!fetched.some((p) => p.includes('/pagefind/')), fetched.join(' '));
+  assert.ok(!fetched.some((p) => p.includes('/pagefind/index/')), fetched.join(' '));
   await page.locator('#search-q').pressSequentially('l', { delay: 50 });
   await status(page).filter({ hasText: /results? for “nal”/ }).waitFor();
   await page.fill('#search-q', 'aa');

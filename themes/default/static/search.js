@@ -237,6 +237,12 @@ filterBox.addEventListener('change', () => {
 
 more.addEventListener('click', () => showMore(true));
 
+// Pagefind starts loading (its script, metadata file and WebAssembly) when the reader first
+// goes to the search box, not when they press Enter: the word takes longer to type than
+// these take to load, so the search itself starts at once. Not on page load: a reader who
+// opens the page and leaves does not pay for them. An error shows when searching (run()).
+input.addEventListener('focus', () => load().then((pf) => pf.init()).catch(() => {}), { once: true });
+
 window.addEventListener('popstate', () => {
   clearTimeout(timer);
   const state = fromUrl();
