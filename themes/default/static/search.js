@@ -4,6 +4,7 @@
 // - Indexed text never becomes markup: excerpts are rebuilt from Pagefind's <mark> markers as
 //   text nodes and <mark> elements, titles and places are set as text.
 // - No inline script or style, so the page runs under the site's Content-Security-Policy.
+// - Why it loads Pagefind as it does (worker, focus, 3 letters): docs/search.md.
 const app = document.getElementById('search-app');
 const form = document.querySelector('form.search-form');
 const input = document.getElementById('search-q');
@@ -21,10 +22,8 @@ const FILTERS = [
   ['level_of_care', 'Level of care'], ['medication', 'Medication'], ['payment', 'Payment'],
 ];
 const TYPE_LABELS = { article: 'Article', facility: 'Treatment facility', page: 'Page' };
-// While typing, a search waits until the word being typed has this many letters: Pagefind
-// matches it as the start of words, and one or two letters start so many words that it
-// fetches several word-index files (on 40,000 records, typing "Spokane" fetched 86 KiB of
-// them instead of 14). Enter searches whatever is typed.
+// Typing searches once the last word has this many letters (shorter prefixes fetch many
+// word-index files); Enter searches any word.
 const TYPED_MIN = 3;
 
 let pagefind = null; // Promise of the Pagefind module, loaded once.
@@ -37,9 +36,7 @@ let counts = {}; // Result counts per filter value for the latest search.
 
 function load() {
   pagefind ??= import(app.dataset.bundle).then(async (pf) => {
-    // noWorker: Pagefind on the page's own thread. Its web worker costs a 12 KiB script and
-    // a round trip, and does not spare the page: the main thread still receives every result
-    // (on 40,000 records, long tasks were as long with it as without). docs/search.md.
+    // noWorker: the worker costs a script and a round trip and spares the page nothing.
     await pf.options({ baseUrl: app.dataset.base, excerptLength: 24, noWorker: true });
     return pf;
   });
@@ -237,10 +234,7 @@ filterBox.addEventListener('change', () => {
 
 more.addEventListener('click', () => showMore(true));
 
-// Pagefind starts loading (its script, metadata file and WebAssembly) when the reader first
-// goes to the search box, not when they press Enter: the word takes longer to type than
-// these take to load, so the search itself starts at once. Not on page load: a reader who
-// opens the page and leaves does not pay for them. An error shows when searching (run()).
+// Pagefind loads while the reader types, not with the page nor at Enter; run() reports errors.
 input.addEventListener('focus', () => load().then((pf) => pf.init()).catch(() => {}), { once: true });
 
 window.addEventListener('popstate', () => {
