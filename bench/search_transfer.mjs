@@ -115,6 +115,7 @@ for (const word of words) {
   const longest = long.reduce((n, t) => Math.max(n, t.duration), 0);
   console.log(`  main thread: ${long.length} long tasks after Enter, longest ${Math.round(longest)} ms, blocking ${Math.round(blocking)} ms`);
   console.log(`  transferred ${(total / 1024).toFixed(1)} KiB in all, ${(searchTotal / 1024).toFixed(1)} KiB for search (${search.length} files)`);
+  console.log(`  in bytes: ${total} in all, ${searchTotal} for search (budget: 300,000 in all)`);
   const byKind = {};
   for (const s of search) {
     const kind = s.path.match(/\/pagefind\/(fragment|index|filter)\//)?.[1] || s.path.split('/').pop();
