@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Benchmark (not a test): what a cold one-word search costs a reader, in headless Chromium.
 //
-//   node bench/search_transfer.mjs BUILT_SITE_DIR word [word ...]
+//   node bench/search_transfer.mjs [--worker] [--cpu-slowdown N] [--type-delay MS] BUILT_SITE_DIR word [word ...]
 //
 // For each word, a fresh browser context (empty cache) opens /search/, waits until the page
 // is idle, then types the word and presses Enter. It prints:
@@ -9,7 +9,16 @@
 //   - bytes transferred in all (page + search), and for the search files alone, counting
 //     what a host would send: the gzip size of text files (HTML, JS, CSS, JSON), the raw
 //     size of Pagefind's index files (already gzipped) and its WebAssembly (gzipped too);
+//   - the main thread's long tasks (over 50 ms) from Enter until the results are all shown:
+//     how many, the longest, and the total blocking time (the sum of their parts over 50 ms);
 //   - the files of the bundle and its size on disk.
+// --worker runs Pagefind in its web worker (search.js sets `noWorker: true`; the bench turns
+// it off as the page loads the script) to compare the two; the site itself is not changed.
+// --cpu-slowdown N slows the page's CPU N times (Chromium's CPU throttling, as DevTools and
+// Lighthouse use to stand in for a phone: Lighthouse's mobile preset is 4).
+// --type-delay MS types the word a key at a time, MS apart, as a reader would, instead of
+// filling it in at once: the page searches as the reader types (the times are then not
+// meaningful, the bytes are).
 // The site is served from 127.0.0.1 by the browser tests' harness, so nothing leaves the
 // machine. Times on a loaded two-core machine are an upper bound.
 import { gzipSync } from 'node:zlib';
@@ -17,9 +26,20 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, extname } from 'node:path';
 import { serve, browser } from '../tests/browser/harness.mjs';
 
-const [dir, ...words] = process.argv.slice(2);
-if (!dir || !words.length) {
-  console.error('usage: node bench/search_transfer.mjs BUILT_SITE_DIR word [word ...]');
+const args = process.argv.slice(2);
+let worker = false;
+let slowdown = 1;
+let typeDelay = 0;
+while (args[0]?.startsWith('--')) {
+  const flag = args.shift();
+  if (flag === '--worker') worker = true;
+  else if (flag === '--cpu-slowdown') slowdown = Number(args.shift());
+  else if (flag === '--type-delay') typeDelay = Number(args.shift());
+  else args.length = 0;
+}
+const [dir, ...words] = args;
+if (!dir || !words.length || !(slowdown >= 1)) {
+  console.error('usage: node bench/search_transfer.mjs [--worker] [--cpu-slowdown N] [--type-delay MS] BUILT_SITE_DIR word [word ...]');
   process.exit(2);
 }
 
@@ -39,7 +59,26 @@ const server = await serve(dir);
 const chrome = await browser();
 for (const word of words) {
   const context = await chrome.newContext();
+  // Long tasks on the main thread, recorded from the start (the observer must exist first).
+  await context.addInitScript(() => {
+    window.benchLong = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.benchLong.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  if (worker) {
+    await context.route(/search\.[0-9a-f]+\.js$/, async (route) => {
+      const response = await route.fetch();
+      const body = (await response.text()).replace('noWorker: true', 'noWorker: false');
+      if (!body.includes('noWorker: false')) throw new Error('search.js no longer sets noWorker: true; update the bench');
+      await route.fulfill({ response, body });
+    });
+  }
   const page = await context.newPage();
+  if (slowdown > 1) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: slowdown });
+  }
   const sizes = [];
   page.on('response', async (r) => {
     try {
@@ -57,19 +96,26 @@ for (const word of words) {
     new MutationObserver((_, observer) => { window.benchT1 = performance.now(); observer.disconnect(); })
       .observe(document.getElementById('search-results'), { childList: true });
   });
-  await page.fill('#search-q', word);
+  if (typeDelay) await page.locator('#search-q').pressSequentially(word, { delay: typeDelay });
+  else await page.fill('#search-q', word);
   await page.press('#search-q', 'Enter');
   await page.locator('#search-results li').first().waitFor({ timeout: 60000 });
   const firstResult = Math.round(await page.evaluate(() => window.benchT1 - window.benchT0));
   await page.locator('#search-status').filter({ hasText: /results? for/ }).waitFor();
+  const allShown = Math.round(await page.evaluate(() => performance.now() - window.benchT0));
   await page.waitForLoadState('networkidle');
+  const long = await page.evaluate(() => window.benchLong.filter((t) => t.start + t.duration >= window.benchT0));
   const total = sizes.reduce((n, s) => n + s.sent, 0);
   const search = sizes.filter((s) => s.path.includes('/pagefind/') || /search\.[0-9a-f]+\.js$/.test(s.path));
   const searchTotal = search.reduce((n, s) => n + s.sent, 0);
   const status = await page.locator('#search-status').innerText();
   console.log(`\n"${word}": ${status}`);
-  console.log(`  first results ${firstResult} ms after Enter`);
+  console.log(`  first results ${firstResult} ms after Enter, all ${allShown} ms${worker ? ', in the worker' : ''}${slowdown > 1 ? `, CPU ${slowdown}x slower` : ''}`);
+  const blocking = long.reduce((n, t) => n + Math.max(0, t.duration - 50), 0);
+  const longest = long.reduce((n, t) => Math.max(n, t.duration), 0);
+  console.log(`  main thread: ${long.length} long tasks after Enter, longest ${Math.round(longest)} ms, blocking ${Math.round(blocking)} ms`);
   console.log(`  transferred ${(total / 1024).toFixed(1)} KiB in all, ${(searchTotal / 1024).toFixed(1)} KiB for search (${search.length} files)`);
+  console.log(`  in bytes: ${total} in all, ${searchTotal} for search (budget: 300,000 in all)`);
   const byKind = {};
   for (const s of search) {
     const kind = s.path.match(/\/pagefind\/(fragment|index|filter)\//)?.[1] || s.path.split('/').pop();

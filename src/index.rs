@@ -34,11 +34,38 @@ use crate::render::Output;
 /// Folder of the bundle in the output (`pagefind/pagefind.js`).
 pub const BUNDLE_DIR: &str = "pagefind";
 
-/// Most fragment files Pagefind may write. Each indexed record has a fragment (its text
-/// and metadata); above this many records, Pagefind bundles fragments into shared group
-/// files, so the bundle stays far below static hosts' file-count limits (Cloudflare Pages:
-/// 20,000 files) while a site of a few thousand pages keeps one small file per result.
-pub const MAX_FRAGMENT_FILES: u32 = 4_000;
+/// Static hosts' limit on a site's number of files (Cloudflare Pages: 20,000). Fragment
+/// grouping ([`fragment_files`]) exists only to keep a site under it.
+pub const HOST_FILE_LIMIT: usize = 20_000;
+
+/// Most records in one fragment group file. Each result a reader sees downloads its whole
+/// group, so a site that would need bigger groups to stay under [`HOST_FILE_LIMIT`] is not
+/// grouped: its readers would pay too much for a limit it can barely keep.
+pub const MAX_GROUP_SIZE: usize = 10;
+
+/// Files a site has besides its rendered files and its fragments, estimated: Pagefind's
+/// word-index chunks (measured: one per 12 records on 10,000 generated articles, one per 38
+/// on 10,000 articles + 30,000 facilities; one per 10 assumed), and 200 for Pagefind's
+/// scripts and filter files, the theme's assets and the site's images.
+fn other_files(records: usize) -> usize {
+    records / 10 + 200
+}
+
+/// How many fragment files Pagefind may write (its `max_fragments`), or `None` for one file
+/// per record. `site_files` are the files rendered before the index (pages, feeds, the
+/// locator's data files). Each indexed record has a fragment (its text, for the excerpt);
+/// grouping them into shared files keeps a large site under [`HOST_FILE_LIMIT`], at the
+/// price of a bigger download for each result. So fragments are grouped only where that
+/// keeps the site under the limit: not when one file per record already fits, and not when
+/// the site's own files leave no room (30,000 facility pages are over the limit whatever
+/// the index does). When grouped, the groups are as small as the room allows.
+pub fn fragment_files(site_files: usize, records: usize) -> Option<u32> {
+    let room = HOST_FILE_LIMIT.saturating_sub(site_files + other_files(records));
+    if records <= room || room == 0 || records.div_ceil(room) > MAX_GROUP_SIZE {
+        return None;
+    }
+    u32::try_from(room).ok()
+}
 
 /// Filter: content type, one of `article`, `facility`, `page`.
 pub const FILTER_TYPE: &str = "type";
@@ -104,15 +131,18 @@ pub struct SearchIndex {
 
 /// Builds the search bundle from the rendered, not yet minified pages marked `index`, and
 /// the facility records. `language` is the site's (`en`, `es-US`).
+/// `pages` are all the site's rendered outputs: their number decides whether fragments are
+/// grouped ([`fragment_files`]).
 pub fn index(pages: &[Output], facilities: &[FacilityRecord], language: &str) -> Result<SearchIndex, Vec<Diag>> {
-    index_with(pages, facilities, language, MAX_FRAGMENT_FILES)
+    let records = pages.iter().filter(|o| o.index).count() + facilities.len();
+    index_with(pages, facilities, language, fragment_files(pages.len(), records))
 }
 
 fn index_with(
     pages: &[Output],
     facilities: &[FacilityRecord],
     language: &str,
-    max_fragments: u32,
+    max_fragments: Option<u32>,
 ) -> Result<SearchIndex, Vec<Diag>> {
     // Pagefind's API is async; a small runtime of our own keeps the rest of haven synchronous.
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -141,11 +171,12 @@ async fn run(
     pages: &[Output],
     facilities: &[FacilityRecord],
     language: &str,
-    max_fragments: u32,
+    max_fragments: Option<u32>,
 ) -> Result<SearchIndex, Vec<Diag>> {
     let config = PagefindServiceConfig::builder()
         .force_language(language.to_string())
-        .max_fragments(max_fragments)
+        // Pagefind groups only for a limit above 0 and below the record count: 0 is "never".
+        .max_fragments(max_fragments.unwrap_or(0))
         .build();
     let mut pagefind = PagefindIndex::new(Some(config)).map_err(|e| vec![failure(&format!("{e:#}"))])?;
     let mut out = SearchIndex::default();

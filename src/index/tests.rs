@@ -204,13 +204,84 @@ fn fragments_are_grouped_above_the_limit() {
     let facilities: Vec<FacilityRecord> = (0..25)
         .map(|i| facility(&format!("f{i}"), &format!("Facility {i}"), "Austin"))
         .collect();
-    let idx = index_with(&[], &facilities, "en", 10).expect("indexes");
+    let idx = index_with(&[], &facilities, "en", Some(10)).expect("indexes");
     let fragment_files = idx
         .files
         .iter()
         .filter(|f| f.rel.starts_with("pagefind/fragment/"))
         .count();
     assert!(fragment_files <= 10, "{fragment_files} fragment files");
+    assert_eq!(fragments(&idx.files).len(), 25);
+
+    // No limit (`fragment_files` said None): one file per record, no group file.
+    let idx = index_with(&[], &facilities, "en", None).expect("indexes");
+    let names: Vec<&str> = idx
+        .files
+        .iter()
+        .map(|f| f.rel.as_str())
+        .filter(|rel| rel.starts_with("pagefind/fragment/"))
+        .collect();
+    assert_eq!(names.len(), 25, "{names:?}");
+    assert!(names.iter().all(|n| !n.contains("_group_")), "{names:?}");
+}
+
+#[test]
+fn fragment_grouping_table() {
+    // (files rendered before the index, records, fragment files Pagefind may write)
+    let cases: [(usize, usize, Option<u32>); 9] = [
+        // Small sites: one file per record.
+        (15, 15, None),
+        (3_200, 1_000, None),
+        // Ungrouped fits: 6,000 + 5,000 + 700 other files.
+        (6_000, 5_000, None),
+        // 10,000 generated articles (15,114 pages, 918 locator data files): grouping keeps
+        // it under, in groups of 4.
+        (16_032, 10_000, Some(2_768)),
+        // Over with one file per record (12,000 + 9,000): groups of 2 are enough.
+        (12_000, 9_000, Some(6_900)),
+        // Pages alone over the limit (10,000 articles + 30,000 facilities): never grouped.
+        (45_182, 40_000, None),
+        (20_000, 100, None),
+        // Room left, but only with groups above MAX_GROUP_SIZE: not grouped.
+        (18_000, 10_000, None),
+        // Nothing to index.
+        (0, 0, None),
+    ];
+    for (files, records, want) in cases {
+        let got = fragment_files(files, records);
+        assert_eq!(got, want, "{files} files, {records} records");
+        if let Some(max) = got {
+            let groups = records.div_ceil(records.div_ceil(max as usize));
+            assert!(
+                files + groups + other_files(records) <= HOST_FILE_LIMIT,
+                "{files} files, {records} records: {groups} group files go over the limit"
+            );
+        }
+    }
+}
+
+#[test]
+fn data_files_count_toward_the_file_limit() {
+    // The locator's 918 ZIP files took a 10,000-article site from 19,306 to 20,226 files
+    // while fragments were grouped on HTML pages alone.
+    let data: Vec<Output> = (0..19_790)
+        .map(|i| Output {
+            rel: format!("treatment/data/zip/{i}.json"),
+            bytes: Vec::new(),
+            html: false,
+            index: false,
+        })
+        .collect();
+    let facilities: Vec<FacilityRecord> = (0..25)
+        .map(|i| facility(&format!("f{i}"), &format!("Facility {i}"), "Austin"))
+        .collect();
+    let idx = index(&data, &facilities, "en").expect("indexes");
+    let groups = idx
+        .files
+        .iter()
+        .filter(|f| f.rel.starts_with("pagefind/fragment/"))
+        .count();
+    assert!(groups <= 8, "{groups} fragment files");
     assert_eq!(fragments(&idx.files).len(), 25);
 }
 

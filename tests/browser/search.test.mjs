@@ -55,6 +55,8 @@ async function search(page, words) {
 
 test('a query finds the expected article, with highlighted excerpt and type badge', async () => {
   const { page, problems } = await open(server.url + 'search/');
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
   await search(page, 'naloxone');
   await assert.doesNotReject(status(page).filter({ hasText: /results? for “naloxone”/ }).waitFor());
   const hrefs = await resultLinks(page).evaluateAll((as) => as.map((a) => a.getAttribute('href')));
@@ -64,6 +66,9 @@ test('a query finds the expected article, with highlighted excerpt and type badg
   assert.equal(await first.locator('.search-badge').innerText(), 'Article');
   assert.equal(await status(page).getAttribute('aria-live'), 'polite');
   assert.match(page.url(), /\?q=naloxone$/);
+  // Pagefind runs on the page (noWorker): its worker script is never fetched.
+  assert.ok(fetched.some((p) => p.endsWith('/pagefind/pagefind.js')), fetched.join(' '));
+  assert.ok(!fetched.some((p) => p.endsWith('pagefind-worker.js')), fetched.join(' '));
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -142,6 +147,39 @@ test("a draft's unique word finds nothing", async () => {
   await search(page, 'zzqdraftmarker');
   await status(page).filter({ hasText: /No results for “zzqdraftmarker”/ }).waitFor();
   assert.equal(await resultLinks(page).count(), 0);
+  await page.close();
+});
+
+test('Pagefind loads when the search box is first focused, not with the page', async () => {
+  const { page, problems } = await open(server.url + 'search/');
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  await page.waitForLoadState('networkidle');
+  assert.ok(!fetched.some((p) => p.includes('/pagefind/')), fetched.join(' '));
+  const meta = page.waitForRequest(/\/pagefind\/pagefind\.[^/]+\.pf_meta$/);
+  const wasm = page.waitForRequest(/\/pagefind\/wasm\.[^/]+\.pagefind$/);
+  await page.focus('#search-q');
+  await assert.doesNotReject(Promise.all([meta, wasm]));
+  assert.equal(await status(page).innerText(), '');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('typing searches once the word has 3 letters; Enter searches any word', async () => {
+  const { page, problems } = await open(server.url + 'search/');
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  await page.locator('#search-q').pressSequentially('na', { delay: 50 });
+  // Longer than the page's wait after a key (250 ms): a search would have started.
+  await page.waitForTimeout(800);
+  assert.equal(await status(page).innerText(), '');
+  assert.ok(!fetched.some((p) => p.includes('/pagefind/index/')), fetched.join(' '));
+  await page.locator('#search-q').pressSequentially('l', { delay: 50 });
+  await status(page).filter({ hasText: /results? for “nal”/ }).waitFor();
+  await page.fill('#search-q', 'aa');
+  await page.press('#search-q', 'Enter');
+  await status(page).filter({ hasText: /for “aa”/ }).waitFor();
+  assert.deepEqual(problems, []);
   await page.close();
 });
 

@@ -4,6 +4,7 @@
 // - Indexed text never becomes markup: excerpts are rebuilt from Pagefind's <mark> markers as
 //   text nodes and <mark> elements, titles and places are set as text.
 // - No inline script or style, so the page runs under the site's Content-Security-Policy.
+// - Why it loads Pagefind as it does (worker, focus, 3 letters): docs/search.md.
 const app = document.getElementById('search-app');
 const form = document.querySelector('form.search-form');
 const input = document.getElementById('search-q');
@@ -21,6 +22,9 @@ const FILTERS = [
   ['level_of_care', 'Level of care'], ['medication', 'Medication'], ['payment', 'Payment'],
 ];
 const TYPE_LABELS = { article: 'Article', facility: 'Treatment facility', page: 'Page' };
+// Typing searches once the last word has this many letters (shorter prefixes fetch many
+// word-index files); Enter searches any word.
+const TYPED_MIN = 3;
 
 let pagefind = null; // Promise of the Pagefind module, loaded once.
 let results = [];
@@ -32,7 +36,8 @@ let counts = {}; // Result counts per filter value for the latest search.
 
 function load() {
   pagefind ??= import(app.dataset.bundle).then(async (pf) => {
-    await pf.options({ baseUrl: app.dataset.base, excerptLength: 24 });
+    // noWorker: the worker costs a script and a round trip and spares the page nothing.
+    await pf.options({ baseUrl: app.dataset.base, excerptLength: 24, noWorker: true });
     return pf;
   });
   return pagefind;
@@ -211,6 +216,8 @@ input.addEventListener('input', () => {
   clearTimeout(timer);
   timer = setTimeout(() => {
     const state = fromPage();
+    const typing = state.q.split(/\s+/).pop();
+    if (typing && typing.length < TYPED_MIN) return;
     // The first keystrokes of a new search make a history entry; the rest update it.
     toUrl(state, !typingEntry);
     typingEntry = true;
@@ -226,6 +233,9 @@ filterBox.addEventListener('change', () => {
 });
 
 more.addEventListener('click', () => showMore(true));
+
+// Pagefind loads while the reader types, not with the page nor at Enter; run() reports errors.
+input.addEventListener('focus', () => load().then((pf) => pf.init()).catch(() => {}), { once: true });
 
 window.addEventListener('popstate', () => {
   clearTimeout(timer);
