@@ -135,7 +135,22 @@ pub struct SearchIndex {
 /// grouped ([`fragment_files`]).
 pub fn index(pages: &[Output], facilities: &[FacilityRecord], language: &str) -> Result<SearchIndex, Vec<Diag>> {
     let records = pages.iter().filter(|o| o.index).count() + facilities.len();
-    index_with(pages, facilities, language, fragment_files(pages.len(), records))
+    index_with(
+        pages,
+        facilities,
+        language,
+        fragment_files(pages.len(), records),
+        Names::Short,
+    )
+}
+
+/// How the bundle names its records: [`Names::Short`] is what haven ships ([`compact`]);
+/// tests also look at the bundle as Pagefind made it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Names {
+    #[cfg(test)]
+    Pagefind,
+    Short,
 }
 
 fn index_with(
@@ -143,6 +158,7 @@ fn index_with(
     facilities: &[FacilityRecord],
     language: &str,
     max_fragments: Option<u32>,
+    names: Names,
 ) -> Result<SearchIndex, Vec<Diag>> {
     // Pagefind's API is async; a small runtime of our own keeps the rest of haven synchronous.
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -152,7 +168,7 @@ fn index_with(
     // Pagefind unwraps in places (it reads the working folder when configured, for one):
     // a panic there must fail this build with a message, not abort haven.
     let run = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        runtime.block_on(run(pages, facilities, &language.to_lowercase(), max_fragments))
+        runtime.block_on(run(pages, facilities, &language.to_lowercase(), max_fragments, names))
     }));
     match run {
         Ok(result) => result,
@@ -172,6 +188,7 @@ async fn run(
     facilities: &[FacilityRecord],
     language: &str,
     max_fragments: Option<u32>,
+    names: Names,
 ) -> Result<SearchIndex, Vec<Diag>> {
     let config = PagefindServiceConfig::builder()
         .force_language(language.to_string())
@@ -219,8 +236,18 @@ async fn run(
         .await
         .map_err(|e| vec![failure(&format!("{e:#}"))])?;
     out.files = files.into_iter().filter_map(bundle_output).collect();
-    out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     lap(&mut out, "index: bundle");
+    if names == Names::Short
+        && let Err(e) = compact::compact(&mut out.files)
+    {
+        out.warnings.push(
+            Diag::error(format!("the search index was written with its full-size record names: {e}"))
+                .help("search works, but a first search downloads more; this is a problem in haven, not in your content: please report it")
+                .warning(),
+        );
+    }
+    out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    lap(&mut out, "index: short names");
     drop(folder);
     lap(&mut out, "index: clean up");
 
@@ -495,6 +522,8 @@ fn failure(what: &str) -> Diag {
     Diag::error(format!("cannot build the search index: {what}"))
         .help("this is a problem in haven or its search library, not in your content; please report it")
 }
+
+mod compact;
 
 #[cfg(test)]
 mod tests;
