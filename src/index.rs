@@ -134,14 +134,21 @@ pub struct SearchIndex {
 /// `pages` are all the site's rendered outputs: their number decides whether fragments are
 /// grouped ([`fragment_files`]).
 pub fn index(pages: &[Output], facilities: &[FacilityRecord], language: &str) -> Result<SearchIndex, Vec<Diag>> {
+    index_notifying(pages, facilities, language, &|| ())
+}
+
+/// [`index`], calling `records_read` once Pagefind has read every record and goes on to
+/// build the bundle, which keeps only one core busy for most of its time: `haven build`
+/// starts minifying and writing the site then (`write::write_site`).
+pub fn index_notifying(
+    pages: &[Output],
+    facilities: &[FacilityRecord],
+    language: &str,
+    records_read: &(dyn Fn() + Sync),
+) -> Result<SearchIndex, Vec<Diag>> {
     let records = pages.iter().filter(|o| o.index).count() + facilities.len();
-    index_with(
-        pages,
-        facilities,
-        language,
-        fragment_files(pages.len(), records),
-        Names::Short,
-    )
+    let max_fragments = fragment_files(pages.len(), records);
+    index_with(pages, facilities, language, max_fragments, Names::Short, records_read)
 }
 
 /// How the bundle names its records: [`Names::Short`] is what haven ships ([`compact`]);
@@ -159,6 +166,7 @@ fn index_with(
     language: &str,
     max_fragments: Option<u32>,
     names: Names,
+    records_read: &(dyn Fn() + Sync),
 ) -> Result<SearchIndex, Vec<Diag>> {
     // Pagefind's API is async; a small runtime of our own keeps the rest of haven synchronous.
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -168,7 +176,14 @@ fn index_with(
     // Pagefind unwraps in places (it reads the working folder when configured, for one):
     // a panic there must fail this build with a message, not abort haven.
     let run = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        runtime.block_on(run(pages, facilities, &language.to_lowercase(), max_fragments, names))
+        runtime.block_on(run(
+            pages,
+            facilities,
+            &language.to_lowercase(),
+            max_fragments,
+            names,
+            records_read,
+        ))
     }));
     match run {
         Ok(result) => result,
@@ -189,6 +204,7 @@ async fn run(
     language: &str,
     max_fragments: Option<u32>,
     names: Names,
+    records_read: &(dyn Fn() + Sync),
 ) -> Result<SearchIndex, Vec<Diag>> {
     let config = PagefindServiceConfig::builder()
         .force_language(language.to_string())
@@ -231,6 +247,7 @@ async fn run(
         .await
         .map_err(|e| vec![failure(&format!("cannot read the pages: {e:#}"))])?;
     lap(&mut out, "index: read records");
+    records_read();
     let files = pagefind
         .get_files()
         .await

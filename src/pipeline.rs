@@ -178,26 +178,38 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diag>> {
     // Refuse a dangerous output folder before doing any work.
     write::check_output_location(&opts.root, &output).map_err(|d| vec![d])?;
     let mut p = prepare(opts)?;
-    let mut outputs = render_all(&mut p, opts.progress.as_ref())?;
-    let mut t = Instant::now();
-    // The search index reads the pages before write minifies them (STYLE.md, Known traps).
+    let outputs = render_all(&mut p, opts.progress.as_ref())?;
+    let t = Instant::now();
+    // The search index reads the pages before write minifies them (STYLE.md, Known traps),
+    // and runs beside the write: both only read the rendered pages.
     let facilities = facility_records(&p.site);
-    let search = index::index(&outputs, &facilities, &p.site.config.language)?;
-    p.warnings.extend(search.warnings);
-    outputs.extend(search.files);
-    p.timings.lap("index", &mut t);
-    p.timings.steps.extend(search.steps);
     let files = write::SiteFiles {
         outputs: &outputs,
         statics: &p.site.statics,
         theme: &p.site.theme,
         minify: opts.minify,
     };
-    let written = write::write_site(&opts.root, &output, &files).map_err(|d| vec![d])?;
-    p.timings.lap("minify+write", &mut t);
+    let language = &p.site.config.language;
+    let (records_read, start) = std::sync::mpsc::channel();
+    let (outputs_ref, facilities_ref) = (&outputs, &facilities);
+    let (written, (search, index_took)) = write::write_site(&opts.root, &output, &files, start, move || {
+        let began = Instant::now();
+        let notify = || {
+            let _ = records_read.send(());
+        };
+        let mut search = index::index_notifying(outputs_ref, facilities_ref, language, &notify)?;
+        let took = began.elapsed();
+        Ok((std::mem::take(&mut search.files), (search, took)))
+    })?;
+    // The two overlap: each is shown with its own time, then the wall time of both.
+    p.timings.stages.push(("index", index_took));
+    p.timings.stages.push(("minify+write", written.took));
+    p.timings.stages.push(("index beside minify+write", t.elapsed()));
+    p.timings.steps.extend(search.steps);
+    p.warnings.extend(search.warnings);
     Ok(Report {
         pages: outputs.iter().filter(|o| o.html).count(),
-        files: written,
+        files: written.files,
         warnings: p.warnings,
         timings: p.timings,
     })

@@ -119,10 +119,32 @@ pub fn check_output_location(root: &Path, output: &Path) -> Result<(), Diag> {
     Ok(())
 }
 
-/// Writes the site into `output`, replacing the previous build only on success.
-/// Returns the number of files written.
-pub fn write_site(root: &Path, output: &Path, files: &SiteFiles<'_>) -> Result<usize, Diag> {
-    check_output_location(root, output)?;
+/// What [`write_site`] wrote.
+#[derive(Debug, Clone, Copy)]
+pub struct Written {
+    /// Files written in all.
+    pub files: usize,
+    /// Time taken to minify and write the site's own files (not those of `beside`).
+    pub took: std::time::Duration,
+}
+
+/// Writes the site into `output` while `beside` runs on a thread of its own, then writes
+/// the files `beside` returns too. The new site replaces the previous build only when both
+/// succeeded; otherwise the previous output is left exactly as it was.
+///
+/// The site's own files are written once `start` receives, or once its sender is gone.
+/// The build runs the search index beside and lets the writing start when Pagefind has
+/// read the pages: building its bundle keeps one core busy for most of its time (it gzips
+/// every file in turn), so the pages are minified and written on the other meanwhile
+/// (docs/performance.md).
+pub fn write_site<T: Send>(
+    root: &Path,
+    output: &Path,
+    files: &SiteFiles<'_>,
+    start: std::sync::mpsc::Receiver<()>,
+    beside: impl FnOnce() -> Result<(Vec<Output>, T), Vec<Diag>> + Send,
+) -> Result<(Written, T), Vec<Diag>> {
+    check_output_location(root, output).map_err(|d| vec![d])?;
     let parent = output
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -131,21 +153,44 @@ pub fn write_site(root: &Path, output: &Path, files: &SiteFiles<'_>) -> Result<u
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "output".into());
-    fs::create_dir_all(parent).map_err(|e| io_err(parent, "create", &e))?;
+    fs::create_dir_all(parent).map_err(|e| vec![io_err(parent, "create", &e)])?;
     recover(parent, &name, output);
     let tmp = parent.join(format!(".{name}.haven-new"));
     if tmp.exists() {
-        remove_ours(&tmp)?;
+        remove_ours(&tmp).map_err(|d| vec![d])?;
     }
-    let written = match write_into(&tmp, files) {
-        Ok(n) => n,
+    let (written, other) = std::thread::scope(|s| {
+        let other = s.spawn(beside);
+        // Err only when the sender is gone (`beside` returned, or failed): write then too.
+        let _ = start.recv();
+        let began = std::time::Instant::now();
+        let written = write_into(&tmp, files).map(|n| (n, began.elapsed()));
+        let other = other.join().unwrap_or_else(|_| {
+            Err(vec![Diag::error("the search index stopped unexpectedly").help(
+                "this is a problem in haven, not in your content; please report it",
+            )])
+        });
+        (written, other)
+    });
+    let result = written.map_err(|d| vec![d]).and_then(|(n, took)| {
+        let (late, value) = other?;
+        write_outputs(&tmp, &late, files.minify).map_err(|d| vec![d])?;
+        let written = Written {
+            files: n + late.len(),
+            took,
+        };
+        Ok((written, value))
+    });
+    match result {
+        Ok(done) => {
+            swap(parent, &name, &tmp, output).map_err(|d| vec![d])?;
+            Ok(done)
+        }
         Err(e) => {
             let _ = remove_ours(&tmp);
-            return Err(e);
+            Err(e)
         }
-    };
-    swap(parent, &name, &tmp, output)?;
-    Ok(written)
+    }
 }
 
 /// Puts back a previous output left aside by a build that was killed mid-swap.
@@ -235,29 +280,15 @@ fn write_into(dir: &Path, files: &SiteFiles<'_>) -> Result<usize, Diag> {
         "This folder is written by `haven build` and replaced on every build.\n",
     )
     .map_err(|e| io_err(&dir.join(MARKER), "write", &e))?;
-    // Create every folder first (sequentially: cheap), then write files in parallel.
-    let mut dirs: Vec<PathBuf> = files
-        .outputs
-        .iter()
-        .map(|o| o.rel.as_str())
-        .chain(files.statics.iter().map(|s| s.rel.as_str()))
-        .chain(files.theme.assets.values().map(|a| a.out_rel.as_str()))
-        .filter_map(|rel| Path::new(rel).parent().map(|p| dir.join(p)))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        fs::create_dir_all(d).map_err(|e| io_err(d, "create", &e))?;
-    }
-    files.outputs.par_iter().try_for_each(|o| {
-        let path = dir.join(&o.rel);
-        let bytes = if o.html && files.minify {
-            minify(&o.bytes)
-        } else {
-            o.bytes.clone()
-        };
-        fs::write(&path, bytes).map_err(|e| io_err(&path, "write", &e))
-    })?;
+    create_dirs(
+        dir,
+        files
+            .statics
+            .iter()
+            .map(|s| s.rel.as_str())
+            .chain(files.theme.assets.values().map(|a| a.out_rel.as_str())),
+    )?;
+    write_outputs(dir, files.outputs, files.minify)?;
     files
         .theme
         .assets
@@ -275,6 +306,34 @@ fn write_into(dir: &Path, files: &SiteFiles<'_>) -> Result<usize, Diag> {
             .map_err(|e| io_err(&s.path, "copy", &e))
     })?;
     Ok(files.outputs.len() + files.statics.len() + files.theme.assets.len())
+}
+
+/// Creates the folders of the files `rels` inside `dir`, one at a time (cheap), so the
+/// files can then be written in parallel.
+fn create_dirs<'a>(dir: &Path, rels: impl Iterator<Item = &'a str>) -> Result<(), Diag> {
+    let mut dirs: Vec<PathBuf> = rels
+        .filter_map(|rel| Path::new(rel).parent().map(|p| dir.join(p)))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        fs::create_dir_all(d).map_err(|e| io_err(d, "create", &e))?;
+    }
+    Ok(())
+}
+
+/// Writes rendered outputs into `dir`, HTML minified when asked.
+fn write_outputs(dir: &Path, outputs: &[Output], minify_html: bool) -> Result<(), Diag> {
+    create_dirs(dir, outputs.iter().map(|o| o.rel.as_str()))?;
+    outputs.par_iter().try_for_each(|o| {
+        let path = dir.join(&o.rel);
+        let bytes = if o.html && minify_html {
+            minify(&o.bytes)
+        } else {
+            o.bytes.clone()
+        };
+        fs::write(&path, bytes).map_err(|e| io_err(&path, "write", &e))
+    })
 }
 
 fn io_err(path: &Path, what: &str, e: &std::io::Error) -> Diag {
@@ -329,6 +388,92 @@ mod tests {
             .join()
             .unwrap();
         assert!(String::from_utf8(out).unwrap().contains(">x<"), "still minified");
+    }
+
+    fn page(rel: &str, text: &str) -> Output {
+        Output {
+            rel: rel.into(),
+            bytes: format!(
+                "<!doctype html><html lang=\"en\"><head><title>t</title></head><body><p>{text}</p></body></html>"
+            )
+            .into_bytes(),
+            html: true,
+            index: true,
+        }
+    }
+
+    /// Writes `outputs` with `beside` beside, into ROOT/output.
+    fn write_beside(
+        root: &Path,
+        outputs: &[Output],
+        beside: impl FnOnce() -> Result<(Vec<Output>, ()), Vec<Diag>> + Send,
+    ) -> Result<Written, Vec<Diag>> {
+        let theme = Theme::default();
+        let files = SiteFiles {
+            outputs,
+            statics: &[],
+            theme: &theme,
+            minify: true,
+        };
+        let (_tx, start) = std::sync::mpsc::channel();
+        drop(_tx);
+        write_site(root, &root.join("output"), &files, start, beside).map(|(w, ())| w)
+    }
+
+    #[test]
+    fn files_made_beside_are_written_and_a_failure_beside_keeps_the_previous_site() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let root = root.path();
+        let first = [page("index.html", "first")];
+        let w = write_beside(root, &first, || Ok((vec![page("pagefind/x.html", "late")], ()))).expect("writes");
+        assert_eq!(w.files, 2);
+        let read = |rel: &str| fs::read_to_string(root.join("output").join(rel)).unwrap_or_default();
+        assert!(read("index.html").contains("first"));
+        assert!(
+            read("pagefind/x.html").contains("late"),
+            "the late file is written, and minified"
+        );
+        assert!(!read("pagefind/x.html").contains("</body>\n"));
+
+        // The writing goes on while `beside` fails, but nothing of it is kept.
+        let second = [page("index.html", "second")];
+        let err = write_beside(root, &second, || Err(vec![Diag::error("index failed")])).expect_err("fails");
+        assert_eq!(err.len(), 1);
+        assert!(read("index.html").contains("first"), "the previous site stays");
+        assert!(read("pagefind/x.html").contains("late"));
+        let left: Vec<_> = fs::read_dir(root)
+            .expect("root")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(left, ["output"], "no temporary folder is left behind");
+    }
+
+    #[test]
+    fn the_site_is_written_only_once_start_says_so() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let out = root.path().join("output");
+        let theme = Theme::default();
+        let outputs = [page("index.html", "x")];
+        let files = SiteFiles {
+            outputs: &outputs,
+            statics: &[],
+            theme: &theme,
+            minify: false,
+        };
+        let (tx, start) = std::sync::mpsc::channel();
+        let tmp = root.path().join(".output.haven-new");
+        let (w, seen) = write_site(root.path(), &out, &files, start, || {
+            // Give the writer time to start too early, if it would.
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            let early = tmp.join("index.html").exists();
+            let _ = tx.send(());
+            Ok((vec![], early))
+        })
+        .expect("writes");
+        assert!(!seen, "the site's files were written before `start`");
+        assert_eq!(w.files, 1);
+        assert!(out.join("index.html").is_file());
     }
 
     #[test]

@@ -264,7 +264,7 @@ mod tests {
                 ..FacilityRecord::default()
             })
             .collect();
-        index_with(&pages, &facilities, "en", max_fragments, names)
+        index_with(&pages, &facilities, "en", max_fragments, names, &|| ())
             .expect("indexes")
             .files
     }

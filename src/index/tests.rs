@@ -204,7 +204,7 @@ fn fragments_are_grouped_above_the_limit() {
     let facilities: Vec<FacilityRecord> = (0..25)
         .map(|i| facility(&format!("f{i}"), &format!("Facility {i}"), "Austin"))
         .collect();
-    let idx = index_with(&[], &facilities, "en", Some(10), Names::Short).expect("indexes");
+    let idx = index_with(&[], &facilities, "en", Some(10), Names::Short, &|| ()).expect("indexes");
     let fragment_files = idx
         .files
         .iter()
@@ -214,7 +214,7 @@ fn fragments_are_grouped_above_the_limit() {
     assert_eq!(fragments(&idx.files).len(), 25);
 
     // No limit (`fragment_files` said None): one file per record, no group file.
-    let idx = index_with(&[], &facilities, "en", None, Names::Short).expect("indexes");
+    let idx = index_with(&[], &facilities, "en", None, Names::Short, &|| ()).expect("indexes");
     let names: Vec<&str> = idx
         .files
         .iter()
