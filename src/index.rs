@@ -263,6 +263,7 @@ async fn run(
                 .warning(),
         );
     }
+    drop_unused_wasm(&mut out.files);
     out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     lap(&mut out, "index: short names");
     drop(folder);
@@ -533,6 +534,36 @@ fn bundle_output(file: SyntheticFile) -> Option<Output> {
         html: false,
         index: false,
     })
+}
+
+/// Removes the WebAssembly files that no language of the entry file uses. Pagefind always
+/// writes `wasm.unknown.pagefind` (58 KiB) besides the one for the site's language; the
+/// search script loads only the one the entry file names. Kept as they are when the entry
+/// file cannot be read.
+fn drop_unused_wasm(files: &mut Vec<Output>) {
+    let entry_rel = format!("{BUNDLE_DIR}/pagefind-entry.json");
+    let Some(entry) = files
+        .iter()
+        .find(|f| f.rel == entry_rel)
+        .and_then(|f| serde_json::from_slice::<serde_json::Value>(&f.bytes).ok())
+    else {
+        return;
+    };
+    let Some(languages) = entry.get("languages").and_then(|l| l.as_object()) else {
+        return;
+    };
+    // A language without a stemmer has no `wasm` of its own: the script then loads
+    // `wasm.unknown.pagefind`.
+    let used: Vec<String> = languages
+        .values()
+        .map(|l| l.get("wasm").and_then(|w| w.as_str()).unwrap_or("unknown"))
+        .map(|w| format!("{BUNDLE_DIR}/wasm.{w}.pagefind"))
+        .collect();
+    if used.is_empty() {
+        return;
+    }
+    let wasm = format!("{BUNDLE_DIR}/wasm.");
+    files.retain(|f| !f.rel.starts_with(&wasm) || used.contains(&f.rel));
 }
 
 fn failure(what: &str) -> Diag {

@@ -192,6 +192,12 @@ fn records_and_filters_go_into_the_index() {
         names.iter().all(|n| n.starts_with("pagefind/") && !n.contains("-ui")),
         "{names:?}"
     );
+    let wasm: Vec<&&str> = names.iter().filter(|n| n.starts_with("pagefind/wasm.")).collect();
+    assert_eq!(
+        wasm,
+        [&"pagefind/wasm.en.pagefind"],
+        "only the WebAssembly the entry file names"
+    );
     assert_eq!(
         names.iter().filter(|n| n.starts_with("pagefind/filter/")).count(),
         6,
@@ -409,4 +415,26 @@ fn the_same_input_gives_the_same_bundle() {
             "bundles differ"
         );
     }
+}
+
+/// A language Pagefind has no stemmer for uses `wasm.unknown.pagefind`: it must stay.
+#[test]
+fn a_language_without_a_stemmer_keeps_the_generic_webassembly() {
+    let pages = [article("a", "A", "Words about recovery", &[])];
+    let idx = index_with(&pages, &[], "haw", None, Names::Short, &|| ()).expect("indexes");
+    let entry = idx
+        .files
+        .iter()
+        .find(|f| f.rel == "pagefind/pagefind-entry.json")
+        .expect("entry file");
+    let entry: Value = serde_json::from_slice(&entry.bytes).expect("JSON");
+    let haw = entry["languages"]
+        .get("haw")
+        .unwrap_or_else(|| panic!("no haw in {entry}"));
+    assert!(haw["wasm"].is_null(), "Pagefind has a stemmer for haw now: {entry}");
+    let wasm = "unknown";
+    let rel = format!("pagefind/wasm.{wasm}.pagefind");
+    assert!(idx.files.iter().any(|f| f.rel == rel), "{rel} missing; entry {entry}");
+    let count = idx.files.iter().filter(|f| f.rel.starts_with("pagefind/wasm.")).count();
+    assert_eq!(count, 1, "{entry}");
 }
