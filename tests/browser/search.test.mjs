@@ -3,9 +3,10 @@
 // Content-Security-Policy (from the built _headers file) applied to every response.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSite, serve, browser, forbidThirdParty, cleanup } from './harness.mjs';
+import { buildSite, serve, browser, forbidThirdParty, cleanup, repo } from './harness.mjs';
 
 let site, server, subSite, subServer, chrome, csp;
 before(async () => {
@@ -218,4 +219,34 @@ test('the header search box reaches /search/?q= without JavaScript', async () =>
   await page.waitForURL(/\/search\/\?q=detox$/);
   assert.match(await page.locator('noscript').first().textContent(), /needs JavaScript/);
   await context.close();
+});
+
+test('a search page left open across a rebuild of the site still finds results', async () => {
+  // Two builds of a site whose articles differ: every record gets another name.
+  const root = mkdtempSync(join(tmpdir(), 'haven-redeploy-'));
+  cpSync(join(repo, 'content'), join(root, 'content'), { recursive: true });
+  const first = buildSite(root);
+  const article = join(root, 'content/articles/naloxone-how-to-respond-to-an-overdose.md');
+  writeFileSync(article, readFileSync(article, 'utf8') + '\nAsk a pharmacist about naloxone.\n');
+  const second = buildSite(root);
+  const live = await serve(first);
+  try {
+    const { page, problems } = await open(live.url + 'search/');
+    await search(page, 'naloxone');
+    await status(page).filter({ hasText: /results? for “naloxone”/ }).waitFor();
+    // The new build is deployed under the open page.
+    rmSync(join(first, 'pagefind'), { recursive: true });
+    cpSync(join(second, 'pagefind'), join(first, 'pagefind'), { recursive: true });
+    await search(page, 'overdose');
+    await assert.doesNotReject(status(page).filter({ hasText: /results? for “overdose”/ }).waitFor());
+    assert.ok(await resultLinks(page).count() >= 1);
+    // Only the 404s of the first try, while the page still had the old index.
+    assert.ok(problems.every((p) => !/Refused|Content.Security/.test(p)), problems.join('\n'));
+    await page.close();
+  } finally {
+    live.close();
+    cleanup(first);
+    cleanup(second);
+    rmSync(root, { recursive: true, force: true });
+  }
 });

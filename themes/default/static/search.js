@@ -27,6 +27,7 @@ const TYPE_LABELS = { article: 'Article', facility: 'Treatment facility', page: 
 const TYPED_MIN = 3;
 
 let pagefind = null; // Promise of the Pagefind module, loaded once.
+let entry = null; // Promise of the index's entry file as first loaded, to notice a rebuild.
 let results = [];
 let shown = 0;
 let generation = 0; // Newer searches win over slower older ones.
@@ -35,12 +36,39 @@ let timer = 0;
 let counts = {}; // Result counts per filter value for the latest search.
 
 function load() {
+  entry ??= fetchEntry();
   pagefind ??= import(app.dataset.bundle).then(async (pf) => {
     // noWorker: the worker costs a script and a round trip and spares the page nothing.
     await pf.options({ baseUrl: app.dataset.base, excerptLength: 24, noWorker: true });
     return pf;
   });
   return pagefind;
+}
+
+/** The bundle's entry file (0.2 KiB), which names the current index. */
+function fetchEntry() {
+  const url = app.dataset.bundle.replace(/[^/]*$/, 'pagefind-entry.json');
+  return fetch(`${url}?ts=${Date.now()}`, { cache: 'no-store' })
+    .then((r) => (r.ok ? r.text() : null))
+    .catch(() => null);
+}
+
+/**
+ * Whether the site was rebuilt since its index was loaded here. The page then holds names
+ * of word-index and fragment files the host no longer has (docs/search.md, "Short record
+ * names"): Pagefind finds nothing, or a result fails to load.
+ */
+async function rebuilt() {
+  const [then, now] = await Promise.all([entry, fetchEntry()]);
+  return then != null && now != null && then !== now;
+}
+
+/** Forgets the loaded index, so the next search loads the site's current one. */
+async function reset() {
+  const pf = await pagefind?.catch(() => null);
+  pagefind = null;
+  entry = null;
+  await pf?.destroy();
 }
 
 function fromUrl() {
@@ -168,7 +196,7 @@ function say(text) {
   status.textContent = text;
 }
 
-async function run(state) {
+async function run(state, retried = false) {
   const mine = ++generation;
   filterBox.hidden = !state.q;
   if (!state.q) {
@@ -190,11 +218,27 @@ async function run(state) {
     return;
   }
   if (mine !== generation) return;
+  if (!search.results.length && !retried && (await rebuilt())) {
+    await reset();
+    return run(state, true);
+  }
+  if (mine !== generation) return;
   results = search.results;
   shown = 0;
   list.replaceChildren();
   showCounts(search.filters);
-  await showMore(false);
+  try {
+    await showMore(false);
+  } catch (e) {
+    if (mine !== generation) return;
+    if (!retried && (await rebuilt())) {
+      await reset();
+      return run(state, true);
+    }
+    say('Search is not available right now. Please try again later, or browse the articles.');
+    console.error(e);
+    return;
+  }
   if (mine !== generation) return;
   const n = results.length;
   const filtered = Object.keys(state.filters).length ? ' with the chosen filters' : '';
