@@ -451,16 +451,32 @@ fn decode_fragment<T: serde::de::DeserializeOwned>(f: &Output) -> Option<Vec<T>>
     if !f.rel.starts_with(&format!("{BUNDLE_DIR}/fragment/")) {
         return None;
     }
-    let mut raw = Vec::new();
-    flate2::read::GzDecoder::new(&f.bytes[..]).read_to_end(&mut raw).ok()?;
-    let json = raw.strip_prefix(b"pagefind_dcd")?;
+    let json = payload(&f.bytes)?;
     if f.rel.contains("_group_") {
-        serde_json::from_slice::<BTreeMap<String, T>>(json)
+        serde_json::from_slice::<BTreeMap<String, T>>(&json)
             .ok()
             .map(|m| m.into_values().collect())
     } else {
-        serde_json::from_slice::<T>(json).ok().map(|one| vec![one])
+        serde_json::from_slice::<T>(&json).ok().map(|one| vec![one])
     }
+}
+
+/// Signature Pagefind writes before the payload of each of its gzipped files.
+const SIGNATURE: &[u8] = b"pagefind_dcd";
+
+/// The payload of one of Pagefind's gzipped files (fragments, metadata): gunzipped, the
+/// signature removed. `None` if it is not such a file.
+fn payload(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut raw = Vec::new();
+    flate2::read::GzDecoder::new(bytes).read_to_end(&mut raw).ok()?;
+    raw.strip_prefix(SIGNATURE).map(<[u8]>::to_vec)
+}
+
+/// The bundle's entry file (`pagefind-entry.json`): where it is in `files`, and its JSON.
+fn entry(files: &[Output]) -> Option<(usize, serde_json::Value)> {
+    let rel = format!("{BUNDLE_DIR}/pagefind-entry.json");
+    let at = files.iter().position(|f| f.rel == rel)?;
+    serde_json::from_slice(&files[at].bytes).ok().map(|json| (at, json))
 }
 
 /// The text, metadata and filters of a facility's record.
@@ -541,12 +557,7 @@ fn bundle_output(file: SyntheticFile) -> Option<Output> {
 /// search script loads only the one the entry file names. Kept as they are when the entry
 /// file cannot be read.
 fn drop_unused_wasm(files: &mut Vec<Output>) {
-    let entry_rel = format!("{BUNDLE_DIR}/pagefind-entry.json");
-    let Some(entry) = files
-        .iter()
-        .find(|f| f.rel == entry_rel)
-        .and_then(|f| serde_json::from_slice::<serde_json::Value>(&f.bytes).ok())
-    else {
+    let Some((_, entry)) = entry(files) else {
         return;
     };
     let Some(languages) = entry.get("languages").and_then(|l| l.as_object()) else {

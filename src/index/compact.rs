@@ -21,15 +21,12 @@
 //! here (`the_copy_of_pagefinds_layout_is_exact`) fail so the upgrade is noticed.
 
 use std::collections::HashMap;
-use std::io::{Read, Write};
+use std::io::Write;
 
 use sha2::{Digest, Sha256};
 
-use super::BUNDLE_DIR;
+use super::{BUNDLE_DIR, SIGNATURE, entry, payload as gunzip};
 use crate::render::Output;
-
-/// Signature Pagefind writes before the payload of each of its gzipped files.
-const SIGNATURE: &[u8] = b"pagefind_dcd";
 
 // A copy of Pagefind's `MetaIndex` (index/index_metadata.rs): the same field numbers, so
 // decoding then encoding an unchanged value gives the same bytes (tested).
@@ -88,13 +85,8 @@ struct MetaSort {
 /// Renames the records of a bundle ([`super::SearchIndex::files`]) to short names and
 /// rewrites its metadata and entry files to match. On an error, `files` is left as it was.
 pub(super) fn compact(files: &mut [Output]) -> Result<(), String> {
-    let entry_rel = format!("{BUNDLE_DIR}/pagefind-entry.json");
+    let (entry_at, mut entry) = entry(files).ok_or("the bundle has no readable pagefind-entry.json")?;
     let by_rel: HashMap<&str, usize> = files.iter().enumerate().map(|(i, f)| (f.rel.as_str(), i)).collect();
-    let entry_at = *by_rel
-        .get(entry_rel.as_str())
-        .ok_or("the bundle has no pagefind-entry.json")?;
-    let mut entry: serde_json::Value =
-        serde_json::from_slice(&files[entry_at].bytes).map_err(|e| format!("pagefind-entry.json: {e}"))?;
     let languages = entry
         .get_mut("languages")
         .and_then(|l| l.as_object_mut())
@@ -215,13 +207,6 @@ fn base36(mut n: usize) -> String {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The payload of one of Pagefind's files (gzip, then the signature).
-fn gunzip(bytes: &[u8]) -> Option<Vec<u8>> {
-    let mut raw = Vec::new();
-    flate2::read::GzDecoder::new(bytes).read_to_end(&mut raw).ok()?;
-    raw.strip_prefix(SIGNATURE).map(<[u8]>::to_vec)
 }
 
 /// The signature and payload gzipped, at the level Pagefind uses.
