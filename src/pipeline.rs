@@ -190,14 +190,9 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diag>> {
         minify: opts.minify,
     };
     let language = &p.site.config.language;
-    let (records_read, start) = std::sync::mpsc::channel();
-    let (outputs_ref, facilities_ref) = (&outputs, &facilities);
-    let (written, (search, index_took)) = write::write_site(&opts.root, &output, &files, start, move || {
+    let (written, (search, index_took)) = write::write_site(&opts.root, &output, &files, |records_read| {
         let began = Instant::now();
-        let notify = || {
-            let _ = records_read.send(());
-        };
-        let mut search = index::index_notifying(outputs_ref, facilities_ref, language, &notify)?;
+        let mut search = index::index_notifying(&outputs, &facilities, language, records_read)?;
         let took = began.elapsed();
         Ok((std::mem::take(&mut search.files), (search, took)))
     })?;

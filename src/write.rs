@@ -132,17 +132,16 @@ pub struct Written {
 /// the files `beside` returns too. The new site replaces the previous build only when both
 /// succeeded; otherwise the previous output is left exactly as it was.
 ///
-/// The site's own files are written once `start` receives, or once its sender is gone.
-/// The build runs the search index beside and lets the writing start when Pagefind has
-/// read the pages: building its bundle keeps one core busy for most of its time (it gzips
-/// every file in turn), so the pages are minified and written on the other meanwhile
-/// (docs/performance.md).
+/// `beside` is given a function to call when the site's own files may be written; they
+/// are written then, or once `beside` has returned. The build runs the search index beside
+/// and lets the writing start when Pagefind has read the pages: building its bundle keeps
+/// one core busy for most of its time (it gzips every file in turn), so the pages are
+/// minified and written on the other meanwhile (docs/performance.md).
 pub fn write_site<T: Send>(
     root: &Path,
     output: &Path,
     files: &SiteFiles<'_>,
-    start: std::sync::mpsc::Receiver<()>,
-    beside: impl FnOnce() -> Result<(Vec<Output>, T), Vec<Diag>> + Send,
+    beside: impl FnOnce(&(dyn Fn() + Sync)) -> Result<(Vec<Output>, T), Vec<Diag>> + Send,
 ) -> Result<(Written, T), Vec<Diag>> {
     check_output_location(root, output).map_err(|d| vec![d])?;
     let parent = output
@@ -160,8 +159,14 @@ pub fn write_site<T: Send>(
         remove_ours(&tmp).map_err(|d| vec![d])?;
     }
     let (written, other) = std::thread::scope(|s| {
-        let other = s.spawn(beside);
-        // Err only when the sender is gone (`beside` returned, or failed): write then too.
+        let (go, start) = std::sync::mpsc::channel();
+        let other = s.spawn(move || {
+            let ready = || {
+                let _ = go.send(());
+            };
+            beside(&ready)
+        });
+        // Err only when `beside` has returned (its sender is gone): write then too.
         let _ = start.recv();
         let began = std::time::Instant::now();
         let written = write_into(&tmp, files).map(|n| (n, began.elapsed()));
@@ -406,7 +411,7 @@ mod tests {
     fn write_beside(
         root: &Path,
         outputs: &[Output],
-        beside: impl FnOnce() -> Result<(Vec<Output>, ()), Vec<Diag>> + Send,
+        beside: impl FnOnce(&(dyn Fn() + Sync)) -> Result<(Vec<Output>, ()), Vec<Diag>> + Send,
     ) -> Result<Written, Vec<Diag>> {
         let theme = Theme::default();
         let files = SiteFiles {
@@ -415,9 +420,7 @@ mod tests {
             theme: &theme,
             minify: true,
         };
-        let (_tx, start) = std::sync::mpsc::channel();
-        drop(_tx);
-        write_site(root, &root.join("output"), &files, start, beside).map(|(w, ())| w)
+        write_site(root, &root.join("output"), &files, beside).map(|(w, ())| w)
     }
 
     #[test]
@@ -425,7 +428,7 @@ mod tests {
         let root = tempfile::tempdir().expect("temp dir");
         let root = root.path();
         let first = [page("index.html", "first")];
-        let w = write_beside(root, &first, || Ok((vec![page("pagefind/x.html", "late")], ()))).expect("writes");
+        let w = write_beside(root, &first, |_| Ok((vec![page("pagefind/x.html", "late")], ()))).expect("writes");
         assert_eq!(w.files, 2);
         let read = |rel: &str| fs::read_to_string(root.join("output").join(rel)).unwrap_or_default();
         assert!(read("index.html").contains("first"));
@@ -437,7 +440,7 @@ mod tests {
 
         // The writing goes on while `beside` fails, but nothing of it is kept.
         let second = [page("index.html", "second")];
-        let err = write_beside(root, &second, || Err(vec![Diag::error("index failed")])).expect_err("fails");
+        let err = write_beside(root, &second, |_| Err(vec![Diag::error("index failed")])).expect_err("fails");
         assert_eq!(err.len(), 1);
         assert!(read("index.html").contains("first"), "the previous site stays");
         assert!(read("pagefind/x.html").contains("late"));
@@ -461,17 +464,16 @@ mod tests {
             theme: &theme,
             minify: false,
         };
-        let (tx, start) = std::sync::mpsc::channel();
         let tmp = root.path().join(".output.haven-new");
-        let (w, seen) = write_site(root.path(), &out, &files, start, || {
+        let (w, seen) = write_site(root.path(), &out, &files, |ready| {
             // Give the writer time to start too early, if it would.
             std::thread::sleep(std::time::Duration::from_millis(200));
             let early = tmp.join("index.html").exists();
-            let _ = tx.send(());
+            ready();
             Ok((vec![], early))
         })
         .expect("writes");
-        assert!(!seen, "the site's files were written before `start`");
+        assert!(!seen, "the site's files were written before `ready` was called");
         assert_eq!(w.files, 1);
         assert!(out.join("index.html").is_file());
     }
