@@ -25,7 +25,21 @@ struct SiteFile {
     menu: Option<Vec<MenuFile>>,
     permalinks: Option<PermalinksFile>,
     listings_stale_after_months: Option<u32>,
+    search: Option<SearchFile>,
+    markdown: Option<MarkdownFile>,
     extra: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SearchFile {
+    synonyms: Option<Vec<Spanned<Vec<String>>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MarkdownFile {
+    raw_html: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -109,6 +123,16 @@ pub struct Permalinks {
     pub facility: String,
 }
 
+/// What happens to raw HTML in editors' Markdown (`markdown: { raw_html: ... }`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RawHtml {
+    /// Safe tags are kept, scripts, handlers, iframes, forms and styles dropped (the default).
+    #[default]
+    Sanitized,
+    /// Published as written: for a site whose editors are all trusted.
+    Trusted,
+}
+
 /// The checked site settings.
 #[derive(Debug, Clone)]
 pub struct SiteConfig {
@@ -140,6 +164,11 @@ pub struct SiteConfig {
     pub permalinks: Permalinks,
     /// Warn about facility listings not verified for this many months (0: never).
     pub listings_stale_after_months: u32,
+    /// The site's own synonym groups (`search: { synonyms: [[a, b], ...] }`), each with at
+    /// least two entries, trimmed; added to the search index's built-in glossary.
+    pub search_synonyms: Vec<Vec<String>>,
+    /// Raw HTML in Markdown: sanitized (default) or trusted.
+    pub raw_html: RawHtml,
     /// Custom fields for themes.
     pub extra: serde_json::Value,
     /// The file itself, for diagnostics.
@@ -160,6 +189,8 @@ impl SiteConfig {
             theme_span: None,
             articles_per_page: 20,
             listings_stale_after_months: 12,
+            search_synonyms: Vec::new(),
+            raw_html: RawHtml::Sanitized,
             hotline: None,
             crisis_lines: Vec::new(),
             corrections: None,
@@ -295,6 +326,8 @@ pub fn parse(source: &Source, base_url_override: Option<&str>, diags: &mut Diags
     });
 
     let permalinks = permalinks(source, file.permalinks, diags);
+    let search_synonyms = synonyms(source, file.search, diags);
+    let raw_html = raw_html(source, file.markdown, diags);
     let (theme, theme_span) = match file.theme {
         Some(t) => (t.value.clone(), Some(at(&t))),
         None => ("default".into(), None),
@@ -326,6 +359,8 @@ pub fn parse(source: &Source, base_url_override: Option<&str>, diags: &mut Diags
             .collect(),
         permalinks,
         listings_stale_after_months: file.listings_stale_after_months.unwrap_or(12),
+        search_synonyms,
+        raw_html,
         extra: file.extra.unwrap_or(serde_json::Value::Object(Default::default())),
         source: source.clone(),
     })
@@ -357,6 +392,47 @@ pub fn parse_base_url(url: &str) -> Result<(String, String), &'static str> {
         "http://"
     };
     Ok((format!("{scheme}{host}{base_path}"), base_path))
+}
+
+/// `search.synonyms`: each group needs two or more words or phrases.
+fn synonyms(source: &Source, file: Option<SearchFile>, diags: &mut Diags) -> Vec<Vec<String>> {
+    let groups = file.and_then(|f| f.synonyms).unwrap_or_default();
+    let mut out = Vec::with_capacity(groups.len());
+    for g in groups {
+        let words: Vec<String> = g
+            .value
+            .iter()
+            .map(|w| w.trim().to_string())
+            .filter(|w| !w.is_empty())
+            .collect();
+        if words.len() < 2 {
+            diags.push(
+                Diag::at(source, yaml::span_of(&g, 0), "a synonym group needs at least two words")
+                    .help("list the words that should find each other, such as [peer recovery coach, peer mentor]"),
+            );
+            continue;
+        }
+        out.push(words);
+    }
+    out
+}
+
+/// `markdown.raw_html`: `sanitized` (the default) or `trusted`.
+fn raw_html(source: &Source, file: Option<MarkdownFile>, diags: &mut Diags) -> RawHtml {
+    let Some(v) = file.and_then(|f| f.raw_html) else {
+        return RawHtml::Sanitized;
+    };
+    match v.value.trim() {
+        "sanitized" => RawHtml::Sanitized,
+        "trusted" => RawHtml::Trusted,
+        other => {
+            diags.push(
+                Diag::at(source, yaml::span_of(&v, 0), format!("raw_html must be `sanitized` or `trusted`, not {other:?}"))
+                    .help("`sanitized` (the default) drops scripts, event handlers, iframes, forms and styles; `trusted` publishes raw HTML as written"),
+            );
+            RawHtml::Sanitized
+        }
+    }
 }
 
 fn default_crisis_lines() -> Vec<CrisisLine> {
@@ -494,6 +570,42 @@ mod tests {
         }
         for bad in ["example.org", "ftp://x/", "https:///x", "https://x/?a=1"] {
             assert!(parse_base_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    fn parsed(text: &str) -> (Option<SiteConfig>, Diags) {
+        let source = Source {
+            name: "site.yaml".into(),
+            text: text.to_string().into(),
+        };
+        let mut diags = Diags::new();
+        (parse(&source, None, &mut diags), diags)
+    }
+
+    #[test]
+    fn search_synonyms_and_raw_html() {
+        let (c, d) = parsed(
+            "title: T\nbase_url: https://example.org/\nsearch:\n  synonyms:\n    - [peer recovery coach, ' peer mentor ']\nmarkdown: { raw_html: trusted }\n",
+        );
+        let c = c.unwrap_or_else(|| panic!("{d:?}"));
+        assert_eq!(
+            c.search_synonyms,
+            vec![vec!["peer recovery coach".to_string(), "peer mentor".into()]]
+        );
+        assert_eq!(c.raw_html, RawHtml::Trusted);
+
+        let (c, _) = parsed("title: T\nbase_url: https://example.org/\n");
+        let c = c.expect("minimal site.yaml");
+        assert!(c.search_synonyms.is_empty());
+        assert_eq!(c.raw_html, RawHtml::Sanitized);
+
+        for bad in [
+            "title: T\nbase_url: https://example.org/\nsearch: { synonyms: [[alone]] }\n",
+            "title: T\nbase_url: https://example.org/\nmarkdown: { raw_html: yes }\n",
+            "title: T\nbase_url: https://example.org/\nsearch: { synonym: [[a, b]] }\n",
+        ] {
+            let (c, d) = parsed(bad);
+            assert!(c.is_none() && d.error_count() == 1, "{bad}: {d:?}");
         }
     }
 
