@@ -13,13 +13,14 @@ use crate::yaml::{self, Spanned};
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SiteFile {
-    title: Spanned<String>,
-    base_url: Spanned<String>,
+    // Required keys are `Option` so that a missing one is reported with every other problem.
+    title: Option<Spanned<String>>,
+    base_url: Option<Spanned<String>>,
     language: Option<Spanned<String>>,
     description: Option<String>,
     theme: Option<Spanned<String>>,
     articles_per_page: Option<Spanned<u64>>,
-    hotline: Option<HotlineFile>,
+    hotline: Option<Spanned<HotlineFile>>,
     crisis_lines: Option<Vec<CrisisLineFile>>,
     corrections: Option<Spanned<String>>,
     menu: Option<Vec<MenuFile>>,
@@ -45,10 +46,10 @@ struct MarkdownFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct HotlineFile {
-    number: Spanned<String>,
+    number: Option<Spanned<String>>,
     display: Option<String>,
     hours: Option<String>,
-    answered_by: Spanned<String>,
+    answered_by: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -222,109 +223,29 @@ impl SiteConfig {
     }
 }
 
-/// Parses and checks site.yaml. `base_url_override` is the `--base-url` flag.
+/// Parses and checks site.yaml. `base_url_override` is the `--base-url` flag. Returns the
+/// settings whenever the file could be read, even with errors (they are in `diags`), so
+/// that the rest of the site is checked against them (its menu links, for one).
 pub fn parse(source: &Source, base_url_override: Option<&str>, diags: &mut Diags) -> Option<SiteConfig> {
-    let file: SiteFile = match yaml::parse(source, &source.text, 0) {
-        Ok(f) => f,
-        Err(d) => {
-            diags.push(d);
-            return None;
-        }
-    };
+    let (file, problems) = yaml::parse_all::<SiteFile>(source, &source.text, 0);
+    diags.extend(problems);
+    let file = file?;
     let at = |s: &Spanned<String>| yaml::span_of(s, 0);
-    let before = diags.error_count();
-
-    if file.title.value.trim().is_empty() {
-        diags.push(
-            Diag::at(source, at(&file.title), "the site title is empty").help("write the site's name after `title:`"),
-        );
+    let mut missing = Vec::new();
+    let title = yaml::required(file.title, source, (0, 1), "title", &mut missing);
+    let written_base_url = yaml::required(file.base_url, source, (0, 1), "base_url", &mut missing);
+    diags.extend(missing);
+    if let Some(t) = title.as_ref().filter(|t| t.value.trim().is_empty()) {
+        diags.push(Diag::at(source, at(t), "the site title is empty").help("write the site's name after `title:`"));
     }
-    let (base_url, base_path) = match base_url_override {
-        Some(u) => match parse_base_url(u) {
-            Ok(v) => v,
-            Err(why) => {
-                diags.push(
-                    Diag::error(format!("--base-url {u:?} is not usable: {why}"))
-                        .help("give an absolute URL such as https://example.org/"),
-                );
-                return None;
-            }
-        },
-        None => match parse_base_url(&file.base_url.value) {
-            Ok(v) => v,
-            Err(why) => {
-                diags.push(
-                    Diag::at(source, at(&file.base_url), format!("base_url is not usable: {why}"))
-                        .help("give the absolute address the site will live at, such as https://example.org/ or https://example.github.io/recovery/"),
-                );
-                (String::new(), "/".into())
-            }
-        },
-    };
-
-    let hotline = file.hotline.map(|h| {
-        check_e164(source, &h.number, diags);
-        if h.answered_by.value.trim().is_empty() {
-            diags.push(
-                Diag::at(source, at(&h.answered_by), "the hotline's `answered_by` is empty").help(
-                    "say who answers calls, for example \"Calls are answered by Example Health, a paid advertiser.\"",
-                ),
-            );
-        }
-        Hotline {
-            display: h.display.unwrap_or_else(|| phone::display(&h.number.value)),
-            number: h.number.value,
-            hours: h.hours,
-            answered_by: h.answered_by.value.trim().to_string(),
-        }
-    });
-
+    let (base_url, base_path) = base_url(source, base_url_override, written_base_url.as_ref(), diags)?;
+    let hotline = file.hotline.and_then(|h| hotline(source, h, diags));
     let crisis_lines = match file.crisis_lines {
         None => default_crisis_lines(),
-        Some(lines) => lines
-            .into_iter()
-            .map(|l| {
-                check_line_number(source, &l.number, diags);
-                if let Some(t) = &l.text {
-                    check_line_number(source, t, diags);
-                }
-                CrisisLine {
-                    name: l.name,
-                    number: l.number.value,
-                    text: l.text.map(|t| t.value),
-                }
-            })
-            .collect(),
+        Some(lines) => lines.into_iter().map(|l| crisis_line(source, l, diags)).collect(),
     };
-
-    let articles_per_page = match file.articles_per_page {
-        Some(n) if n.value == 0 => {
-            diags.push(
-                Diag::at(source, yaml::span_of(&n, 0), "articles_per_page must be at least 1")
-                    .help("use a number such as 20"),
-            );
-            20
-        }
-        Some(n) => usize::try_from(n.value).unwrap_or(usize::MAX),
-        None => 20,
-    };
-
-    let corrections = file.corrections.map(|c| {
-        let v = c.value.trim().to_string();
-        let ok = v.starts_with("https://") || v.starts_with("http://") || is_email(&v);
-        if !ok {
-            diags.push(
-                Diag::at(
-                    source,
-                    at(&c),
-                    "corrections must be an e-mail address or an http(s) URL",
-                )
-                .help("for example listings@example.org"),
-            );
-        }
-        v
-    });
-
+    let articles_per_page = articles_per_page(source, file.articles_per_page, diags);
+    let corrections = file.corrections.map(|c| corrections(source, &c, diags));
     let permalinks = permalinks(source, file.permalinks, diags);
     let search_synonyms = synonyms(source, file.search, diags);
     let raw_html = raw_html(source, file.markdown, diags);
@@ -332,11 +253,8 @@ pub fn parse(source: &Source, base_url_override: Option<&str>, diags: &mut Diags
         Some(t) => (t.value.clone(), Some(at(&t))),
         None => ("default".into(), None),
     };
-    if diags.error_count() > before {
-        return None;
-    }
     Some(SiteConfig {
-        title: file.title.value,
+        title: title.map(|t| t.value).unwrap_or_default(),
         base_url,
         base_path,
         language: file.language.map_or_else(|| "en".into(), |l| l.value),
@@ -347,16 +265,7 @@ pub fn parse(source: &Source, base_url_override: Option<&str>, diags: &mut Diags
         hotline,
         crisis_lines,
         corrections,
-        menu: file
-            .menu
-            .unwrap_or_default()
-            .into_iter()
-            .map(|m| MenuItem {
-                span: at(&m.url),
-                title: m.title,
-                url: m.url.value,
-            })
-            .collect(),
+        menu: file.menu.unwrap_or_default().into_iter().map(menu_item).collect(),
         permalinks,
         listings_stale_after_months: file.listings_stale_after_months.unwrap_or(12),
         search_synonyms,
@@ -364,6 +273,115 @@ pub fn parse(source: &Source, base_url_override: Option<&str>, diags: &mut Diags
         extra: file.extra.unwrap_or(serde_json::Value::Object(Default::default())),
         source: source.clone(),
     })
+}
+
+/// The base URL and its path: `--base-url` when given (`None` when it is unusable), else
+/// site.yaml's (a placeholder after an error, so the rest is still checked).
+fn base_url(
+    source: &Source,
+    flag: Option<&str>,
+    written: Option<&Spanned<String>>,
+    diags: &mut Diags,
+) -> Option<(String, String)> {
+    if let Some(u) = flag {
+        return match parse_base_url(u) {
+            Ok(v) => Some(v),
+            Err(why) => {
+                diags.push(
+                    Diag::error(format!("--base-url {u:?} is not usable: {why}"))
+                        .help("give an absolute URL such as https://example.org/"),
+                );
+                None
+            }
+        };
+    }
+    let Some(written) = written else {
+        return Some((String::new(), "/".into()));
+    };
+    Some(parse_base_url(&written.value).unwrap_or_else(|why| {
+        diags.push(
+            Diag::at(source, yaml::span_of(written, 0), format!("base_url is not usable: {why}"))
+                .help("give the absolute address the site will live at, such as https://example.org/ or https://example.github.io/recovery/"),
+        );
+        (String::new(), "/".into())
+    }))
+}
+
+/// The hotline, checked; `None` when a required key is missing (reported).
+fn hotline(source: &Source, h: Spanned<HotlineFile>, diags: &mut Diags) -> Option<Hotline> {
+    let span = yaml::span_of(&h, 0);
+    let h = h.value;
+    let mut missing = Vec::new();
+    let number = yaml::required(h.number, source, span, "number", &mut missing);
+    let answered_by = yaml::required(h.answered_by, source, span, "answered_by", &mut missing);
+    diags.extend(missing);
+    if let Some(n) = &number {
+        check_e164(source, n, diags);
+    }
+    if let Some(a) = answered_by.as_ref().filter(|a| a.value.trim().is_empty()) {
+        diags.push(
+            Diag::at(source, yaml::span_of(a, 0), "the hotline's `answered_by` is empty").help(
+                "say who answers calls, for example \"Calls are answered by Example Health, a paid advertiser.\"",
+            ),
+        );
+    }
+    let (number, answered_by) = (number?, answered_by?);
+    Some(Hotline {
+        display: h.display.unwrap_or_else(|| phone::display(&number.value)),
+        number: number.value,
+        hours: h.hours,
+        answered_by: answered_by.value.trim().to_string(),
+    })
+}
+
+fn crisis_line(source: &Source, l: CrisisLineFile, diags: &mut Diags) -> CrisisLine {
+    check_line_number(source, &l.number, diags);
+    if let Some(t) = &l.text {
+        check_line_number(source, t, diags);
+    }
+    CrisisLine {
+        name: l.name,
+        number: l.number.value,
+        text: l.text.map(|t| t.value),
+    }
+}
+
+fn articles_per_page(source: &Source, n: Option<Spanned<u64>>, diags: &mut Diags) -> usize {
+    match n {
+        Some(n) if n.value == 0 => {
+            diags.push(
+                Diag::at(source, yaml::span_of(&n, 0), "articles_per_page must be at least 1")
+                    .help("use a number such as 20"),
+            );
+            20
+        }
+        Some(n) => usize::try_from(n.value).unwrap_or(usize::MAX),
+        None => 20,
+    }
+}
+
+fn corrections(source: &Source, c: &Spanned<String>, diags: &mut Diags) -> String {
+    let v = c.value.trim().to_string();
+    let ok = v.starts_with("https://") || v.starts_with("http://") || is_email(&v);
+    if !ok {
+        diags.push(
+            Diag::at(
+                source,
+                yaml::span_of(c, 0),
+                "corrections must be an e-mail address or an http(s) URL",
+            )
+            .help("for example listings@example.org"),
+        );
+    }
+    v
+}
+
+fn menu_item(m: MenuFile) -> MenuItem {
+    MenuItem {
+        span: yaml::span_of(&m.url, 0),
+        title: m.title,
+        url: m.url.value,
+    }
 }
 
 /// Splits an absolute base URL into (URL with trailing slash, path with slashes at both ends).
@@ -604,8 +622,8 @@ mod tests {
             "title: T\nbase_url: https://example.org/\nmarkdown: { raw_html: yes }\n",
             "title: T\nbase_url: https://example.org/\nsearch: { synonym: [[a, b]] }\n",
         ] {
-            let (c, d) = parsed(bad);
-            assert!(c.is_none() && d.error_count() == 1, "{bad}: {d:?}");
+            let (_, d) = parsed(bad);
+            assert!(d.error_count() == 1, "{bad}: {d:?}");
         }
     }
 
@@ -630,9 +648,27 @@ mod tests {
     #[test]
     fn hotline_without_answered_by_is_an_error() {
         let (c, d) = parse_str("title: T\nbase_url: https://e.org/\nhotline:\n  number: \"+18005550123\"\n");
-        assert!(c.is_none());
+        assert!(c.is_some_and(|c| c.hotline.is_none()));
         assert_eq!(d[0].message, "missing required key `answered_by`");
         assert_eq!(d[0].line_col().map(|l| l.0), Some(4), "{:?}", d[0].line_col());
+    }
+
+    /// These came one per run: the missing key stopped the file, so the number went unseen.
+    #[test]
+    fn every_problem_of_the_file_at_once() {
+        let (c, d) = parse_str(
+            "title: T\nbase_url: https://e.org/\nhotline:\n  number: \"800-555-0123\"\narticles_per_page: lots\nmenu:\n  - title: A\n    url: /a/\n    colour: red\n",
+        );
+        let got: Vec<_> = d
+            .iter()
+            .map(|d| (d.line_col().map(|l| l.0), d.message.as_str()))
+            .collect();
+        assert_eq!(got.len(), 4, "{got:?}");
+        assert_eq!(got[0], (Some(4), "missing required key `answered_by`"));
+        assert_eq!(got[1], (Some(4), "\"800-555-0123\" is not an E.164 phone number"));
+        assert_eq!(got[2].0, Some(5), "{got:?}");
+        assert_eq!(got[3], (Some(9), "unknown key `colour`"));
+        assert_eq!(c.map(|c| c.menu.len()), Some(1), "the menu is still checked");
     }
 
     #[test]

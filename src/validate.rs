@@ -45,11 +45,12 @@ pub struct Validated {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ArticleFront {
-    title: Spanned<String>,
+    // Required keys are `Option` so that a missing one is reported with every other problem.
+    title: Option<Spanned<String>>,
     description: Option<String>,
-    author: Spanned<String>,
+    author: Option<Spanned<String>>,
     reviewed_by: Option<Spanned<String>>,
-    published: Spanned<String>,
+    published: Option<Spanned<String>>,
     updated: Option<Spanned<String>>,
     topics: Option<Vec<Spanned<String>>>,
     slug: Option<Spanned<String>>,
@@ -63,7 +64,7 @@ struct ArticleFront {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PageFront {
-    title: Spanned<String>,
+    title: Option<Spanned<String>>,
     description: Option<String>,
     template: Option<Spanned<String>>,
     draft: Option<bool>,
@@ -75,7 +76,7 @@ struct PageFront {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct AuthorFile {
-    name: Spanned<String>,
+    name: Option<Spanned<String>>,
     credentials: Option<String>,
     role: Option<String>,
     photo: Option<Spanned<String>>,
@@ -101,9 +102,18 @@ pub fn validate(loaded: Loaded, base_url: Option<&str>, diags: &mut Diags) -> Op
 /// ([`crate::memo`]): a file whose text did not change is not parsed again.
 #[derive(Debug, Default)]
 pub struct Memos {
-    articles: Memo<Result<Article, Vec<Diag>>>,
-    pages: Memo<Result<Page, Vec<Diag>>>,
-    authors: Memo<Result<Author, Vec<Diag>>>,
+    articles: Memo<Parsed<Article>>,
+    pages: Memo<Parsed<Page>>,
+    authors: Memo<Parsed<Author>>,
+}
+
+/// What parsing one file gave: the item unless it could not be made (a required key is
+/// missing, the YAML is unreadable), and every problem found in it. An item with errors is
+/// still passed on, so that the whole-site checks (its links, its author) run on it too.
+type Parsed<T> = (Option<T>, Vec<Diag>);
+
+fn has_errors(diags: &[Diag]) -> bool {
+    diags.iter().any(|d| d.severity == crate::diag::Severity::Error)
 }
 
 /// [`validate`], reusing and updating `memos`.
@@ -123,13 +133,13 @@ pub fn validate_with(
     let articles = collect(&loaded.articles, article, &mut memos.articles, &mut invalid, diags);
     let pages = collect(&loaded.pages, page, &mut memos.pages, &mut invalid, diags);
     let authors = collect(&loaded.authors, author, &mut memos.authors, &mut invalid, diags);
-    let home = loaded.home.as_ref().and_then(|d| match page(d) {
-        Ok(p) => Some(p),
-        Err(ds) => {
-            diags.extend(ds);
+    let home = loaded.home.as_ref().and_then(|d| {
+        let (p, ds) = page(d);
+        if p.is_none() {
             invalid.insert(d.rel.clone());
-            None
         }
+        diags.extend(ds);
+        p
     });
     Some(Validated {
         config: config?,
@@ -147,12 +157,12 @@ pub fn validate_with(
 /// again); keeps the good ones and notes the rest in `invalid`.
 fn collect<T: Send + Sync + Clone>(
     docs: &[Doc],
-    parse: fn(&Doc) -> Result<T, Vec<Diag>>,
-    memo: &mut Memo<Result<T, Vec<Diag>>>,
+    parse: fn(&Doc) -> Parsed<T>,
+    memo: &mut Memo<Parsed<T>>,
     invalid: &mut HashSet<String>,
     diags: &mut Diags,
 ) -> Vec<T> {
-    let results: Vec<(Result<T, Vec<Diag>>, bool)> = docs
+    let results: Vec<(Parsed<T>, bool)> = docs
         .par_iter()
         .map(|d| match memo.get(&d.rel, &d.source.text) {
             Some(r) => (r, false),
@@ -164,10 +174,11 @@ fn collect<T: Send + Sync + Clone>(
         if fresh {
             memo.put(&doc.rel, &doc.source.text, r.clone());
         }
-        match r {
-            Ok(v) => out.push(v),
-            Err(ds) => {
-                diags.extend(ds);
+        let (v, ds) = r;
+        diags.extend(ds);
+        match v {
+            Some(v) => out.push(v),
+            None => {
                 invalid.insert(doc.rel.clone());
             }
         }
@@ -175,20 +186,24 @@ fn collect<T: Send + Sync + Clone>(
     out
 }
 
-/// Splits front matter off a Markdown file and parses it into `T`.
-fn front<T: for<'de> Deserialize<'de>>(doc: &Doc) -> Result<(T, usize, usize), Vec<Diag>> {
+/// Splits front matter off a Markdown file and parses it into `T`: `(T, YAML offset, body
+/// offset)` unless the file cannot be read, and the problems found.
+fn front<T: for<'de> Deserialize<'de>>(doc: &Doc) -> Parsed<(T, usize, usize)> {
     let src = &doc.source;
-    let split = frontmatter::split(&src.text).map_err(|e| {
-        let d = match e {
-            SplitError::NoOpeningFence => Diag::at(src, (0, 1), "the file does not start with front matter")
-                .help("start the file with a line `---`, the YAML fields, and another `---` line"),
-            SplitError::NoClosingFence => Diag::at(src, (0, 3), "the front matter is never closed")
-                .help("add a line with only `---` after the last YAML field"),
-        };
-        vec![d]
-    })?;
-    let parsed = yaml::parse(src, split.yaml, split.yaml_offset).map_err(|d| vec![d])?;
-    Ok((parsed, split.yaml_offset, split.body_offset))
+    let split = match frontmatter::split(&src.text) {
+        Ok(s) => s,
+        Err(e) => {
+            let d = match e {
+                SplitError::NoOpeningFence => Diag::at(src, (0, 1), "the file does not start with front matter")
+                    .help("start the file with a line `---`, the YAML fields, and another `---` line"),
+                SplitError::NoClosingFence => Diag::at(src, (0, 3), "the front matter is never closed")
+                    .help("add a line with only `---` after the last YAML field"),
+            };
+            return (None, vec![d]);
+        }
+    };
+    let (parsed, errs) = yaml::parse_all(src, split.yaml, split.yaml_offset);
+    (parsed.map(|p| (p, split.yaml_offset, split.body_offset)), errs)
 }
 
 fn r(s: &Spanned<String>, base: usize) -> Ref {
@@ -198,12 +213,24 @@ fn r(s: &Spanned<String>, base: usize) -> Ref {
     }
 }
 
-fn article(doc: &Doc) -> Result<Article, Vec<Diag>> {
-    let (f, base, body_offset): (ArticleFront, _, _) = front(doc)?;
+/// Where a missing top-level key of a document at `base` is reported: its first line.
+fn top(base: usize) -> (usize, usize) {
+    (base.saturating_sub(4), 3)
+}
+
+fn article(doc: &Doc) -> Parsed<Article> {
+    let (f, mut errs) = front::<ArticleFront>(doc);
+    let Some((f, base, body_offset)) = f else {
+        return (None, errs);
+    };
     let src = &doc.source;
-    let mut errs = Vec::new();
-    check_title(src, &f.title, base, &mut errs);
-    let published = parse_date(src, &f.published, base, &mut errs);
+    let title = yaml::required(f.title, src, top(base), "title", &mut errs);
+    let author = yaml::required(f.author, src, top(base), "author", &mut errs);
+    let written = yaml::required(f.published, src, top(base), "published", &mut errs);
+    if let Some(t) = &title {
+        check_title(src, t, base, &mut errs);
+    }
+    let published = written.as_ref().and_then(|p| parse_date(src, p, base, &mut errs));
     let updated = f.updated.as_ref().and_then(|u| parse_date(src, u, base, &mut errs));
     if let (Some(p), Some(u), Some(us)) = (&published, &updated, &f.updated)
         && u.timestamp < p.timestamp
@@ -217,59 +244,22 @@ fn article(doc: &Doc) -> Result<Article, Vec<Diag>> {
             .help("an article cannot be updated before it was published: fix one of the two dates"),
         );
     }
-    let slug = match &f.slug {
-        Some(s) => {
-            if !slug::is_slug(&s.value) {
-                let fixed = slug::slugify(&s.value);
-                errs.push(
-                    Diag::at(
-                        src,
-                        yaml::span_of(s, base),
-                        format!("{:?} is not a valid slug", s.value),
-                    )
-                    .help(if fixed.is_empty() {
-                        "use lower-case letters, digits and hyphens".to_string()
-                    } else {
-                        format!("use lower-case letters, digits and hyphens: `{fixed}`")
-                    }),
-                );
-            }
-            r(s, base)
-        }
-        None => {
-            let stem = stem(&doc.rel);
-            let s = slug::slugify(stem);
-            if s.is_empty() {
-                errs.push(
-                    Diag::in_file(src, "cannot make a slug from this file's name")
-                        .help("add `slug:` to the front matter"),
-                );
-            }
-            Ref { value: s, span: (0, 0) }
-        }
-    };
+    let slug = article_slug(doc, f.slug.as_ref(), base, &mut errs);
     let aliases = aliases(src, f.aliases.as_deref(), base, &mut errs);
     let sources = links(src, f.sources.unwrap_or_default(), base, &mut errs);
-    let topics: Vec<Ref> = f.topics.unwrap_or_default().iter().map(|t| r(t, base)).collect();
-    for t in &topics {
-        if slug::slugify(&t.value).is_empty() {
-            errs.push(
-                Diag::at(src, t.span, format!("topic {:?} has no letters or digits", t.value))
-                    .help("name the topic with words, such as `recovery`"),
-            );
-        }
-    }
+    let topics = topics(src, f.topics.unwrap_or_default(), base, &mut errs);
     let extra = extra(src, f.extra, &mut errs);
-    if !errs.is_empty() {
-        return Err(errs);
-    }
-    let Some(published) = published else { return Err(errs) };
-    Ok(Article {
+    let (Some(title), Some(author), Some(_)) = (title, author, written) else {
+        return (None, errs);
+    };
+    // A date already reported as wrong: the article is kept only for the whole-site checks.
+    let published = published.unwrap_or_else(fallback_date);
+    let article = Article {
         rel: doc.rel.clone(),
         source: src.clone(),
-        title: f.title.value.trim().to_string(),
+        title: title.value.trim().to_string(),
         description: f.description.map(|d| d.trim().to_string()).filter(|d| !d.is_empty()),
-        author: r(&f.author, base),
+        author: r(&author, base),
         reviewed_by: f.reviewed_by.as_ref().map(|x| r(x, base)),
         published,
         updated,
@@ -281,23 +271,74 @@ fn article(doc: &Doc) -> Result<Article, Vec<Diag>> {
         sources,
         extra,
         body_offset,
-    })
+    };
+    (Some(article), errs)
 }
 
-fn page(doc: &Doc) -> Result<Page, Vec<Diag>> {
-    let (f, base, body_offset): (PageFront, _, _) = front(doc)?;
+/// The date that stands in for one written wrongly (an error is recorded already).
+fn fallback_date() -> date::Date {
+    date::parse("1970-01-01").unwrap_or_else(|_| unreachable!("a valid literal date"))
+}
+
+fn article_slug(doc: &Doc, written: Option<&Spanned<String>>, base: usize, errs: &mut Vec<Diag>) -> Ref {
     let src = &doc.source;
-    let mut errs = Vec::new();
-    check_title(src, &f.title, base, &mut errs);
+    let Some(s) = written else {
+        let s = slug::slugify(stem(&doc.rel));
+        if s.is_empty() {
+            errs.push(
+                Diag::in_file(src, "cannot make a slug from this file's name").help("add `slug:` to the front matter"),
+            );
+        }
+        return Ref { value: s, span: (0, 0) };
+    };
+    if !slug::is_slug(&s.value) {
+        let fixed = slug::slugify(&s.value);
+        errs.push(
+            Diag::at(
+                src,
+                yaml::span_of(s, base),
+                format!("{:?} is not a valid slug", s.value),
+            )
+            .help(if fixed.is_empty() {
+                "use lower-case letters, digits and hyphens".to_string()
+            } else {
+                format!("use lower-case letters, digits and hyphens: `{fixed}`")
+            }),
+        );
+    }
+    r(s, base)
+}
+
+fn topics(src: &Source, list: Vec<Spanned<String>>, base: usize, errs: &mut Vec<Diag>) -> Vec<Ref> {
+    let topics: Vec<Ref> = list.iter().map(|t| r(t, base)).collect();
+    for t in &topics {
+        if slug::slugify(&t.value).is_empty() {
+            errs.push(
+                Diag::at(src, t.span, format!("topic {:?} has no letters or digits", t.value))
+                    .help("name the topic with words, such as `recovery`"),
+            );
+        }
+    }
+    topics
+}
+
+fn page(doc: &Doc) -> Parsed<Page> {
+    let (f, mut errs) = front::<PageFront>(doc);
+    let Some((f, base, body_offset)) = f else {
+        return (None, errs);
+    };
+    let src = &doc.source;
+    let title = yaml::required(f.title, src, top(base), "title", &mut errs);
+    if let Some(t) = &title {
+        check_title(src, t, base, &mut errs);
+    }
     let aliases = aliases(src, f.aliases.as_deref(), base, &mut errs);
     let extra = extra(src, f.extra, &mut errs);
-    if !errs.is_empty() {
-        return Err(errs);
-    }
-    Ok(Page {
+    let Some(title) = title else { return (None, errs) };
+    let page = Page {
         rel: doc.rel.clone(),
         source: src.clone(),
-        title: f.title.value.trim().to_string(),
+        title: title.value.trim().to_string(),
         description: f.description.map(|d| d.trim().to_string()).filter(|d| !d.is_empty()),
         template: f.template.as_ref().map(|t| r(t, base)),
         draft: f.draft.unwrap_or(false),
@@ -305,14 +346,18 @@ fn page(doc: &Doc) -> Result<Page, Vec<Diag>> {
         toc: f.toc.unwrap_or(false),
         extra,
         body_offset,
-    })
+    };
+    (Some(page), errs)
 }
 
-fn author(doc: &Doc) -> Result<Author, Vec<Diag>> {
+fn author(doc: &Doc) -> Parsed<Author> {
     let src = &doc.source;
-    let f: AuthorFile = yaml::parse(src, &src.text, 0).map_err(|d| vec![d])?;
-    let mut errs = Vec::new();
-    check_title(src, &f.name, 0, &mut errs);
+    let (f, mut errs) = yaml::parse_all::<AuthorFile>(src, &src.text, 0);
+    let Some(f) = f else { return (None, errs) };
+    let name = yaml::required(f.name, src, (0, 1), "name", &mut errs);
+    if let Some(n) = &name {
+        check_title(src, n, 0, &mut errs);
+    }
     let id = stem(&doc.rel).to_string();
     if !slug::is_slug(&id) {
         errs.push(
@@ -335,21 +380,23 @@ fn author(doc: &Doc) -> Result<Author, Vec<Diag>> {
     }
     let links = links(src, f.links.unwrap_or_default(), 0, &mut errs);
     let extra = extra(src, f.extra, &mut errs);
-    if !errs.is_empty() {
-        return Err(errs);
+    // An author whose id is unusable is left out: pages naming it are not blamed for it.
+    if name.is_none() || has_errors(&errs) {
+        return (None, errs);
     }
-    Ok(Author {
+    let author = Author {
         id,
         rel: doc.rel.clone(),
         source: src.clone(),
-        name: f.name.value.trim().to_string(),
+        name: name.map(|n| n.value.trim().to_string()).unwrap_or_default(),
         credentials: f.credentials.map(|c| c.trim().to_string()).filter(|c| !c.is_empty()),
         role: f.role.map(|c| c.trim().to_string()).filter(|c| !c.is_empty()),
         photo,
         bio: f.bio.as_ref().map(|b| r(b, 0)),
         links,
         extra,
-    })
+    };
+    (Some(author), errs)
 }
 
 /// The file name without folder and extension.
@@ -449,6 +496,18 @@ fn extra(src: &Source, v: Option<serde_json::Value>, errs: &mut Vec<Diag>) -> se
 mod tests {
     use super::*;
 
+    /// The article, which must have no problem.
+    fn ok(r: Parsed<Article>) -> Article {
+        assert!(r.1.is_empty(), "{:?}", r.1);
+        r.0.expect("an article")
+    }
+
+    /// The problems, which there must be.
+    fn errs(r: Parsed<Article>) -> Vec<Diag> {
+        assert!(has_errors(&r.1), "no error");
+        r.1
+    }
+
     fn doc(rel: &str, text: &str) -> Doc {
         Doc {
             rel: rel.into(),
@@ -461,11 +520,10 @@ mod tests {
 
     #[test]
     fn article_minimal_defaults() {
-        let a = article(&doc(
+        let a = ok(article(&doc(
             "articles/My File.md",
             "---\ntitle: T\nauthor: a\npublished: 2024-01-02\n---\nBody",
-        ))
-        .unwrap();
+        )));
         assert_eq!(a.slug.value, "my-file");
         assert!(a.toc);
         assert!(!a.draft);
@@ -474,11 +532,10 @@ mod tests {
 
     #[test]
     fn updated_before_published_points_at_updated() {
-        let e = article(&doc(
+        let e = errs(article(&doc(
             "articles/x.md",
             "---\ntitle: T\nauthor: a\npublished: 2024-01-02\nupdated: 2023-01-01\n---\n",
-        ))
-        .unwrap_err();
+        )));
         assert_eq!(e.len(), 1);
         assert!(e[0].message.contains("before `published`"));
         assert_eq!(e[0].line_col(), Some((5, 10)));
@@ -486,22 +543,39 @@ mod tests {
 
     #[test]
     fn several_errors_in_one_file() {
-        let e = article(&doc(
+        let e = errs(article(&doc(
             "articles/x.md",
             "---\ntitle: T\nauthor: a\npublished: 2024-13-02\nslug: Bad Slug\naliases: [old]\n---\n",
-        ))
-        .unwrap_err();
+        )));
         assert_eq!(e.len(), 3, "{e:?}");
     }
 
     #[test]
     fn unknown_front_matter_key() {
-        let e = article(&doc(
+        let e = errs(article(&doc(
             "articles/x.md",
             "---\ntitle: T\nauthor: a\npublished: 2024-01-02\nupdatd: 2024-01-03\n---\n",
-        ))
-        .unwrap_err();
+        )));
         assert_eq!(e[0].message, "unknown key `updatd`");
         assert_eq!(e[0].line_col(), Some((5, 1)));
+    }
+
+    /// An unknown key stopped the file: the bad date and the missing author went unseen.
+    #[test]
+    fn unknown_key_bad_date_and_missing_key_at_once() {
+        let (a, e) = article(&doc(
+            "articles/x.md",
+            "---\ntitle: T\nupdatd: 2024-01-03\npublished: 2024-02-30\n---\n",
+        ));
+        let got: Vec<_> = e.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            got,
+            [
+                "unknown key `updatd`",
+                "missing required key `author`",
+                "\"2024-02-30\" is not a date"
+            ]
+        );
+        assert!(a.is_none());
     }
 }

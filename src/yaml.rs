@@ -18,6 +18,161 @@ pub fn parse<T: DeserializeOwned>(source: &Source, text: &str, base: usize) -> R
     serde_saphyr::from_str(text).map_err(|e| to_diag(source, text, base, &e))
 }
 
+/// Parses `text` (at byte `base` of `source.text`) into `T`, collecting every problem
+/// instead of stopping at the first: an unknown key or a value of the wrong kind is
+/// reported, blanked out (replaced by spaces, so every position stays where it was) and
+/// the text parsed again; a required key missing from a nested mapping is reported and
+/// that mapping blanked. Returns `None` for `T` when the document cannot be read at all
+/// (bad YAML, a budget breached, a required top-level key missing); every diagnostic found
+/// so far is returned either way.
+///
+/// Hand-written rather than a crate: serde-saphyr stops at the first error and has no
+/// spanned value tree to check keys against; blanking lines keeps every `Spanned` position
+/// of the retried parse exact (see docs/errors.md).
+pub fn parse_all<T: DeserializeOwned>(source: &Source, text: &str, base: usize) -> (Option<T>, Vec<Diag>) {
+    let mut work = text.to_string();
+    let mut diags = Vec::new();
+    // Keys blanked because their value was wrong: their "missing" error would say it twice.
+    let mut dropped: Vec<String> = Vec::new();
+    for _ in 0..MAX_RETRIES {
+        // A document blanked to nothing is an empty mapping (for its missing keys), not bad YAML.
+        let doc = if work.trim().is_empty() { "{}" } else { work.as_str() };
+        let e = match serde_saphyr::from_str::<T>(doc) {
+            Ok(v) => return (Some(v), diags),
+            Err(e) => e,
+        };
+        let d = to_diag(source, &work, base, &e);
+        let at = d.span.map_or(0, |s| s.0.saturating_sub(base)).min(work.len());
+        let blanked = match original(&e) {
+            serde_saphyr::Error::SerdeMissingField { field, .. } => {
+                if !dropped.iter().any(|k| k == field) {
+                    diags.push(d);
+                }
+                blank_parent(&mut work, at)
+            }
+            err if recoverable(err) => {
+                diags.push(d);
+                let key = blank_entry(&mut work, at);
+                key.map(|k| dropped.push(k)).is_some()
+            }
+            _ => {
+                diags.push(d);
+                false
+            }
+        };
+        if !blanked {
+            return (None, diags);
+        }
+    }
+    (None, diags)
+}
+
+/// More errors than this in one document and the rest are not looked for.
+const MAX_RETRIES: usize = 64;
+
+/// Errors about one key or value, after which the rest of the document can still be read.
+fn recoverable(e: &serde_saphyr::Error) -> bool {
+    use serde_saphyr::Error as E;
+    matches!(
+        e,
+        E::SerdeUnknownField { .. }
+            | E::SerdeInvalidType { .. }
+            | E::SerdeInvalidValue { .. }
+            | E::SerdeInvalidLength { .. }
+            | E::SerdeUnknownVariant { .. }
+            | E::InvalidScalar { .. }
+            | E::NullIntoString { .. }
+            | E::InvalidBooleanStrict { .. }
+            | E::DuplicateMappingKey { .. }
+            | E::Message { .. }
+    )
+}
+
+/// Blanks the block-style entry on the line holding byte `at`: from its key (or its `- `
+/// when the line is a plain list item) to the end of the line, and the more deeply
+/// indented lines under it. Returns the key blanked (empty for a list item), or `None`
+/// when nothing was left to blank.
+fn blank_entry(work: &mut String, at: usize) -> Option<String> {
+    let line_start = work[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = work[line_start..].find('\n').map_or(work.len(), |i| line_start + i);
+    let line = &work[line_start..line_end];
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    let mut key_col = indent;
+    while line[key_col..].starts_with("- ") {
+        key_col += 2 + line[key_col + 2..].len() - line[key_col + 2..].trim_start_matches(' ').len();
+    }
+    let key = entry_key(&line[key_col..]);
+    let from = if key.is_some() { key_col } else { indent };
+    if line[from..].trim().is_empty() {
+        return None;
+    }
+    let end = block_end(work, line_end, from);
+    blank(work, line_start + from, end);
+    Some(key.unwrap_or_default())
+}
+
+/// Blanks the entry that holds the mapping starting at byte `at`: the nearest line above
+/// it indented less (its key), or the list item `- ` it starts. `false` at the top level.
+fn blank_parent(work: &mut String, at: usize) -> bool {
+    let line_start = work[..at].rfind('\n').map_or(0, |i| i + 1);
+    let col = at - line_start;
+    if work[line_start..at].trim_end().ends_with('-') {
+        return blank_entry(work, line_start + work[line_start..at].rfind('-').unwrap_or(0)).is_some();
+    }
+    let mut start = line_start;
+    while start > 0 {
+        let prev_end = start - 1;
+        start = work[..prev_end].rfind('\n').map_or(0, |i| i + 1);
+        let line = &work[start..prev_end];
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if !line.trim().is_empty() && !line.trim_start().starts_with('#') && indent < col {
+            return blank_entry(work, start + indent).is_some();
+        }
+    }
+    false
+}
+
+/// `key` when `rest` starts with `key:` followed by a space or the line's end.
+fn entry_key(rest: &str) -> Option<String> {
+    let i = rest.find(':')?;
+    let key = rest[..i].trim().trim_matches(['"', '\'']);
+    let after = &rest[i + 1..];
+    let ok = !key.is_empty() && !key.contains(['{', '[', ',']) && (after.is_empty() || after.starts_with([' ', '\r']));
+    ok.then(|| key.to_string())
+}
+
+/// End (byte) of the block that starts on a line ending at `line_end` with its content at
+/// column `col`: the lines after it that are blank or indented deeper.
+fn block_end(work: &str, line_end: usize, col: usize) -> usize {
+    let mut end = line_end;
+    while end < work.len() {
+        let next = end + 1;
+        let next_end = work[next..].find('\n').map_or(work.len(), |i| next + i);
+        let line = &work[next..next_end];
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if !line.trim().is_empty() && indent <= col {
+            break;
+        }
+        end = next_end;
+    }
+    end
+}
+
+/// Replaces `work[from..to]` with spaces, keeping line breaks.
+fn blank(work: &mut String, from: usize, to: usize) {
+    let spaced: String = work[from..to]
+        .chars()
+        .map(|c| {
+            if c == '\n' || c == '\r' {
+                c.to_string()
+            } else {
+                " ".repeat(c.len_utf8())
+            }
+        })
+        .collect();
+    work.replace_range(from..to, &spaced);
+}
+
 /// Byte span (offset in the whole file, length) of a spanned value parsed from text at `base`.
 pub fn span_of<T>(v: &Spanned<T>, base: usize) -> (usize, usize) {
     let span = v.referenced.span();
@@ -48,10 +203,7 @@ fn to_diag(source: &Source, text: &str, base: usize, e: &serde_saphyr::Error) ->
             };
             d
         }
-        serde_saphyr::Error::SerdeMissingField { field, .. } => {
-            Diag::at(source, span(1), format!("missing required key `{field}`"))
-                .help(format!("add `{field}:` with a value"))
-        }
+        serde_saphyr::Error::SerdeMissingField { field, .. } => missing(source, span(1), field),
         serde_saphyr::Error::Budget { breach, .. } => Diag::at(source, span(1), budget_message(breach)).help(
             "front matter and haven's YAML files hold a few fields: nest them less than 64 levels deep and do \
              not repeat data with anchors and aliases (`&name`, `*name`)",
@@ -65,6 +217,19 @@ fn to_diag(source: &Source, text: &str, base: usize, e: &serde_saphyr::Error) ->
                 .help("check the indentation and quoting on this line; quote values that contain `:` or `#`")
         }
     }
+}
+
+/// "missing required key `key`", at `span` (the mapping that lacks it).
+pub fn missing(source: &Source, span: (usize, usize), key: &str) -> Diag {
+    Diag::at(source, span, format!("missing required key `{key}`")).help(format!("add `{key}:` with a value"))
+}
+
+/// A required key: its value, or `None` after recording that it is missing.
+pub fn required<T>(v: Option<T>, source: &Source, span: (usize, usize), key: &str, diags: &mut Vec<Diag>) -> Option<T> {
+    if v.is_none() {
+        diags.push(missing(source, span, key));
+    }
+    v
 }
 
 /// The error itself, without the snippet and alias-location wrappers around it.
@@ -156,6 +321,58 @@ mod tests {
         let text = "updated: x\n";
         let d = parse::<T>(&src(text), text, 0).unwrap_err();
         assert_eq!(d.message, "missing required key `title`");
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Outer {
+        title: Option<String>,
+        count: Option<u32>,
+        geo: Option<Geo>,
+        list: Option<Vec<Geo>>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Geo {
+        lat: f64,
+        lon: f64,
+    }
+
+    /// Each of these used to hide the ones after it.
+    #[test]
+    fn parse_all_reports_every_key_and_value_problem() {
+        let text = "titel: a\ncount: many\ngeo:\n  lat: 1\nlist:\n  - lat: 2\n    lon: 3\n  - lat: x\n    lon: 4\nwebiste: x\n";
+        let (v, d) = parse_all::<Outer>(&src(text), text, 0);
+        let got: Vec<_> = d
+            .iter()
+            .map(|d| (d.message.as_str(), d.line_col().map(|l| l.0)))
+            .collect();
+        assert_eq!(got.len(), 5, "{got:?}");
+        assert_eq!(got[0], ("unknown key `titel`", Some(1)));
+        assert!(got[1].0.contains("many") || got[1].0.contains("invalid"), "{got:?}");
+        assert_eq!(got[1].1, Some(2));
+        assert_eq!(got[2], ("missing required key `lon`", Some(4)));
+        assert_eq!(got[3].1, Some(8), "{got:?}");
+        assert_eq!(got[4], ("unknown key `webiste`", Some(10)));
+        let v = v.expect("the rest is read");
+        assert!(v.geo.is_none());
+        assert_eq!(v.list.map(|l| l.len()), Some(1));
+    }
+
+    #[test]
+    fn parse_all_stops_at_bad_yaml_and_top_level_missing_keys() {
+        let text = "title: [a\n";
+        let (v, d) = parse_all::<T>(&src(text), text, 0);
+        assert!(v.is_none());
+        assert_eq!(d.len(), 1);
+        let text = "updatd: 1\n";
+        let (v, d) = parse_all::<T>(&src(text), text, 0);
+        assert!(v.is_none());
+        let got: Vec<_> = d.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(got, ["unknown key `updatd`", "missing required key `title`"]);
     }
 
     /// A breached budget said "budget breached: Depth { .. } ... (used" and asked to check quoting.

@@ -182,11 +182,9 @@ pub(super) fn span<T>(v: &Spanned<T>) -> (usize, usize) {
 /// has errors, and every diagnostic (errors and warnings) found in it.
 pub fn facility(doc: &Doc, opts: &Options) -> (Option<Facility>, Vec<Diag>) {
     let src = &doc.source;
-    let file: FacilityFile = match yaml::parse(src, &src.text, 0) {
-        Ok(f) => f,
-        Err(d) => return (None, vec![d]),
-    };
-    let mut c = Check { src, diags: Vec::new() };
+    let (file, diags) = yaml::parse_all::<FacilityFile>(src, &src.text, 0);
+    let Some(file) = file else { return (None, diags) };
+    let mut c = Check { src, diags };
     let top = (0, 1);
     let name = c.text(file.name.as_ref(), top, "name", "Example Recovery Center");
     let slug = fields::slug(&mut c, doc, file.slug.as_ref());
@@ -591,6 +589,30 @@ description: |
         let text = edit("levels_of_care", "levels_of_care: [detoxx]").replace("\"+15125550123\"", "\"5125550123\"");
         let (_, diags) = run(&text);
         assert!(diags.len() >= 2, "{diags:?}");
+    }
+
+    /// The misspelled key stopped the file, and the latitude beside it went unseen.
+    #[test]
+    fn unknown_key_does_not_hide_a_bad_latitude() {
+        let text = edit("website", "webiste: https://example.org/austin").replace(
+            "geo: { lat: 30.2672, lon: -97.7431 }",
+            "geo:\n  lat: 302.672\n  lon: -97.7431",
+        );
+        let (f, diags) = run(&text);
+        let got: Vec<_> = diags.iter().map(|d| (d.message.as_str(), d.line_col())).collect();
+        assert_eq!(
+            got,
+            [
+                ("unknown key `webiste`", Some((13, 1))),
+                ("latitude 302.672 is out of range", Some((8, 8))),
+            ]
+        );
+        assert!(help_of(&diags[0]).contains("did you mean `website`?"));
+        assert!(f.is_none());
+    }
+
+    fn help_of(d: &Diag) -> &str {
+        d.help.as_deref().unwrap_or_default()
     }
 
     #[test]

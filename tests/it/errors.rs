@@ -340,3 +340,41 @@ fn site_without_content_folder_is_explained() {
     assert_eq!(run.code, Some(1), "{run:?}");
     assert!(run.stderr.contains("no content folder"), "{}", run.stderr);
 }
+
+#[test]
+fn unknown_key_bad_date_and_broken_link_of_one_article_in_one_run() {
+    // The unknown key used to stop the file: the date and the link came in later runs.
+    let errs = Site::fixture("basic")
+        .edit(
+            FAMILY,
+            "published: 2024-01-15",
+            "published: 2024-02-30\nupdatd: 2024-03-01",
+        )
+        .append(FAMILY, "\nSee [nowhere](/nowhere/).\n")
+        .build_err();
+    errs.at(&format!("{FAMILY}:4:12"), "\"2024-02-30\" is not a date");
+    errs.at(&format!("{FAMILY}:5:1"), "unknown key `updatd`");
+    errs.find("/nowhere/ does not exist in the built site");
+    assert_eq!(errs.count(), 3, "{}", errs.text());
+}
+
+#[test]
+fn three_site_yaml_problems_in_one_run() {
+    // They came one per run: the missing key, then the number, then the menu link.
+    let errs = Site::fixture("basic")
+        .edit(
+            "content/site.yaml",
+            "  answered_by: Calls are answered by Example Health, a paid advertiser.\n",
+            "",
+        )
+        .edit("content/site.yaml", "\"+18005550199\"", "\"800-555-0199\"")
+        .edit("content/site.yaml", "url: /legal/privacy/", "url: /legal/privcy/")
+        .build_err();
+    errs.find("missing required key `answered_by`");
+    errs.at(
+        "content/site.yaml:6:11",
+        "\"800-555-0199\" is not an E.164 phone number",
+    );
+    errs.find("/legal/privcy/ does not exist in the built site");
+    assert_eq!(errs.count(), 3, "{}", errs.text());
+}
