@@ -44,6 +44,10 @@ pub struct BuildArgs {
     /// Print the time each build stage took.
     #[arg(long)]
     pub timings: bool,
+    /// Print every warning in full (by default the first 20 are, warnings of one kind are
+    /// summarized in one line, and the rest counted).
+    #[arg(long)]
+    pub all_warnings: bool,
 }
 
 /// `haven check`.
@@ -55,7 +59,8 @@ pub struct CheckArgs {
     /// Check drafts too.
     #[arg(long)]
     pub drafts: bool,
-    /// Print every warning in full (by default the first 20 are, and the rest counted).
+    /// Print every warning in full (by default the first 20 are, warnings of one kind are
+    /// summarized in one line, and the rest counted).
     #[arg(long)]
     pub all_warnings: bool,
 }
@@ -84,6 +89,10 @@ pub struct ServeArgs {
     /// Quiet time after the last change before rebuilding, in milliseconds.
     #[arg(long, default_value_t = 20, value_name = "MS")]
     pub debounce: u64,
+    /// Print every warning in full (by default the first 20 are, warnings of one kind are
+    /// summarized in one line, and the rest counted).
+    #[arg(long)]
+    pub all_warnings: bool,
 }
 
 /// `haven new`.

@@ -60,6 +60,24 @@ pub struct Diag {
     pub span: Option<(usize, usize)>,
     /// Short text under the pointer.
     pub label: Option<String>,
+    /// The kind of warning this is, when many of one kind are summarized in one line.
+    pub group: Option<Group>,
+    /// A warning for `check` and `serve` that `build` makes an error: something that must
+    /// not be published (a page still holding `haven new`'s placeholder text).
+    pub blocks_build: bool,
+}
+
+/// What warnings of one kind share, so that [`report`] can print one line for all of them
+/// (hundreds of stale listings would bury everything else).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// What all of them are, said after their count: "listings were last verified more
+    /// than 12 months ago". Warnings with the same `what` are one group.
+    pub what: String,
+    /// Sorts the group (the listing's date); the summary names the first three.
+    pub order: String,
+    /// What the first ones in that order are: "oldest".
+    pub first_are: String,
 }
 
 impl Diag {
@@ -72,6 +90,8 @@ impl Diag {
             source: None,
             span: None,
             label: None,
+            group: None,
+            blocks_build: false,
         }
     }
 
@@ -108,6 +128,25 @@ impl Diag {
     #[must_use]
     pub fn warning(mut self) -> Self {
         self.severity = Severity::Warning;
+        self
+    }
+
+    /// A warning that `haven build` turns into an error (see [`Diag::blocks_build`]).
+    #[must_use]
+    pub fn blocks_build(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self.blocks_build = true;
+        self
+    }
+
+    /// Puts this warning in a group (see [`Group`]).
+    #[must_use]
+    pub fn grouped(mut self, what: impl Into<String>, order: impl Into<String>, first_are: &str) -> Self {
+        self.group = Some(Group {
+            what: what.into(),
+            order: order.into(),
+            first_are: first_are.into(),
+        });
         self
     }
 
@@ -222,15 +261,25 @@ impl Diags {
         &self.items
     }
 
+    /// All diagnostics, to change in place.
+    pub fn items_mut(&mut self) -> &mut [Diag] {
+        &mut self.items
+    }
+
     /// Takes the list out, sorted by file and position so output is stable across runs.
     pub fn into_sorted(mut self) -> Vec<Diag> {
-        self.items.sort_by(|a, b| {
-            let ka = (a.source.as_ref().map(|s| s.name.clone()), a.span.map(|s| s.0));
-            let kb = (b.source.as_ref().map(|s| s.name.clone()), b.span.map(|s| s.0));
-            ka.cmp(&kb)
-        });
+        sort(&mut self.items);
         self.items
     }
+}
+
+/// Sorts diagnostics by file and position (stably: the order found within one place).
+pub fn sort(items: &mut [Diag]) {
+    items.sort_by(|a, b| {
+        let ka = (a.source.as_ref().map(|s| &s.name), a.span.map(|s| s.0));
+        let kb = (b.source.as_ref().map(|s| &s.name), b.span.map(|s| s.0));
+        ka.cmp(&kb)
+    });
 }
 
 /// Renders one diagnostic as text: a grep-friendly header line (`error: file:line:col: what`)
@@ -264,42 +313,143 @@ pub fn render(d: &Diag, color: bool) -> String {
     out
 }
 
-/// Prints every error and the first [`WARNINGS_SHOWN`] warnings to stderr, then how many
-/// warnings were left out.
-pub fn report(diags: &[Diag]) {
-    report_some(diags, Some(WARNINGS_SHOWN));
+/// How many errors and warnings a run found.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Errors.
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+}
+
+impl Counts {
+    /// Counts `diags`.
+    pub fn of(diags: &[Diag]) -> Self {
+        let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+        Counts {
+            errors,
+            warnings: diags.len() - errors,
+        }
+    }
+
+    /// "2 errors and 3 warnings", "1 error", "no warnings".
+    pub fn both(&self) -> String {
+        match (self.errors, self.warnings) {
+            (0, 0) => "no warnings".into(),
+            (e, 0) => plural(e, "error"),
+            (0, w) => plural(w, "warning"),
+            (e, w) => format!("{} and {}", plural(e, "error"), plural(w, "warning")),
+        }
+    }
+}
+
+/// "1 error", "1,176 files".
+pub fn plural(n: usize, what: &str) -> String {
+    format!("{} {what}{}", thousands(n), if n == 1 { "" } else { "s" })
+}
+
+/// `1176` as "1,176".
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Warnings [`report`] prints in full; the others are counted (a generated or imported
 /// directory can raise thousands, which would bury the summary and any error).
 pub const WARNINGS_SHOWN: usize = 20;
 
-/// [`report`], with every warning in full (`haven check --all-warnings`).
-pub fn report_all(diags: &[Diag]) {
-    report_some(diags, None);
-}
-
-fn report_some(diags: &[Diag], max_warnings: Option<usize>) {
+/// Prints to stderr every error, then the warnings: the first [`WARNINGS_SHOWN`] of them,
+/// with each [`Group`] of several in one line (every warning in full with `all_warnings`,
+/// the `--all-warnings` flag). Returns the counts for the caller's summary line.
+pub fn report(diags: &[Diag], all_warnings: bool) -> Counts {
     use std::io::IsTerminal;
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let (mut shown, mut hidden) = (0, 0);
-    for d in diags {
-        if d.severity == Severity::Warning {
-            if max_warnings.is_some_and(|m| shown >= m) {
-                hidden += 1;
-                continue;
-            }
-            shown += 1;
-        }
-        eprint!("{}", render(d, color));
-        eprintln!();
+    for d in diags.iter().filter(|d| d.severity == Severity::Error) {
+        eprintln!("{}", render(d, color));
     }
-    if hidden > 0 {
+    let warnings: Vec<&Diag> = diags.iter().filter(|d| d.severity == Severity::Warning).collect();
+    let blocks = if all_warnings {
+        warnings.iter().map(|d| render(d, color)).collect()
+    } else {
+        warning_blocks(&warnings, color)
+    };
+    let max = if all_warnings { usize::MAX } else { WARNINGS_SHOWN };
+    for b in blocks.iter().take(max) {
+        eprintln!("{b}");
+    }
+    if blocks.len() > max {
+        let hidden = blocks.len() - max;
         eprintln!(
-            "... and {hidden} more warning{} not shown; `haven check --all-warnings` lists every one.\n",
+            "... and {} more warning{} not shown; `--all-warnings` lists every one.\n",
+            thousands(hidden),
             if hidden == 1 { "" } else { "s" }
         );
     }
+    Counts::of(diags)
+}
+
+/// The warnings as printed: each in full, except that a group of two or more becomes one
+/// block, in the place of its first member.
+fn warning_blocks(warnings: &[&Diag], color: bool) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut done: Vec<&str> = Vec::new();
+    for d in warnings {
+        let Some(g) = &d.group else {
+            blocks.push(render(d, color));
+            continue;
+        };
+        if done.contains(&g.what.as_str()) {
+            continue;
+        }
+        let mut members: Vec<&Diag> = warnings
+            .iter()
+            .copied()
+            .filter(|w| w.group.as_ref().is_some_and(|x| x.what == g.what))
+            .collect();
+        if members.len() == 1 {
+            blocks.push(render(d, color));
+            continue;
+        }
+        done.push(&g.what);
+        members.sort_by(|a, b| {
+            a.group
+                .as_ref()
+                .map(|g| &g.order)
+                .cmp(&b.group.as_ref().map(|g| &g.order))
+        });
+        blocks.push(group_block(g, &members));
+    }
+    blocks
+}
+
+/// "warning: 14 listings were ...; the three oldest: a (2020-01-01), b (...), c (...)", and
+/// the hint of the first.
+fn group_block(g: &Group, members: &[&Diag]) -> String {
+    let named: Vec<String> = members
+        .iter()
+        .take(3)
+        .map(|d| {
+            let place = d.place().unwrap_or_default();
+            let order = d.group.as_ref().map(|g| g.order.as_str()).unwrap_or_default();
+            format!("{place} ({order})")
+        })
+        .collect();
+    let help = members.first().and_then(|d| d.help.as_deref()).unwrap_or_default();
+    format!(
+        "warning: {} {}; the {} {}: {}\n  help: {help}\n  `--all-warnings` lists every one.\n",
+        thousands(members.len()),
+        g.what,
+        if named.len() == 3 { "three" } else { "two" },
+        g.first_are,
+        named.join(", ")
+    )
 }
 
 /// Wraps a [`Diag`] with a named source so miette prints the file name.
@@ -380,6 +530,59 @@ mod tests {
         let out = render(&d, false);
         assert_eq!(out.matches("page.html:3:7").count(), 1, "{out}");
         assert!(out.contains("fix it"), "{out}");
+    }
+
+    #[test]
+    fn counts_and_thousands() {
+        assert_eq!(thousands(1176), "1,176");
+        assert_eq!(thousands(135), "135");
+        assert_eq!(thousands(1_000_000), "1,000,000");
+        let c = Counts { errors: 2, warnings: 3 };
+        assert_eq!(c.both(), "2 errors and 3 warnings");
+        assert_eq!(Counts { errors: 1, warnings: 0 }.both(), "1 error");
+    }
+
+    /// Hundreds of stale listings printed one block each and buried everything else.
+    #[test]
+    fn a_group_of_warnings_is_one_block_naming_the_first_three() {
+        let src = Source {
+            name: "f.yaml".into(),
+            text: "a\nb\nc\nd\n".into(),
+        };
+        let stale = |line: usize, date: &str| {
+            Diag::at(&src, (line * 2, 1), format!("verified on {date}"))
+                .warning()
+                .help("call them")
+                .grouped("listings are stale", date, "oldest")
+        };
+        let other = Diag::at(&src, (0, 1), "something else").warning();
+        let ws = [
+            stale(0, "2021-05-01"),
+            other,
+            stale(1, "2020-01-01"),
+            stale(2, "2022-01-01"),
+            stale(3, "2019-07-01"),
+        ];
+        let refs: Vec<&Diag> = ws.iter().collect();
+        let blocks = warning_blocks(&refs, false);
+        assert_eq!(blocks.len(), 2, "{blocks:?}");
+        assert!(
+            blocks[0].starts_with(
+                "warning: 4 listings are stale; the three oldest: f.yaml:4:1 (2019-07-01), f.yaml:2:1 (2020-01-01), f.yaml:1:1 (2021-05-01)\n"
+            ),
+            "{}",
+            blocks[0]
+        );
+        assert!(blocks[0].contains("call them") && blocks[0].contains("--all-warnings"));
+        assert!(blocks[1].contains("something else"));
+        // One alone is printed in full.
+        let one = [stale(0, "2021-05-01")];
+        let blocks = warning_blocks(&one.iter().collect::<Vec<_>>(), false);
+        assert!(
+            blocks[0].starts_with("warning: f.yaml:1:1: verified on 2021-05-01"),
+            "{}",
+            blocks[0]
+        );
     }
 
     #[test]

@@ -68,6 +68,13 @@ pub fn load(root: &Path, diags: &mut Diags) -> Loaded {
         ..Loaded::default()
     };
     let content = root.join("content");
+    if !root.is_dir() {
+        diags.push(
+            Diag::error(format!("the folder {} does not exist", root.display()))
+                .help("check the path given to --root: it is the site folder, the one holding content/site.yaml"),
+        );
+        return loaded;
+    }
     if !content.is_dir() {
         diags.push(
             Diag::error(format!("no content folder at {}", content.display()))

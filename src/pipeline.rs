@@ -4,6 +4,7 @@
 //! [`build`] renders and writes. `haven check` stops after rendering, `haven serve`
 //! reuses the same functions.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -13,7 +14,7 @@ use crate::diag::{Diag, Diags, Severity};
 use crate::memo::Memos;
 use crate::render::{self, Output};
 use crate::resolve::{self, Site};
-use crate::{index, load, theme, validate, write};
+use crate::{drafts, index, load, theme, validate, write};
 
 /// What to build and how.
 #[derive(Debug, Clone, Default)]
@@ -69,6 +70,15 @@ pub struct Report {
     pub timings: Timings,
 }
 
+/// "Built 135 pages (1,176 files)": `build` and `serve` count the same way.
+pub fn built(pages: usize, files: usize) -> String {
+    format!(
+        "Built {} ({})",
+        crate::diag::plural(pages, "page"),
+        crate::diag::plural(files, "file")
+    )
+}
+
 /// A site ready to render.
 pub struct Prepared {
     /// The resolved site.
@@ -101,9 +111,17 @@ pub fn prepare_loaded(
 ) -> Result<Prepared, Vec<Diag>> {
     let mut timings = Timings::default();
     timings.stages.push(("load", load_time));
+    // Problems in drafts left out of this build do not stop it (see `drafts`).
+    let drafts = if opts.drafts {
+        HashSet::new()
+    } else {
+        drafts::sources(&loaded)
+    };
     let mut t = Instant::now();
     let validated = validate::validate_with(loaded, opts.base_url.as_deref(), &mut diags, &mut memos.validate);
     timings.lap("validate", &mut t);
+    // Before resolve, which stops at errors: a draft's are warnings by now.
+    drafts::demote(diags.items_mut(), &drafts);
     let Some(validated) = validated else {
         return Err(diags.into_sorted());
     };
@@ -111,28 +129,24 @@ pub fn prepare_loaded(
     let resolve_opts = resolve::Options { drafts: opts.drafts };
     let site = resolve::resolve_with(validated, theme, resolve_opts, &mut diags, memos);
     timings.lap("resolve", &mut t);
+    let found = diags.into_sorted();
     let Some(site) = site else {
-        return Err(diags.into_sorted());
+        return Err(found);
     };
-    if diags.has_errors() {
-        return Err(diags.into_sorted());
+    if found.iter().any(|d| d.severity == Severity::Error) {
+        return Err(found);
     }
     let tera = match render::site_engine(&site) {
         Ok(t) => t,
         Err(mut e) => {
-            e.extend(diags.into_sorted());
+            e.extend(found);
             return Err(e);
         }
     };
-    let warnings = diags
-        .into_sorted()
-        .into_iter()
-        .filter(|d| d.severity == Severity::Warning)
-        .collect();
     Ok(Prepared {
         site,
         tera,
-        warnings,
+        warnings: found,
         timings,
     })
 }
@@ -160,9 +174,34 @@ pub fn render_jobs(p: &Prepared, jobs: &[render::Job]) -> Result<Vec<Output>, Ve
     Ok(outputs)
 }
 
-/// `haven check`: everything but writing.
+/// `haven check`: everything but writing. Without `--drafts`, drafts are read too, in a
+/// second pass that includes them, and their problems added as warnings "in a draft".
 pub fn check(opts: &BuildOptions) -> Result<Report, Vec<Diag>> {
-    let mut p = prepare(opts)?;
+    let mut memos = Memos::default();
+    let result = check_with(opts, &mut memos);
+    if opts.drafts {
+        return result;
+    }
+    let in_drafts = draft_problems(opts, &mut memos);
+    match result {
+        Ok(mut r) => {
+            drafts::merge(&mut r.warnings, in_drafts);
+            crate::diag::sort(&mut r.warnings);
+            Ok(r)
+        }
+        Err(mut d) => {
+            drafts::merge(&mut d, in_drafts);
+            crate::diag::sort(&mut d);
+            Err(d)
+        }
+    }
+}
+
+fn check_with(opts: &BuildOptions, memos: &mut Memos) -> Result<Report, Vec<Diag>> {
+    let t = Instant::now();
+    let mut diags = Diags::new();
+    let loaded = load::load(&opts.root, &mut diags);
+    let mut p = prepare_loaded(opts, loaded, diags, t.elapsed(), memos)?;
     let outputs = render_all(&mut p, opts.progress.as_ref())?;
     Ok(Report {
         pages: outputs.iter().filter(|o| o.html).count(),
@@ -172,12 +211,38 @@ pub fn check(opts: &BuildOptions) -> Result<Report, Vec<Diag>> {
     })
 }
 
+/// What is wrong in the drafts: the site prepared with them (reusing `memos`, so the rest
+/// is not parsed again), keeping what points into a draft, as warnings.
+fn draft_problems(opts: &BuildOptions, memos: &mut Memos) -> Vec<Diag> {
+    let mut diags = Diags::new();
+    let loaded = load::load(&opts.root, &mut diags);
+    let drafts = drafts::sources(&loaded);
+    if drafts.is_empty() {
+        return Vec::new();
+    }
+    let with = BuildOptions {
+        drafts: true,
+        progress: None,
+        ..opts.clone()
+    };
+    let found = match prepare_loaded(&with, loaded, diags, Duration::ZERO, memos) {
+        Ok(p) => p.warnings,
+        Err(d) => d,
+    };
+    let mut found: Vec<Diag> = found.into_iter().filter(|d| drafts::is_in(d, &drafts)).collect();
+    drafts::demote(&mut found, &drafts);
+    found
+}
+
 /// `haven build`: render and write the whole site.
 pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diag>> {
     let output = opts.output_dir();
     // Refuse a dangerous output folder before doing any work.
     write::check_output_location(&opts.root, &output).map_err(|d| vec![d])?;
-    let mut p = prepare(opts)?;
+    let mut p = prepare(opts).map_err(publishing)?;
+    if p.warnings.iter().any(|d| d.blocks_build) {
+        return Err(publishing(std::mem::take(&mut p.warnings)));
+    }
     let outputs = render_all(&mut p, opts.progress.as_ref())?;
     let t = Instant::now();
     // The search index reads the pages before write minifies them (STYLE.md, Known traps),
@@ -208,6 +273,15 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diag>> {
         warnings: p.warnings,
         timings: p.timings,
     })
+}
+
+/// The diagnostics of a build that publishes: the warnings that must not be published
+/// (placeholder text, [`Diag::blocks_build`]) become errors.
+fn publishing(mut diags: Vec<Diag>) -> Vec<Diag> {
+    for d in diags.iter_mut().filter(|d| d.blocks_build) {
+        d.severity = Severity::Error;
+    }
+    diags
 }
 
 /// The search record of every facility: filters carry the same human labels the pages show.

@@ -834,7 +834,8 @@ impl LinkCtx<'_> {
                     )
                     .help("publish it (remove `draft: true`), or remove this link until it is published")
                 } else {
-                    let hint = match did_you_mean(file, self.targets.keys().copied()) {
+                    let others = self.targets.keys().copied().filter(|k| *k != d.rel);
+                    let hint = match did_you_mean(file, others) {
                         Some(s) => format!("did you mean `@/{s}`?"),
                         None => "link with the file's path under content/, such as @/articles/naloxone.md".into(),
                     };
@@ -924,7 +925,12 @@ fn check_root_link(
         }
         None => {
             let mut d = Diag::at(source, span, format!("{path} does not exist in the built site")).label("broken link");
-            let keys = routes.map.keys().map(String::as_str);
+            // Never the page the link is on: "did you mean" the page itself helps nobody.
+            let keys = routes
+                .map
+                .iter()
+                .filter(|(_, owner)| **owner != source.name)
+                .map(|(k, _)| k.as_str());
             d = match did_you_mean(&decoded, keys) {
                 Some(s) => d.help(format!("did you mean {s}? Images and files go in content/static/")),
                 None => d.help("link to a page the build makes, or put the file in content/static/ (/images/x.png is content/static/images/x.png)"),

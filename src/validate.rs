@@ -17,6 +17,7 @@ use crate::frontmatter::{self, SplitError};
 use crate::load::{Doc, Loaded, StaticFile};
 use crate::memo::Memo;
 use crate::model::{Article, Author, LinkItem, Page, Ref};
+use crate::placeholder;
 use crate::slug;
 use crate::yaml::{self, Spanned};
 
@@ -249,6 +250,8 @@ fn article(doc: &Doc) -> Parsed<Article> {
     let sources = links(src, f.sources.unwrap_or_default(), base, &mut errs);
     let topics = topics(src, f.topics.unwrap_or_default(), base, &mut errs);
     let extra = extra(src, f.extra, &mut errs);
+    let empty = f.description.as_deref().is_none_or(|d| d.trim().is_empty());
+    errs.extend(placeholder::in_body(src, &src.text[body_offset..], body_offset, empty));
     let (Some(title), Some(author), Some(_)) = (title, author, written) else {
         return (None, errs);
     };
@@ -334,6 +337,8 @@ fn page(doc: &Doc) -> Parsed<Page> {
     }
     let aliases = aliases(src, f.aliases.as_deref(), base, &mut errs);
     let extra = extra(src, f.extra, &mut errs);
+    let empty = f.description.as_deref().is_none_or(|d| d.trim().is_empty());
+    errs.extend(placeholder::in_body(src, &src.text[body_offset..], body_offset, empty));
     let Some(title) = title else { return (None, errs) };
     let page = Page {
         rel: doc.rel.clone(),
@@ -380,6 +385,9 @@ fn author(doc: &Doc) -> Parsed<Author> {
     }
     let links = links(src, f.links.unwrap_or_default(), 0, &mut errs);
     let extra = extra(src, f.extra, &mut errs);
+    if let Some(b) = &f.bio {
+        errs.extend(placeholder::in_bio(src, &b.value, yaml::span_of(b, 0)));
+    }
     // An author whose id is unusable is left out: pages naming it are not blamed for it.
     if name.is_none() || has_errors(&errs) {
         return (None, errs);
@@ -558,6 +566,44 @@ mod tests {
         )));
         assert_eq!(e[0].message, "unknown key `updatd`");
         assert_eq!(e[0].line_col(), Some((5, 1)));
+    }
+
+    /// What `haven new` writes is caught as placeholder text: a warning that blocks a build.
+    #[test]
+    fn files_from_haven_new_hold_placeholders() {
+        use crate::cli::NewKind;
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir_all(dir.path().join("content/authors")).expect("authors folder");
+        let parse = |kind, rel: &str| -> Vec<Diag> {
+            let path = crate::cmd::new::create(dir.path(), kind, "Getting Help").expect("haven new");
+            let text = std::fs::read_to_string(path).expect("read the new file");
+            let d = doc(rel, &text);
+            match kind {
+                NewKind::Article => article(&d).1,
+                NewKind::Page => page(&d).1,
+                _ => author(&d).1,
+            }
+        };
+        for (kind, rel) in [
+            (NewKind::Article, "articles/getting-help.md"),
+            (NewKind::Page, "pages/getting-help.md"),
+            (NewKind::Author, "authors/getting-help.yaml"),
+        ] {
+            let diags = parse(kind, rel);
+            assert_eq!(diags.len(), 1, "{rel}: {diags:?}");
+            assert!(
+                diags[0].blocks_build && diags[0].message.contains("placeholder"),
+                "{diags:?}"
+            );
+        }
+        let (_, e) = page(&doc(
+            "pages/x.md",
+            "---\ntitle: T\ndescription: \"\"\n---\nWrite the page here.\n",
+        ));
+        assert_eq!(e[0].line_col(), Some((5, 1)));
+        assert!(e[0].help.as_deref().unwrap_or_default().contains("`description:`"));
+        let (_, e) = page(&doc("pages/x.md", "---\ntitle: T\n---\nA real page.\n"));
+        assert!(e.is_empty(), "{e:?}");
     }
 
     /// An unknown key stopped the file: the bad date and the missing author went unseen.

@@ -351,3 +351,43 @@ fn a_new_article_is_loaded_and_served() {
         (s.get("/articles/brand-new-article/").0 == 404).then_some(())
     });
 }
+
+#[test]
+fn a_warning_is_printed_once_also_across_a_failed_rebuild() {
+    // A failed rebuild printed every warning in full again.
+    let s = Server::start();
+    let first = s.wait("the first build line", || {
+        s.log().lines().find(|l| l.starts_with("Built ")).map(String::from)
+    });
+    // The same count as `haven build`: "Built 135 pages (1,176 files) in 812 ms."
+    assert!(first.contains(" pages (") && first.contains(" files) in "), "{first}");
+    let facility = "content/facilities/pa/strip-district-example-clinic.yaml";
+    let text = std::fs::read_to_string(s.path(facility)).unwrap();
+    std::fs::write(
+        s.path(facility),
+        text.replace("verified: 2025-08-22", "verified: 2020-01-02"),
+    )
+    .unwrap();
+    std::fs::write(
+        s.path("content/site.yaml"),
+        std::fs::read_to_string(s.path("content/site.yaml"))
+            .unwrap()
+            .replace("listings_stale_after_months: 0", "listings_stale_after_months: 12"),
+    )
+    .unwrap();
+    let stale = "listings were last verified more than 12 months ago";
+    s.wait("the stale warning", || s.log().contains(stale).then_some(()));
+    let path = s.path(ARTICLE);
+    let good = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, good.replacen("published: 2024-10-21", "published: [2024", 1)).unwrap();
+    s.wait("the failed rebuild", || {
+        s.log().contains("Build failed with 1 error").then_some(())
+    });
+    std::fs::write(&path, good).unwrap();
+    s.wait("the error to clear", || s.status()["error"].is_null().then_some(()));
+    s.wait("the rebuild after the fix", || {
+        (s.log().matches("as before, not repeated.").count() >= 2).then_some(())
+    });
+    let log = s.log();
+    assert_eq!(log.matches(stale).count(), 1, "{log}");
+}

@@ -21,31 +21,35 @@ pub fn run(args: &BuildArgs) -> u8 {
         minify: true,
         progress: Some(progress.clone()),
     };
+    // Looked at before the build, which may create the folder.
+    let had_output = opts.output_dir().join(crate::write::MARKER).is_file();
     let result = pipeline::build(&opts);
     progress.finish_and_clear();
     match result {
         Ok(r) => {
-            report(&r.warnings);
+            let counts = report(&r.warnings, args.all_warnings);
             print_timings(args.timings, &r);
+            let warned = if counts.warnings > 0 {
+                format!(", with {}", counts.both())
+            } else {
+                String::new()
+            };
             println!(
-                "Built {} pages ({} files) into {} in {} ms.",
-                r.pages,
-                r.files,
+                "{} into {} in {} ms{warned}.",
+                pipeline::built(r.pages, r.files),
                 opts.output_dir().display(),
                 start.elapsed().as_millis()
             );
             super::OK
         }
         Err(diags) => {
-            report(&diags);
-            let n = diags
-                .iter()
-                .filter(|d| d.severity == crate::diag::Severity::Error)
-                .count();
-            eprintln!(
-                "Build failed with {n} error{}; the previous output was left as it was.",
-                if n == 1 { "" } else { "s" }
-            );
+            let counts = report(&diags, args.all_warnings);
+            let kept = if had_output {
+                "; the previous output was left as it was"
+            } else {
+                "; nothing was written"
+            };
+            eprintln!("Build failed with {}{kept}.", counts.both());
             super::CONTENT_ERROR
         }
     }

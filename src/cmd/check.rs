@@ -1,7 +1,7 @@
 //! `haven check`: everything `build` does except writing.
 
 use crate::cli::CheckArgs;
-use crate::diag::{report, report_all};
+use crate::diag::{Counts, report};
 use crate::pipeline::{self, BuildOptions};
 
 /// Checks the site; prints errors or a summary. Returns the exit code.
@@ -13,22 +13,23 @@ pub fn run(args: &CheckArgs) -> u8 {
     };
     match pipeline::check(&opts) {
         Ok(r) => {
-            if args.all_warnings {
-                report_all(&r.warnings);
-            } else {
-                report(&r.warnings);
-            }
-            println!("No errors: {} pages would be built.", r.pages);
+            let counts = report(&r.warnings, args.all_warnings);
+            println!("{}", no_errors(counts, r.pages));
             super::OK
         }
         Err(diags) => {
-            report(&diags);
-            let n = diags
-                .iter()
-                .filter(|d| d.severity == crate::diag::Severity::Error)
-                .count();
-            eprintln!("Found {n} error{}.", if n == 1 { "" } else { "s" });
+            let counts = report(&diags, args.all_warnings);
+            eprintln!("Found {}.", counts.both());
             super::CONTENT_ERROR
         }
     }
+}
+
+/// "No errors, 3 warnings: 135 pages would be built."
+fn no_errors(counts: Counts, pages: usize) -> String {
+    format!(
+        "No errors, {}: {} would be built.",
+        counts.both(),
+        crate::diag::plural(pages, "page")
+    )
 }

@@ -15,6 +15,7 @@ pub fn run(args: &ServeArgs) -> u8 {
         poll: args.poll,
         open: args.open,
         debounce: Duration::from_millis(args.debounce),
+        all_warnings: args.all_warnings,
     };
     match serve::run(&opts) {
         Ok(()) => super::OK,

@@ -5,7 +5,7 @@ use super::parse::{AddressFile, Check, GeoFile, LicenseFile, LineFile, Options, 
 use super::vocabulary::{self, Term};
 use super::{License, Line, checks, zips};
 use crate::date;
-use crate::diag::did_you_mean;
+use crate::diag::{Diag, did_you_mean};
 use crate::load::Doc;
 use crate::slug::{is_slug, slugify};
 use crate::yaml::Spanned;
@@ -283,11 +283,12 @@ pub(super) fn verified(c: &mut Check<'_>, v: Option<&S>, opts: &Options) -> Opti
                 .checked_sub_months(chrono::Months::new(opts.stale_after_months))
             && day < limit
         {
-            c.warn(
-                span(v),
-                format!("this listing was last verified on {}, more than {} months ago", d.iso, opts.stale_after_months),
-                "call the facility, check the details, and update `verified:` (site.yaml's `listings_stale_after_months` sets the window)",
-            );
+            let months = opts.stale_after_months;
+            let stale = Diag::at(c.src, span(v), format!("this listing was last verified on {}, more than {months} months ago", d.iso))
+                .help("call the facility, check the details, and update `verified:` (site.yaml's `listings_stale_after_months` sets the window)")
+                .warning()
+                .grouped(format!("listings were last verified more than {months} months ago"), d.iso.clone(), "oldest");
+            c.diags.push(stale);
         }
     }
     Some(d)

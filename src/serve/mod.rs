@@ -49,6 +49,8 @@ pub struct Options {
     pub open: bool,
     /// Quiet time after the last file event before a rebuild starts.
     pub debounce: Duration,
+    /// Print every warning in full (`--all-warnings`).
+    pub all_warnings: bool,
 }
 
 /// One file of the served site.
@@ -197,8 +199,11 @@ pub fn run(opts: &Options) -> Result<(), String> {
     let first = builder.rebuild(site::Changes::full());
     let took = start.elapsed();
     shared.publish(&first, || builder.files().clone());
-    let mut seen = HashSet::new();
-    report(&first, builder.warnings(), took, true, &mut seen);
+    let mut log = Log {
+        seen: HashSet::new(),
+        all_warnings: opts.all_warnings,
+    };
+    log.report(&first, &builder, took, true);
     let indexer = search::Indexer::start(shared.clone());
     refresh_search_index(&shared, &builder, &indexer);
 
@@ -226,7 +231,7 @@ pub fn run(opts: &Options) -> Result<(), String> {
         // Served first, reported after: printing (and comparing the warnings with the
         // last build's) never delays the page.
         shared.publish(&outcome, || builder.files().clone());
-        report(&outcome, builder.warnings(), took, false, &mut seen);
+        log.report(&outcome, &builder, took, false);
         // Only a build that changed what is served needs a new index.
         if shared.current().generation != before {
             refresh_search_index(&shared, &builder, &indexer);
@@ -242,38 +247,64 @@ fn refresh_search_index(shared: &Shared, builder: &Builder, indexer: &search::In
     }
 }
 
-/// Prints what a build did. Warnings are printed when they are new: a warning the last
-/// build printed already is only counted, so each save shows what it changed.
-fn report(outcome: &Outcome, warnings: &[Diag], took: Duration, first: bool, seen: &mut HashSet<String>) {
-    let ms = took.as_secs_f64() * 1000.0;
-    match outcome {
-        Outcome::Built { pages, what, .. } => {
-            let keys: Vec<String> = warnings.iter().map(warning_key).collect();
-            let new: Vec<Diag> = warnings
-                .iter()
-                .zip(&keys)
-                .filter(|(_, k)| !seen.contains(*k))
-                .map(|(w, _)| w.clone())
-                .collect();
-            diag::report(&new);
-            if new.len() < warnings.len() {
-                let old = warnings.len() - new.len();
-                println!(
-                    "{old} warning{} as before, not repeated.",
-                    if old == 1 { "" } else { "s" }
+/// What the terminal was told: each warning is printed once, and later builds only count
+/// it while it stays (a failed rebuild too), so each save shows what it changed.
+struct Log {
+    /// [`warning_key`]s of the warnings printed and still there.
+    seen: HashSet<String>,
+    /// `--all-warnings`.
+    all_warnings: bool,
+}
+
+impl Log {
+    /// Prints what a build did: errors, new warnings, and the one summary line.
+    fn report(&mut self, outcome: &Outcome, builder: &Builder, took: Duration, first: bool) {
+        let ms = took.as_secs_f64() * 1000.0;
+        match outcome {
+            Outcome::Built { pages, what, .. } => {
+                let warnings = builder.warnings();
+                self.print_new(warnings, true);
+                if first {
+                    let files = builder.files().len();
+                    println!("{} in {ms:.0} ms.", crate::pipeline::built(*pages, files));
+                } else {
+                    println!("Rebuilt {pages} pages ({what}) in {ms:.1} ms.");
+                }
+            }
+            Outcome::Failed(diags) => {
+                let counts = self.print_new(diags, false);
+                eprintln!(
+                    "Build failed with {}; still serving the last good site. Fix the file and save to rebuild.",
+                    counts.both()
                 );
             }
-            *seen = keys.into_iter().collect();
-            if first {
-                println!("Built {pages} pages in {ms:.0} ms.");
-            } else {
-                println!("Rebuilt {pages} pages ({what}) in {ms:.1} ms.");
-            }
         }
-        Outcome::Failed(diags) => {
-            diag::report(diags);
-            eprintln!("Build failed; still serving the last good site. Fix the file and save to rebuild.");
+    }
+
+    /// Prints the errors of `diags` and the warnings not printed before; `replace` forgets
+    /// the warnings that are gone (a failed build may not have looked for all of them).
+    fn print_new(&mut self, diags: &[Diag], replace: bool) -> diag::Counts {
+        let keys: Vec<Option<String>> = diags
+            .iter()
+            .map(|d| (d.severity == diag::Severity::Warning).then(|| warning_key(d)))
+            .collect();
+        let new: Vec<Diag> = diags
+            .iter()
+            .zip(&keys)
+            .filter(|(_, k)| k.as_ref().is_none_or(|k| !self.seen.contains(k)))
+            .map(|(d, _)| d.clone())
+            .collect();
+        diag::report(&new, self.all_warnings);
+        let counts = diag::Counts::of(diags);
+        let old = diags.len() - new.len();
+        if old > 0 {
+            println!("{} as before, not repeated.", diag::plural(old, "warning"));
         }
+        if replace {
+            self.seen.clear();
+        }
+        self.seen.extend(keys.into_iter().flatten());
+        counts
     }
 }
 

@@ -228,7 +228,8 @@ impl Builder {
         let cache = diags.items().is_empty().then(|| copy(&loaded));
         let mut p = pipeline::prepare_loaded(&self.opts, loaded, diags, took, &mut self.memos)?;
         let outputs = pipeline::render_all(&mut p, None)?;
-        let pages = outputs.len();
+        // Counted as `haven build` counts: HTML pages (the files are counted by the caller).
+        let pages = outputs.iter().filter(|o| o.html).count();
         let files = assemble(&p, outputs, None)?;
         let good = Good {
             p,

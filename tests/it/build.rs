@@ -315,28 +315,36 @@ fn alias_gets_a_redirect_page_and_a_redirects_line() {
     assert_eq!(built.text("/_redirects"), "/naloxone-guide/ /articles/naloxone/ 301\n");
 }
 
-#[test]
-fn many_warnings_are_counted_after_the_first_twenty_and_check_can_list_them_all() {
-    let text = std::fs::read_to_string("tests/fixtures/facilities/content/facilities/co/clinica.yaml").unwrap();
-    let stale = text.replace("verified: 2026-09-15", "verified: 2019-01-15");
-    assert_ne!(stale, text);
+/// The facilities fixture with 25 more copies of one listing, each `verified: {date(i)}`.
+fn facilities_with_copies(date: impl Fn(usize) -> String) -> Site {
+    let text = std::fs::read_to_string("tests/fixtures/facilities/content/facilities/co/clinica.yaml")
+        .expect("fixture facility");
+    assert!(text.contains("verified: 2026-09-15"));
     let mut site = Site::fixture("facilities").edit(
         "content/site.yaml",
         "listings_stale_after_months: 0",
         "listings_stale_after_months: 12",
     );
     for i in 0..25 {
-        let copy = stale.replace("slug: clinica-senora-de-la-paz", &format!("slug: stale-{i}"));
+        let copy = text
+            .replace("verified: 2026-09-15", &format!("verified: {}", date(i)))
+            .replace("slug: clinica-senora-de-la-paz", &format!("slug: stale-{i}"));
         site = site.write(&format!("content/facilities/co/stale-{i}.yaml"), &copy);
     }
+    site
+}
+
+#[test]
+fn many_warnings_are_counted_after_the_first_twenty_and_check_can_list_them_all() {
+    // Dated in the future: warnings of no group, each printed in full up to twenty.
+    let site = facilities_with_copies(|i| format!("2999-01-{:02}", i + 1));
     let build = site.haven(&["build"]);
     assert_eq!(build.code, Some(0), "{}", build.stderr);
-    let shown = build.stderr.matches("stale-").count();
-    assert!(shown > 0, "{}", build.stderr);
+    assert_eq!(build.stderr.matches("is in the future").count(), 20, "{}", build.stderr);
     assert!(
         build
             .stderr
-            .contains("more warnings not shown; `haven check --all-warnings` lists every one"),
+            .contains("... and 5 more warnings not shown; `--all-warnings` lists every one"),
         "{}",
         build.stderr
     );
@@ -350,4 +358,36 @@ fn many_warnings_are_counted_after_the_first_twenty_and_check_can_list_them_all(
             all.stderr
         );
     }
+}
+
+#[test]
+fn stale_listings_are_one_line_naming_the_three_oldest() {
+    // Each stale listing used to print a block of its own (the issue's "25 warnings").
+    let site = facilities_with_copies(|i| format!("{}-03-01", 2000 + (i * 7) % 25));
+    let build = site.haven(&["build"]);
+    assert_eq!(build.code, Some(0), "{}", build.stderr);
+    assert_eq!(
+        build.stderr.lines().filter(|l| l.starts_with("warning:")).count(),
+        1,
+        "{}",
+        build.stderr
+    );
+    assert!(
+        build.stderr.starts_with(
+            "warning: 25 listings were last verified more than 12 months ago; the three oldest: \
+             content/facilities/co/stale-0.yaml:16:11 (2000-03-01), \
+             content/facilities/co/stale-18.yaml:16:11 (2001-03-01), \
+             content/facilities/co/stale-11.yaml:16:11 (2002-03-01)\n"
+        ),
+        "{}",
+        build.stderr
+    );
+    assert!(build.stdout.contains(", with 25 warnings."), "{}", build.stdout);
+    let all = site.haven(&["build", "--all-warnings"]);
+    assert_eq!(
+        all.stderr.matches("more than 12 months ago").count(),
+        25,
+        "{}",
+        all.stderr
+    );
 }
