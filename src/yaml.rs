@@ -30,30 +30,36 @@ pub fn parse<T: DeserializeOwned>(source: &Source, text: &str, base: usize) -> R
 /// spanned value tree to check keys against; blanking lines keeps every `Spanned` position
 /// of the retried parse exact (see docs/errors.md).
 pub fn parse_all<T: DeserializeOwned>(source: &Source, text: &str, base: usize) -> (Option<T>, Vec<Diag>) {
+    // Most documents have no error: the text is copied only to blank something in it.
+    let first = match serde_saphyr::from_str::<T>(text) {
+        Ok(v) => return (Some(v), Vec::new()),
+        Err(e) => e,
+    };
     let mut work = text.to_string();
     let mut diags = Vec::new();
-    // Keys blanked because their value was wrong: their "missing" error would say it twice.
-    let mut dropped: Vec<String> = Vec::new();
+    let mut e = first;
     for _ in 0..MAX_RETRIES {
-        // A document blanked to nothing is an empty mapping (for its missing keys), not bad YAML.
-        let doc = if work.trim().is_empty() { "{}" } else { work.as_str() };
-        let e = match serde_saphyr::from_str::<T>(doc) {
-            Ok(v) => return (Some(v), diags),
-            Err(e) => e,
-        };
-        let d = to_diag(source, &work, base, &e);
+        let mut d = to_diag(source, &work, base, &e);
         let at = d.span.map_or(0, |s| s.0.saturating_sub(base)).min(work.len());
         let blanked = match original(&e) {
             serde_saphyr::Error::SerdeMissingField { field, .. } => {
-                if !dropped.iter().any(|k| k == field) {
+                // A key blanked for its wrong value is not missing a second time.
+                if !value_reported(&diags, field) {
                     diags.push(d);
                 }
                 blank_parent(&mut work, at)
             }
-            err if recoverable(err) => {
+            serde_saphyr::Error::SerdeUnknownField { .. } => {
                 diags.push(d);
+                blank_entry(&mut work, at).is_some()
+            }
+            err if recoverable(err) => {
                 let key = blank_entry(&mut work, at);
-                key.map(|k| dropped.push(k)).is_some()
+                if let Some(k) = key.as_ref().filter(|k| !k.is_empty() && d.label.is_none()) {
+                    d = d.label(value_label(k));
+                }
+                diags.push(d);
+                key.is_some()
             }
             _ => {
                 diags.push(d);
@@ -63,8 +69,26 @@ pub fn parse_all<T: DeserializeOwned>(source: &Source, text: &str, base: usize) 
         if !blanked {
             return (None, diags);
         }
+        // A document blanked to nothing is an empty mapping (for its missing keys), not bad YAML.
+        let doc = if work.trim().is_empty() { "{}" } else { work.as_str() };
+        e = match serde_saphyr::from_str::<T>(doc) {
+            Ok(v) => return (Some(v), diags),
+            Err(e) => e,
+        };
     }
     (None, diags)
+}
+
+/// The label of an error about the value of `key` (which [`parse_all`] then blanked).
+fn value_label(key: &str) -> String {
+    format!("the value of `{key}`")
+}
+
+/// Whether `diags` holds an error about the value of `key`: a check that `key` is there
+/// must not report it missing as well (its value was wrong, then blanked).
+pub fn value_reported(diags: &[Diag], key: &str) -> bool {
+    let label = value_label(key);
+    diags.iter().any(|d| d.label.as_deref() == Some(label.as_str()))
 }
 
 /// More errors than this in one document and the rest are not looked for.
@@ -76,6 +100,7 @@ fn recoverable(e: &serde_saphyr::Error) -> bool {
     matches!(
         e,
         E::SerdeUnknownField { .. }
+            | E::Unexpected { .. }
             | E::SerdeInvalidType { .. }
             | E::SerdeInvalidValue { .. }
             | E::SerdeInvalidLength { .. }
@@ -226,7 +251,7 @@ pub fn missing(source: &Source, span: (usize, usize), key: &str) -> Diag {
 
 /// A required key: its value, or `None` after recording that it is missing.
 pub fn required<T>(v: Option<T>, source: &Source, span: (usize, usize), key: &str, diags: &mut Vec<Diag>) -> Option<T> {
-    if v.is_none() {
+    if v.is_none() && !value_reported(diags, key) {
         diags.push(missing(source, span, key));
     }
     v
@@ -360,6 +385,20 @@ mod tests {
         let v = v.expect("the rest is read");
         assert!(v.geo.is_none());
         assert_eq!(v.list.map(|l| l.len()), Some(1));
+    }
+
+    /// A wrong value was reported, then its key reported missing too.
+    #[test]
+    fn a_wrong_value_is_not_also_a_missing_key() {
+        let text = "title: [a, b]\n";
+        let (v, d) = parse_all::<Outer>(&src(text), text, 0);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].label.as_deref(), Some("the value of `title`"));
+        let mut d = d;
+        assert!(required(v.and_then(|v| v.title), &src(text), (0, 1), "title", &mut d).is_none());
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(required(None::<()>, &src(text), (0, 1), "count", &mut d).is_none());
+        assert_eq!(d[1].message, "missing required key `count`");
     }
 
     #[test]

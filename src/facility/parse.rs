@@ -116,6 +116,9 @@ impl Check<'_> {
     }
 
     pub(super) fn missing(&mut self, span: (usize, usize), key: &str, example: &str) {
+        if yaml::value_reported(&self.diags, key) {
+            return;
+        }
         self.at(
             span,
             format!("missing required key `{key}`"),
@@ -609,6 +612,15 @@ description: |
         );
         assert!(help_of(&diags[0]).contains("did you mean `website`?"));
         assert!(f.is_none());
+    }
+
+    /// The wrong value was blanked to read the rest: `geo` was then reported missing too.
+    #[test]
+    fn a_wrong_value_is_reported_once() {
+        let (_, diags) = run(&edit("geo:", "geo: { lat: north, lon: -97.7431 }"));
+        let got: Vec<_> = diags.iter().map(|d| (d.message.as_str(), d.line_col())).collect();
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1, Some((7, 13)), "{got:?}");
     }
 
     fn help_of(d: &Diag) -> &str {
