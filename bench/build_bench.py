@@ -28,7 +28,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-SIZES = {"S": (1000, 2000), "M": (5000, 15000), "L": (10000, 30000)}
+SIZES = {"XS": (40, 9), "S": (1000, 2000), "M": (5000, 15000), "L": (10000, 30000)}
 
 
 def hugo_binary():

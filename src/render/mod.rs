@@ -608,13 +608,14 @@ pub fn html_escape(s: &str) -> String {
 }
 
 #[derive(Serialize)]
-struct FeedEntry {
+struct FeedEntry<'a> {
     title: String,
     url: String,
     published: String,
     updated: String,
     summary: String,
-    content: String,
+    // Borrowed, as in `ArticleCtx`.
+    content: &'a str,
     author_name: String,
 }
 
@@ -636,7 +637,7 @@ fn render_feed(site: &Site, tera: &Tera) -> Result<Output, Diag> {
                 .rfc3339
                 .clone(),
             summary: a.description.clone(),
-            content: a.html.to_string(),
+            content: &a.html,
             author_name: site
                 .authors
                 .get(a.author)
