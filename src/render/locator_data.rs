@@ -40,8 +40,8 @@ fn prefix3_of(zip: &str) -> Option<u16> {
 /// touch a cell with facilities. From any other ZIP every search is empty, and the script
 /// lists the nearest facilities from the centre of the ZIP's 3-digit area (`zip3.json`)
 /// instead; so the data grows with the facilities, not with the country. Two digits rather
-/// than three: 9 facilities reach 43 two-digit areas but 232 three-digit ones, for about
-/// 3 KB gzip per search instead of 1 (docs/facilities.md). Sorted.
+/// than three: 9 facilities reach 44 two-digit areas but about 230 three-digit ones, for
+/// about 3 KB gzip per search instead of 1 (docs/facilities.md). Sorted.
 pub fn zip_prefixes(site: &Site) -> Vec<u8> {
     let facilities = &site.facilities.facilities;
     if facilities.is_empty() {
