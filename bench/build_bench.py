@@ -82,13 +82,17 @@ def main():
     ap.add_argument("--out-fs", default="/dev/shm" if os.path.isdir("/dev/shm") else None)
     ap.add_argument("--profile", default="release",
                     help="cargo profile of haven (`profiling`: release without LTO, quicker to build)")
+    ap.add_argument("--haven", help="a haven binary to measure instead of building one")
     a = ap.parse_args()
 
-    subprocess.check_call(["cargo", "build", "--profile", a.profile, "--quiet"], cwd=REPO)
-    haven = os.path.join(REPO, "target", a.profile, "haven")
+    if a.haven:
+        haven = os.path.abspath(a.haven)
+    else:
+        subprocess.check_call(["cargo", "build", "--profile", a.profile, "--quiet"], cwd=REPO)
+        haven = os.path.join(REPO, "target", a.profile, "haven")
     hugo = hugo_binary()
     out_root = a.out_fs or a.work
-    print(f"haven: {a.profile} profile")
+    print(f"haven: {a.haven or a.profile + ' profile'}")
     print(f"load average {os.getloadavg()[0]:.2f}; output on {out_root}; {a.warmup} warm-up + {a.runs} pairs")
 
     for size in a.sizes.split(","):
