@@ -2,7 +2,11 @@
 """Build-speed benchmark: haven against Hugo on the same generated corpus.
 
 Usage:
-  bench/build_bench.py [--sizes S,M,L] [--runs 5] [--warmup 1] [--work DIR] [--out-fs DIR]
+  bench/build_bench.py [--sizes XS,S,M,L] [--runs 5] [--warmup 1] [--work DIR] [--out-fs DIR]
+                       [--haven BINARY]
+
+XS is 40 articles + 9 facilities (a small site), S 1,000 + 2,000, M 5,000 + 15,000,
+L 10,000 + 30,000.
 
 For each size it generates the corpus (bench/gen_corpus.py, seeded: the same content in
 haven's format and as a Hugo site, so both build the same pages), then builds it with
