@@ -2,7 +2,11 @@
 """Build-speed benchmark: haven against Hugo on the same generated corpus.
 
 Usage:
-  bench/build_bench.py [--sizes S,M,L] [--runs 5] [--warmup 1] [--work DIR] [--out-fs DIR]
+  bench/build_bench.py [--sizes XS,S,M,L] [--runs 5] [--warmup 1] [--work DIR] [--out-fs DIR]
+                       [--haven BINARY]
+
+XS is 40 articles + 9 facilities (a small site), S 1,000 + 2,000, M 5,000 + 15,000,
+L 10,000 + 30,000.
 
 For each size it generates the corpus (bench/gen_corpus.py, seeded: the same content in
 haven's format and as a Hugo site, so both build the same pages), then builds it with
@@ -28,7 +32,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-SIZES = {"S": (1000, 2000), "M": (5000, 15000), "L": (10000, 30000)}
+SIZES = {"XS": (40, 9), "S": (1000, 2000), "M": (5000, 15000), "L": (10000, 30000)}
 
 
 def hugo_binary():
@@ -82,13 +86,17 @@ def main():
     ap.add_argument("--out-fs", default="/dev/shm" if os.path.isdir("/dev/shm") else None)
     ap.add_argument("--profile", default="release",
                     help="cargo profile of haven (`profiling`: release without LTO, quicker to build)")
+    ap.add_argument("--haven", help="a haven binary to measure instead of building one")
     a = ap.parse_args()
 
-    subprocess.check_call(["cargo", "build", "--profile", a.profile, "--quiet"], cwd=REPO)
-    haven = os.path.join(REPO, "target", a.profile, "haven")
+    if a.haven:
+        haven = os.path.abspath(a.haven)
+    else:
+        subprocess.check_call(["cargo", "build", "--profile", a.profile, "--quiet"], cwd=REPO)
+        haven = os.path.join(REPO, "target", a.profile, "haven")
     hugo = hugo_binary()
     out_root = a.out_fs or a.work
-    print(f"haven: {a.profile} profile")
+    print(f"haven: {a.haven or a.profile + ' profile'}")
     print(f"load average {os.getloadavg()[0]:.2f}; output on {out_root}; {a.warmup} warm-up + {a.runs} pairs")
 
     for size in a.sizes.split(","):

@@ -76,7 +76,26 @@ fn files_under(out: &Path, dir: &str) -> usize {
 #[test]
 fn zip_data_and_the_zip_search_only_come_with_facilities() {
     let with = Built::new(&fixture("facilities"));
-    assert!(files_under(&with.out, "treatment/data/zip") > 100);
+    // Exact ZIP centroids only near the four facilities (San Antonio, Canon City, Coeur
+    // d'Alene), not the whole country; the centre of every 3-digit prefix is in one file
+    // for any other ZIP a reader types.
+    let shards = files_under(&with.out, "treatment/data/zip");
+    assert!((3..=12).contains(&shards), "{shards} ZIP files");
+    for own in ["78", "81", "83"] {
+        assert!(
+            with.out.join(format!("treatment/data/zip/{own}.json")).is_file(),
+            "{own}"
+        );
+    }
+    assert!(
+        !with.out.join("treatment/data/zip/10.json").exists(),
+        "Manhattan is far from all"
+    );
+    let zip3: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(with.out.join("treatment/data/zip3.json")).expect("zip3.json"))
+            .expect("json");
+    let zip3 = zip3.as_object().expect("an object");
+    assert!(zip3.len() > 800 && zip3.contains_key("100") && zip3.contains_key("995"));
     assert_eq!(with.page("/treatment/").select(&sel("#locator-form")).count(), 1);
     // A site without facilities: no ZIP files (they count toward hosts' file limits) and no
     // ZIP search that could only say it found nothing.
@@ -259,7 +278,9 @@ fn corpus(root: &Path, n: usize) {
         "title: Big\nbase_url: https://example.org/\n",
     )
     .expect("site.yaml");
-    let zips: Vec<(&String, &(f64, f64))> = haven::facility::zips::all().iter().collect();
+    let zips: Vec<(&str, (f64, f64))> = haven::facility::zips::all()
+        .filter_map(|z| Some((z.code(), z.centroid()?)))
+        .collect();
     let levels = [
         "detox",
         "residential",
@@ -304,6 +325,22 @@ fn cell_keys(lat: f64, lon: f64, miles: f64, size: f64) -> Vec<String> {
 }
 
 #[test]
+fn nine_facilities_write_few_locator_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    corpus(dir.path(), 9);
+    let built = Built::new(dir.path());
+    let all = files_under(&built.out, "treatment/data");
+    let zip = files_under(&built.out, "treatment/data/zip");
+    let cells = files_under(&built.out, "treatment/data/cells");
+    eprintln!("9 facilities: {all} locator data files ({cells} cells, {zip} ZIP prefixes)");
+    // index.json, zip3.json, at most one cell per facility, and the 2-digit ZIP areas
+    // within 100 miles of them: before, 917 ZIP files whatever the site.
+    assert_eq!(all, 2 + cells + zip);
+    assert!((1..=9).contains(&cells), "{cells} cells");
+    assert!(zip <= 9 * 6, "{zip} ZIP files for 9 facilities");
+}
+
+#[test]
 fn one_zip_search_on_30000_facilities_stays_under_150_kb_gzip() {
     const N: usize = 30_000;
     let dir = tempfile::tempdir().expect("tempdir");
@@ -333,10 +370,11 @@ fn one_zip_search_on_30000_facilities_stays_under_150_kb_gzip() {
     // Dense places first: Manhattan, Chicago Loop, downtown Los Angeles, Austin, rural Montana.
     for zip in ["10001", "60601", "90012", "78701", "59001"] {
         let (lat, lon) = haven::facility::zips::centroid(zip).expect("zip");
-        let shard = haven::render::locator_data::zip_shard_index(&zip[..3]).expect("zip shard");
-        let prefix_job = render(haven::render::Job::LocatorZips(shard));
+        let prefix: u8 = zip[..2].parse().expect("digits");
+        assert!(haven::render::locator_data::zip_prefixes(site).contains(&prefix));
+        let prefix_job = render(haven::render::Job::LocatorZips(prefix));
         assert!(
-            prefix_job.rel.ends_with(&format!("/{}.json", &zip[..3])),
+            prefix_job.rel.ends_with(&format!("/{}.json", &zip[..2])),
             "{}",
             prefix_job.rel
         );

@@ -227,7 +227,7 @@ impl AuthorCtx {
 
 /// `article`.
 #[derive(Debug, Serialize)]
-pub struct ArticleCtx {
+pub struct ArticleCtx<'a> {
     title: String,
     description: String,
     url: String,
@@ -239,15 +239,17 @@ pub struct ArticleCtx {
     topics: Vec<TopicRef>,
     toc: Vec<TocEntry>,
     show_toc: bool,
-    content: String,
+    // Borrowed: a copy of a long article's HTML here was one more whole copy of the body
+    // at the peak (docs/performance.md, "Memory").
+    content: &'a str,
     sources: Vec<LinkItem>,
     reading_minutes: usize,
     extra: serde_json::Value,
 }
 
-impl ArticleCtx {
+impl<'a> ArticleCtx<'a> {
     /// The template form of an article.
-    pub fn new(site: &Site, a: &ResolvedArticle) -> Self {
+    pub fn new(site: &Site, a: &'a ResolvedArticle) -> Self {
         let c = &site.config;
         ArticleCtx {
             title: a.article.title.clone(),
@@ -264,7 +266,7 @@ impl ArticleCtx {
             topics: a.topics.iter().map(|t| TopicRef::new(c, &site.topics[*t])).collect(),
             show_toc: a.article.toc && !a.toc.is_empty(),
             toc: a.toc.to_vec(),
-            content: a.html.to_string(),
+            content: &a.html,
             sources: a.article.sources.clone(),
             reading_minutes: a.words.div_ceil(200).max(1),
             extra: a.article.extra.clone(),

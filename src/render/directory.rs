@@ -272,7 +272,7 @@ fn locator_ctx(site: &Site) -> Value {
     });
     json!({
         "data_url": c.link(DATA_PATH),
-        "radii": [10, 25, 50, 100],
+        "radii": super::locator_data::RADII,
         "default_radius": 25,
         "levels_of_care": term_list(vocabulary::LEVELS_OF_CARE),
         "medications": term_list(vocabulary::MEDICATIONS),

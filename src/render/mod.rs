@@ -83,8 +83,10 @@ pub enum Job {
     LocatorIndex,
     /// One cell of facilities for the locator.
     LocatorCell(usize),
-    /// One 3-digit prefix of ZIP centroids for the locator.
-    LocatorZips(usize),
+    /// The ZIP centroids of one 2-digit prefix (the number) for the locator.
+    LocatorZips(u8),
+    /// The centre of every 3-digit ZIP prefix for the locator.
+    LocatorZip3,
 }
 
 /// Every job of a site.
@@ -115,10 +117,12 @@ pub fn jobs(site: &Site) -> Vec<Job> {
     jobs.extend((0..dir.states.len()).map(Job::State));
     jobs.extend((0..dir.cities.len()).map(Job::City));
     jobs.extend((0..dir.cells.len()).map(Job::LocatorCell));
-    // ZIP centroids only serve a search among facilities: a site without any does not get
-    // the 900-odd files (they count toward static hosts' file limits).
+    // ZIP centroids only serve a search among facilities: a site without any gets no ZIP
+    // file, and one with facilities the prefixes near them (files count toward static
+    // hosts' file limits).
     if !dir.facilities.is_empty() {
-        jobs.extend((0..locator_data::zip_shard_count()).map(Job::LocatorZips));
+        jobs.push(Job::LocatorZip3);
+        jobs.extend(locator_data::zip_prefixes(site).into_iter().map(Job::LocatorZips));
     }
     jobs
 }
@@ -213,7 +217,8 @@ pub fn template_of(site: &Site, job: Job) -> Option<&str> {
         | Job::HeadersFile
         | Job::LocatorIndex
         | Job::LocatorCell(_)
-        | Job::LocatorZips(_) => return None,
+        | Job::LocatorZips(_)
+        | Job::LocatorZip3 => return None,
     })
 }
 
@@ -417,7 +422,8 @@ pub fn render_job(site: &Site, tera: &Tera, job: Job) -> Result<Output, Diag> {
         Job::Locator => directory::locator_page(site),
         Job::LocatorIndex => return Ok(locator_data::data_index(site)),
         Job::LocatorCell(i) => return Ok(locator_data::data_cell(site, i)),
-        Job::LocatorZips(i) => return Ok(locator_data::data_zip(i)),
+        Job::LocatorZips(p) => return Ok(locator_data::data_zip(p)),
+        Job::LocatorZip3 => return Ok(locator_data::data_zip3()),
         Job::Redirect(i) => return Ok(redirect_page(site, i)),
         Job::HeadersFile => return Ok(headers::headers_file(c)),
         Job::Feed => return render_feed(site, tera),
@@ -602,13 +608,14 @@ pub fn html_escape(s: &str) -> String {
 }
 
 #[derive(Serialize)]
-struct FeedEntry {
+struct FeedEntry<'a> {
     title: String,
     url: String,
     published: String,
     updated: String,
     summary: String,
-    content: String,
+    // Borrowed, as in `ArticleCtx`.
+    content: &'a str,
     author_name: String,
 }
 
@@ -630,7 +637,7 @@ fn render_feed(site: &Site, tera: &Tera) -> Result<Output, Diag> {
                 .rfc3339
                 .clone(),
             summary: a.description.clone(),
-            content: a.html.to_string(),
+            content: &a.html,
             author_name: site
                 .authors
                 .get(a.author)

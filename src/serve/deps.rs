@@ -83,7 +83,8 @@ pub fn dirty_jobs(old: &Site, new: &Site) -> Option<Vec<Job>> {
             | Job::Locator
             | Job::LocatorIndex
             | Job::LocatorCell(_)
-            | Job::LocatorZips(_) => false,
+            | Job::LocatorZips(_)
+            | Job::LocatorZip3 => false,
             // A job kind added later is re-rendered on every change until it is listed here.
             #[allow(unreachable_patterns)]
             _ => true,

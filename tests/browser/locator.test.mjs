@@ -3,7 +3,7 @@
 // in their own block; and without JavaScript, state -> city -> facility links still work.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSite, serve, browser, forbidThirdParty, cleanup } from './harness.mjs';
 
@@ -39,7 +39,7 @@ test('a ZIP search lists the nearest first with correct distances, and a filter 
   await page.waitForFunction(() => /within 25 miles/.test(document.getElementById('locator-status').textContent));
   assert.equal(await status.getAttribute('aria-live'), 'polite');
 
-  const zip = JSON.parse(readFileSync(join(site, 'treatment/data/zip/787.json'), 'utf8'))['78701'];
+  const zip = JSON.parse(readFileSync(join(site, 'treatment/data/zip/78.json'), 'utf8'))['78701'];
   const recs = records();
   const rows = await page.$$eval('.locator-list > li', (lis) => lis.map((li) => ({
     url: li.querySelector('a').getAttribute('href'),
@@ -100,6 +100,46 @@ test('"Use my location" searches around the device and sort by name orders by na
     return names.length > 1 && names.every((n, i) => i === 0 || names[i - 1].localeCompare(n) <= 0);
   });
   await ctx.close();
+});
+
+/** The locator's nearest listings for `zip`, checked against every record of the site. */
+async function nearestFor(zip, origin, approx) {
+  const page = await chrome.newPage();
+  const outside = forbidThirdParty(page);
+  await page.goto(server.url + 'treatment/');
+  await page.fill('#locator-zip', zip);
+  await page.click('#locator-submit');
+  await page.waitForFunction(() => /nearest/.test(document.getElementById('locator-status').textContent));
+  const status = await page.locator('#locator-status').textContent();
+  const rows = await page.$$eval('.locator-nearest > li', (lis) => lis.map((li) => ({
+    url: li.querySelector('a').getAttribute('href'),
+    distance: li.querySelector('.distance').textContent,
+  })));
+  const want = [...records().values()].filter((f) => !f[14])
+    .map((f) => [f[0], miles(origin[0], origin[1], f[2], f[3])]).sort((a, b) => a[1] - b[1]).slice(0, 5);
+  assert.ok(want[0][1] > 100, `${zip} is meant to be far from every listing`);
+  assert.deepEqual(rows.map((r) => r.url), want.map((w) => w[0]), status);
+  rows.forEach((r, i) => assert.equal(r.distance, approx
+    ? `About ${Math.round(want[i][1])} mi, straight line`
+    : `${want[i][1].toFixed(1)} mi, straight line`));
+  assert.equal(await page.locator('.locator-list:not(.locator-nearest)').count(), 0);
+  assert.deepEqual(outside, []);
+  await page.close();
+  return status;
+}
+
+test('a ZIP far from every listing still lists the nearest ones', async () => {
+  const data = join(site, 'treatment/data');
+  // Anchorage: its 2-digit area (99) reaches eastern Washington, so it has exact centroids.
+  const anchorage = JSON.parse(readFileSync(join(data, 'zip/99.json'), 'utf8'))['99501'];
+  const status = await nearestFor('99501', anchorage, false);
+  assert.match(status, /^0 facilities within 25 miles of ZIP 99501\. The nearest 5 listings are below\.$/);
+  // Fargo: no listing within 100 miles of any 58xxx ZIP, so no ZIP file; the centre of
+  // 581xx from zip3.json stands in.
+  assert.equal(existsSync(join(data, 'zip/58.json')), false);
+  const fargo = JSON.parse(readFileSync(join(data, 'zip3.json'), 'utf8'))['581'];
+  const approx = await nearestFor('58102', fargo, true);
+  assert.match(approx, /^No listing is within 100 miles of ZIP 58102\. Distances are from the centre of ZIP codes 581xx\. The nearest 5 listings are below\.$/);
 });
 
 test('an unknown ZIP says so', async () => {

@@ -44,6 +44,19 @@ fn hashed_stylesheet_is_linked_under_the_sub_path() {
         "{name}"
     );
     assert!(built.out.join(name).is_file(), "{name} was not written");
+    // Written minified: smaller than the theme's source, and still its rules.
+    let css = std::fs::read_to_string(built.out.join(name)).expect("style.css");
+    let source = include_str!("../../themes/default/static/style.css");
+    assert!(
+        css.len() * 10 < source.len() * 8,
+        "{} -> {} bytes",
+        source.len(),
+        css.len()
+    );
+    assert!(!css.contains('\n') && !css.contains("/*"), "not minified");
+    for rule in ["body{", ".call{", ":focus-visible{"] {
+        assert!(css.contains(rule), "{rule} missing");
+    }
 }
 
 #[test]

@@ -1,9 +1,11 @@
 // Treatment locator: progressive enhancement on /treatment/ and the state and city pages.
 // Without this script those pages are plain lists of links. With it, a ZIP code (or the
 // device's location) finds facilities within a radius, using small data files made at
-// build time (see docs/facilities.md): data/index.json lists the non-empty cells,
-// data/cells/KEY.json holds the facilities of one cell, data/zip/NNN.json the ZIP
-// centroids of one 3-digit prefix. The ZIP is kept in localStorage on this device only.
+// build time (see docs/facilities.md): data/index.json lists the non-empty cells and the
+// ZIP files, data/cells/KEY.json holds the facilities of one cell, data/zip/NN.json the ZIP
+// centroids of one 2-digit prefix near the facilities, data/zip3.json the centre of every
+// 3-digit prefix (for any other ZIP). When nothing is within the radius, the nearest
+// listings are shown. The ZIP is kept in localStorage on this device only.
 (function () {
   "use strict";
   var root = document.getElementById("locator");
@@ -22,10 +24,14 @@
   var vocab = JSON.parse(document.getElementById("locator-vocab").textContent);
   var KEY = "haven-locator-zip";
   var PAGE = 50;
+  var NEAREST = 5; // listings shown when none is within the radius
+  var MAX_CELLS = 24; // cells read to find them, at most
   var indexPromise = null;
+  var reach = 100; // miles: the largest radius, from index.json
+  var zip3Promise = null;
   var cells = {};
   var zipShards = {};
-  var origin = null; // {lat, lon, label}
+  var origin = null; // {lat, lon, label, approx}
   var shown = PAGE;
   root.hidden = false;
 
@@ -36,7 +42,7 @@
     });
   }
   function getIndex() {
-    if (!indexPromise) indexPromise = getJSON(base + "index.json");
+    if (!indexPromise) indexPromise = getJSON(base + "index.json").then(function (idx) { reach = idx.reach; return idx; });
     return indexPromise;
   }
   function getCell(key) {
@@ -44,6 +50,25 @@
     return cells[key];
   }
   function say(text) { statusEl.textContent = text; }
+
+  // Whether data/zip/NN.json exists: bit NN of index.zips (hex, most significant bit first).
+  function hasZipFile(idx, nn) {
+    return (parseInt(idx.zips.charAt(nn >> 2), 16) & (8 >> (nn & 3))) !== 0;
+  }
+  // [lat, lon] of a ZIP, and whether it is only the centre of its 3-digit area; null if unknown.
+  function locate(zip) {
+    return getIndex().then(function (idx) {
+      var nn = zip.slice(0, 2);
+      if (!hasZipFile(idx, Number(nn))) return null;
+      if (!zipShards[nn]) zipShards[nn] = getJSON(base + "zip/" + nn + ".json");
+      return zipShards[nn].then(function (shard) { return shard[zip] ? { c: shard[zip], approx: false } : false; });
+    }).then(function (exact) {
+      // false: the file of this ZIP's area does not know it (a typo, or a ZIP newer than the data).
+      if (exact !== null) return exact || null;
+      if (!zip3Promise) zip3Promise = getJSON(base + "zip3.json");
+      return zip3Promise.then(function (z3) { var c = z3[zip.slice(0, 3)]; return c ? { c: c, approx: true } : null; });
+    });
+  }
 
   // Great-circle distance in miles.
   function miles(lat1, lon1, lat2, lon2) {
@@ -103,39 +128,91 @@
   function levels(mask) {
     return vocab.levels.filter(function (_, bit) { return mask & (1 << bit); }).join(" · ");
   }
-  function item(r, sponsored) {
+  function item(r, sponsored, approx) {
     var f = r.f;
     var title = el("h3", { "class": "card-title" }, [el("a", { href: f[0] }, [f[1]])]);
     if (sponsored) title.appendChild(el("span", { "class": "badge" }, [" Sponsored"]));
     return el("li", { "class": "card facility-item" }, [
       title,
-      el("p", { "class": "distance" }, [r.d.toFixed(1) + " mi, straight line"]),
+      el("p", { "class": "distance" }, [(approx ? "About " + Math.round(r.d) : r.d.toFixed(1)) + " mi, straight line"]),
       el("p", null, [f[4] + ", " + f[5] + ", " + f[6]]),
       f[8] ? el("p", { "class": "meta" }, [levels(f[8]) + (f[13] === 1 ? " · Walk-ins welcome" : "")]) : null,
       el("p", null, [el("a", { "class": "call call-small", href: "tel:" + f[7] }, ["Call " + phoneDisplay(f[7])])]),
     ]);
   }
 
-  function render(all) {
-    var want = {
+  function wanted() {
+    return {
       levels: maskOf("levels"), meds: maskOf("meds"), pay: maskOf("pay"), pops: maskOf("pops"),
       langs: checked("lang"), walkIn: checked("walkin").length > 0,
     };
-    var radius = Number(form.radius.value);
-    var hideSponsored = checked("hidesponsored").length > 0;
+  }
+  function byName(a, b) { return a.f[1].localeCompare(b.f[1]); }
+  function byDistance(a, b) { return a.d - b.d || byName(a, b); }
+
+  // The unpaid listings within the radius and the sponsored ones, each {f, d}, sorted.
+  function within(all, want, radius) {
     var free = [], paid = [];
+    if (origin.approx) return { free: free, paid: paid }; // an area's centre is no place to measure a radius from
     all.forEach(function (f) {
       var d = miles(origin.lat, origin.lon, f[2], f[3]);
       if (d > radius || !matches(f, want)) return;
       (f[14] ? paid : free).push({ f: f, d: d });
     });
-    var byName = function (a, b) { return a.f[1].localeCompare(b.f[1]); };
-    free.sort(form.sort.value === "name" ? byName : function (a, b) { return a.d - b.d || byName(a, b); });
+    free.sort(form.sort.value === "name" ? byName : byDistance);
     paid.sort(byName);
+    return { free: free, paid: paid };
+  }
+
+  // The NEAREST unpaid listings that match, wherever they are: cells are read nearest first
+  // (by the distance to the closest point of each, less a margin for the earth's curve)
+  // until no unread cell can hold a nearer one, or MAX_CELLS were read.
+  function nearest(idx, want) {
+    var size = idx.cell;
+    var order = idx.cells.map(function (key) {
+      var rc = key.split("_"), row = Number(rc[0]), col = Number(rc[1]);
+      var lat = Math.min(Math.max(origin.lat, row * size), (row + 1) * size);
+      var lon = Math.min(Math.max(origin.lon, col * size), (col + 1) * size);
+      return { key: key, d: miles(origin.lat, origin.lon, lat, lon) * 0.99 - 1 };
+    }).sort(function (a, b) { return a.d - b.d; });
+    var found = [], next = 0;
+    function step() {
+      found.sort(byDistance);
+      var full = found.length >= NEAREST;
+      if (next >= order.length || next >= MAX_CELLS || (full && found[NEAREST - 1].d <= order[next].d)) {
+        return found.slice(0, NEAREST);
+      }
+      var batch = order.slice(next, next + 4);
+      next += batch.length;
+      return Promise.all(batch.map(function (c) { return getCell(c.key); })).then(function (lists) {
+        lists.forEach(function (list) {
+          list.forEach(function (f) {
+            if (!f[14] && matches(f, want)) found.push({ f: f, d: miles(origin.lat, origin.lon, f[2], f[3]) });
+          });
+        });
+        return step();
+      });
+    }
+    return Promise.resolve().then(step);
+  }
+
+  // `near`: the nearest listings, when none is within the radius (else null).
+  function render(all, near) {
+    var want = wanted();
+    var radius = Number(form.radius.value);
+    var hideSponsored = checked("hidesponsored").length > 0;
+    var res = within(all, want, radius), free = res.free, paid = res.paid;
     resultsEl.textContent = "";
-    var count = free.length + " facilit" + (free.length === 1 ? "y" : "ies") + " within " + radius + " miles of " + origin.label + ".";
+    var count;
+    if (origin.approx) {
+      // Its area has no ZIP file: no listing is within the largest radius of any of its ZIPs.
+      count = "No listing is within " + reach + " miles of ZIP " + origin.zip + ". Distances are from the centre of ZIP codes " + origin.zip.slice(0, 3) + "xx.";
+    } else {
+      count = free.length + " facilit" + (free.length === 1 ? "y" : "ies") + " within " + radius + " miles of " + origin.label + ".";
+    }
     if (paid.length && !hideSponsored) count += " " + paid.length + " sponsored listing" + (paid.length === 1 ? "" : "s") + " shown separately.";
-    if (!free.length && !paid.length) count += " Try a larger distance or fewer filters.";
+    if (near && near.length) count += " The nearest " + (near.length === 1 ? "listing is" : near.length + " listings are") + " below.";
+    else if (!free.length && !paid.length) count += " Try a larger distance or fewer filters.";
     say(count);
     if (free.length) {
       var list = el("ol", { "class": "facility-list locator-list", "aria-label": "Results" });
@@ -143,9 +220,13 @@
       resultsEl.appendChild(list);
       if (free.length > shown) {
         var more = el("button", { type: "button", "class": "more" }, ["Show more results"]);
-        more.addEventListener("click", function () { shown += PAGE; render(all); });
+        more.addEventListener("click", function () { shown += PAGE; render(all, near); });
         resultsEl.appendChild(more);
       }
+    } else if (near && near.length) {
+      var nlist = el("ol", { "class": "facility-list locator-list locator-nearest", "aria-label": "Nearest listings" });
+      near.forEach(function (r) { nlist.appendChild(item(r, false, origin.approx)); });
+      resultsEl.appendChild(nlist);
     }
     if (paid.length && !hideSponsored) {
       var block = el("section", { "class": "sponsored-block", "aria-labelledby": "locator-sponsored-title" }, [
@@ -165,9 +246,13 @@
     say("Searching…");
     getIndex()
       .then(function (idx) {
-        return Promise.all(cellKeys(idx, origin.lat, origin.lon, radius).map(getCell));
+        var keys = origin.approx ? [] : cellKeys(idx, origin.lat, origin.lon, radius);
+        return Promise.all(keys.map(getCell)).then(function (lists) {
+          var all = [].concat.apply([], lists);
+          if (within(all, wanted(), radius).free.length) return render(all, null);
+          return nearest(idx, wanted()).then(function (near) { render(all, near); });
+        });
       })
-      .then(function (lists) { render([].concat.apply([], lists)); })
       .catch(function () { say("The listings could not be loaded. Check your connection, or browse by state below."); });
   }
 
@@ -177,17 +262,19 @@
       zipIn.focus();
       return;
     }
-    var prefix = zip.slice(0, 3);
-    if (!zipShards[prefix]) zipShards[prefix] = getJSON(base + "zip/" + prefix + ".json");
-    zipShards[prefix]
-      .then(function (shard) { return shard[zip]; }, function () { return null; })
-      .then(function (c) {
-        if (!c) {
+    locate(zip)
+      .then(null, function () { return undefined; })
+      .then(function (at) {
+        if (at === undefined) {
+          say("The listings could not be loaded. Check your connection, or browse by state below.");
+          return;
+        }
+        if (!at) {
           say("We could not find ZIP code " + zip + ". Check it, or browse by state below.");
           return;
         }
         try { localStorage.setItem(KEY, zip); } catch (e) { /* private mode: fine */ }
-        origin = { lat: c[0], lon: c[1], label: "ZIP " + zip };
+        origin = { lat: at.c[0], lon: at.c[1], label: "ZIP " + zip, zip: zip, approx: at.approx };
         shown = PAGE;
         search();
       });
