@@ -395,7 +395,7 @@ const RELEVANCE = [
   ['fentanyl', 1, '/articles/fentanyl-and-the-drug-supply/'],
   ['fentanil', 1, '/articles/fentanyl-and-the-drug-supply/'],
   ['withdrawal', 1, '/articles/opioid-withdrawal-and-detox/'],
-  ['detox', 3, '/articles/opioid-withdrawal-and-detox/'],
+  ['opioid withdrawal', 1, '/articles/opioid-withdrawal-and-detox/'],
   ['methodone', 3, '/articles/medications-for-opioid-use-disorder/'],
   ['buprenorfine', 3, '/articles/medications-for-opioid-use-disorder/'],
   ['suboxen', 3, '/articles/medications-for-opioid-use-disorder/'],
@@ -404,7 +404,8 @@ const RELEVANCE = [
   ['medicaid insurance', 3, '/articles/paying-for-treatment/'],
   ['relapse', 1, '/articles/relapse-and-recurrence/'],
   ['pregnancy', 1, '/articles/pregnancy-and-opioid-use-disorder/'],
-  ['telehealth visit', 1, '/articles/telehealth-visit-tips/'],
+  ['levels of care', 1, '/articles/levels-of-care-explained/'],
+  ['Louisville', 3, '/treatment/ky/louisville/louisville-example-bluegrass-recovery/'],
 ];
 
 test('relevance table on the demo content', async () => {

@@ -37,6 +37,11 @@ const PREFIX_KEYS = 40;
 // Words (folded, as phrases) that put the crisis lines above the results.
 const CRISIS = ['overdose', 'overdosing', 'od', 'suicide', 'suicidal', 'kill myself', 'want to die',
   'end my life', 'crisis', 'emergency', '988', '911', 'help now'];
+// Words that say little about what is looked for (English sites): left out of a query that
+// has other words, so "how to use narcan" ranks by narcan. A query of only these keeps them.
+const STOP = new Set(['a', 'an', 'and', 'are', 'about', 'at', 'be', 'can', 'do', 'does', 'for', 'from', 'get',
+  'how', 'i', 'if', 'in', 'is', 'it', 'me', 'my', 'of', 'on', 'or', 'the', 'to', 'use', 'using', 'what',
+  'when', 'where', 'who', 'why', 'with']);
 const UNAVAILABLE = 'Search is not available right now. Please try again later, or browse the articles.';
 
 let manifest = null; // Promise of the manifest.
@@ -189,14 +194,28 @@ function addUp(maps) {
  * synonym group's phrase becomes a slot with every member of the group.
  */
 function plan(m, text, typing) {
-  const ws = words(text);
+  const all = words(text);
+  const english = /^en\b/i.test(m.lang || '');
+  const kept = english ? all.filter((w) => !STOP.has(w)) : all;
+  const ws = kept.length ? kept : all;
   const groups = (m.synonyms || []).map((g) => g.map((p) => p.split(' ')));
+  const corrected = [];
   const slots = [];
   for (let i = 0; i < ws.length;) {
     let found = null;
     for (const g of groups) {
       for (const phrase of g) {
         if (phrase.length > (found?.len || 0) && phrase.every((w, k) => ws[i + k] === w)) found = { len: phrase.length, g };
+      }
+    }
+    // A misspelt member of a group (a word the site may not use at all, such as "suboxen"):
+    // the glossary is mostly drug names, which people in crisis misspell most, so two edits
+    // are allowed from 6 letters here (one below).
+    if (!found && ws[i].length >= 4 && !(typing && i === ws.length - 1)) {
+      const max = ws[i].length >= 6 ? 2 : 1;
+      for (const g of groups) {
+        const near = g.find((phrase) => phrase.length === 1 && phrase[0] !== ws[i] && distance(ws[i], phrase[0], max) <= max);
+        if (near) { found = { len: 1, g }; corrected.push([ws[i], near[0]]); break; }
       }
     }
     if (found) {
@@ -209,8 +228,8 @@ function plan(m, text, typing) {
   }
   const last = slots[slots.length - 1];
   if (typing && last && last.alts.length === 1 && last.text.length >= TYPED_MIN) last.prefix = true;
-  const folded = ` ${ws.join(' ')} `;
-  return { slots, crisis: CRISIS.some((c) => folded.includes(` ${c} `)), highlight: [], corrected: [] };
+  const folded = ` ${all.join(' ')} `;
+  return { slots, crisis: CRISIS.some((c) => folded.includes(` ${c} `)), highlight: [], corrected };
 }
 
 /** The shards a plan needs. */
