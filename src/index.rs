@@ -136,50 +136,33 @@ pub fn records(site: &Site) -> Vec<Record> {
     use crate::facility::vocabulary::{self as v, Term};
     let mut out = Vec::new();
     for a in site.articles.iter().filter(|a| !a.article.draft) {
-        let body = text::body(a.article.source.text.get(a.article.body_offset..).unwrap_or(""));
         let topics: Vec<String> = a
             .topics
             .iter()
             .filter_map(|&i| site.topics.get(i))
             .map(|t| t.name.clone())
             .collect();
-        let mut r = Record {
-            display: format::Display {
-                u: a.path.clone(),
-                t: a.article.title.clone(),
-                k: "article".into(),
-                ..Default::default()
-            },
-            fields: [
-                vec![a.article.title.clone()],
-                body.headings,
-                std::iter::once(a.description.clone())
-                    .chain(topics.iter().cloned())
-                    .collect(),
-                body.passages,
-            ],
-            facets: vec![(FILTER_TYPE, "article".into())],
-        };
+        let described = std::iter::once(a.description.clone()).chain(topics.iter().cloned());
+        let mut r = written(
+            &a.path,
+            &a.article.title,
+            "article",
+            described.collect(),
+            &a.article.source,
+            a.article.body_offset,
+        );
         r.facets.extend(topics.into_iter().map(|t| (FILTER_TOPIC, t)));
         out.push(r);
     }
     for p in site.pages.iter().filter(|p| !p.page.draft) {
-        let body = text::body(p.page.source.text.get(p.page.body_offset..).unwrap_or(""));
-        out.push(Record {
-            display: format::Display {
-                u: p.path.clone(),
-                t: p.page.title.clone(),
-                k: "page".into(),
-                ..Default::default()
-            },
-            fields: [
-                vec![p.page.title.clone()],
-                body.headings,
-                vec![p.description.clone()],
-                body.passages,
-            ],
-            facets: vec![(FILTER_TYPE, "page".into())],
-        });
+        out.push(written(
+            &p.path,
+            &p.page.title,
+            "page",
+            vec![p.description.clone()],
+            &p.page.source,
+            p.page.body_offset,
+        ));
     }
     let labels = |list: &'static [Term], ids: &[String]| -> Vec<String> {
         ids.iter()
@@ -258,6 +241,29 @@ pub fn records(site: &Site) -> Vec<Record> {
         out.push(r);
     }
     out
+}
+
+/// The record of an article or page: `kind` `article` or `page`, `described` its
+/// description field, its body read from the Markdown after `body_offset`.
+fn written(
+    path: &str,
+    title: &str,
+    kind: &str,
+    described: Vec<String>,
+    source: &crate::diag::Source,
+    body_offset: usize,
+) -> Record {
+    let body = text::body(source.text.get(body_offset..).unwrap_or(""));
+    Record {
+        display: format::Display {
+            u: path.to_string(),
+            t: title.to_string(),
+            k: kind.into(),
+            ..Default::default()
+        },
+        fields: [vec![title.to_string()], body.headings, described, body.passages],
+        facets: vec![(FILTER_TYPE, kind.into())],
+    }
 }
 
 /// Longest passage shown as an excerpt, in bytes.
