@@ -247,7 +247,7 @@ function shardsOf(m, p) {
 }
 
 /** Records of one word: the key itself, keys it starts (prefix), or a near spelling. */
-function lookup(m, shards, word, prefix, p) {
+function lookup(m, shards, word, prefix, p, fuzzy) {
   const own = shards.get(shardOf(m, word));
   const lists = [];
   const at = own && Object.hasOwn(own.w, word) ? own.w[word] : undefined;
@@ -264,7 +264,8 @@ function lookup(m, shards, word, prefix, p) {
     if (lists.length) { p.highlight.push(word); return union(lists); }
   }
   // A word the site does not have: try the words of its shard within one or two edits.
-  if (at === undefined && own && word.length >= 4 && !/^\d+$/.test(word)) {
+  // Only for a word the reader typed, not for the other names of a synonym group.
+  if (fuzzy && at === undefined && own && word.length >= 4 && !/^\d+$/.test(word)) {
     const max = word.length >= 8 ? 2 : 1;
     let best = null;
     for (const key in own.w) {
@@ -287,7 +288,7 @@ function lookup(m, shards, word, prefix, p) {
 /** Runs a plan over its loaded shards: [results as Map id -> score, whether any-word]. */
 function evaluate(m, shards, p) {
   const slots = p.slots.map((s) => union(s.alts.map((alt) => intersect(alt.map((w, k) =>
-    lookup(m, shards, w, s.prefix && k === alt.length - 1, p))))));
+    lookup(m, shards, w, s.prefix && k === alt.length - 1, p, s.alts.length === 1))))));
   for (const s of p.slots) if (s.alts.length > 1) for (const alt of s.alts) p.highlight.push(...alt);
   const all = intersect(slots);
   if (all.size || slots.length < 2) return [all, false];
