@@ -1,19 +1,19 @@
 #!/usr/bin/env node
 // Benchmark (not a test): what a cold one-word search costs a reader, in headless Chromium.
 //
-//   node bench/search_transfer.mjs [--worker] [--cpu-slowdown N] [--type-delay MS] BUILT_SITE_DIR word [word ...]
+//   node bench/search_transfer.mjs [--cpu-slowdown N] [--type-delay MS] BUILT_SITE_DIR word [word ...]
 //
 // For each word, a fresh browser context (empty cache) opens /search/, waits until the page
 // is idle, then types the word and presses Enter. It prints:
 //   - ms from Enter to the first result on screen;
-//   - bytes transferred in all (page + search), and for the search files alone, counting
-//     what a host would send: the gzip size of text files (HTML, JS, CSS, JSON), the raw
-//     size of Pagefind's index files (already gzipped) and its WebAssembly (gzipped too);
+//   - bytes transferred in all (page + scripts + search), and for the search files alone,
+//     counting what a host would send: the gzip size of text files (HTML, JS, CSS, JSON),
+//     the raw size of anything else;
+//   - round trips for the index after the page: waves of requests, a wave being the
+//     requests started once a response of the previous wave had arrived;
 //   - the main thread's long tasks (over 50 ms) from Enter until the results are all shown:
 //     how many, the longest, and the total blocking time (the sum of their parts over 50 ms);
-//   - the files of the bundle and its size on disk.
-// --worker runs Pagefind in its web worker (search.js sets `noWorker: true`; the bench turns
-// it off as the page loads the script) to compare the two; the site itself is not changed.
+//   - the files of the index and its size on disk.
 // --cpu-slowdown N slows the page's CPU N times (Chromium's CPU throttling, as DevTools and
 // Lighthouse use to stand in for a phone: Lighthouse's mobile preset is 4).
 // --type-delay MS types the word a key at a time, MS apart, as a reader would, instead of
@@ -27,19 +27,17 @@ import { join, extname } from 'node:path';
 import { serve, browser } from '../tests/browser/harness.mjs';
 
 const args = process.argv.slice(2);
-let worker = false;
 let slowdown = 1;
 let typeDelay = 0;
 while (args[0]?.startsWith('--')) {
   const flag = args.shift();
-  if (flag === '--worker') worker = true;
-  else if (flag === '--cpu-slowdown') slowdown = Number(args.shift());
+  if (flag === '--cpu-slowdown') slowdown = Number(args.shift());
   else if (flag === '--type-delay') typeDelay = Number(args.shift());
   else args.length = 0;
 }
 const [dir, ...words] = args;
 if (!dir || !words.length || !(slowdown >= 1)) {
-  console.error('usage: node bench/search_transfer.mjs [--worker] [--cpu-slowdown N] [--type-delay MS] BUILT_SITE_DIR word [word ...]');
+  console.error('usage: node bench/search_transfer.mjs [--cpu-slowdown N] [--type-delay MS] BUILT_SITE_DIR word [word ...]');
   process.exit(2);
 }
 
@@ -50,10 +48,11 @@ function walk(d) {
     .flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
 }
 
-const bundle = walk(join(dir, 'pagefind'));
+const bundle = walk(join(dir, 'search-index'));
 const bundleBytes = bundle.reduce((n, f) => n + statSync(f).size, 0);
 const siteFiles = walk(dir).length;
-console.log(`site: ${siteFiles} files; pagefind bundle: ${bundle.length} files, ${(bundleBytes / 1024).toFixed(0)} KiB`);
+console.log(`site: ${siteFiles} files; search index: ${bundle.length} files, ${(bundleBytes / 1024).toFixed(0)} KiB on disk`);
+const results = [];
 
 const server = await serve(dir);
 const chrome = await browser();
@@ -66,20 +65,15 @@ for (const word of words) {
       for (const e of list.getEntries()) window.benchLong.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask', buffered: true });
   });
-  if (worker) {
-    await context.route(/search\.[0-9a-f]+\.js$/, async (route) => {
-      const response = await route.fetch();
-      const body = (await response.text()).replace('noWorker: true', 'noWorker: false');
-      if (!body.includes('noWorker: false')) throw new Error('search.js no longer sets noWorker: true; update the bench');
-      await route.fulfill({ response, body });
-    });
-  }
   const page = await context.newPage();
   if (slowdown > 1) {
     const cdp = await context.newCDPSession(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: slowdown });
   }
   const sizes = [];
+  const timed = new Map();
+  page.on('request', (r) => { if (r.url().includes('/search-index/')) timed.set(r, { start: performance.now() }); });
+  page.on('requestfinished', (r) => { if (timed.has(r)) timed.get(r).end = performance.now(); });
   page.on('response', async (r) => {
     try {
       const body = await r.body();
@@ -106,19 +100,27 @@ for (const word of words) {
   await page.waitForLoadState('networkidle');
   const long = await page.evaluate(() => window.benchLong.filter((t) => t.start + t.duration >= window.benchT0));
   const total = sizes.reduce((n, s) => n + s.sent, 0);
-  const search = sizes.filter((s) => s.path.includes('/pagefind/') || /search\.[0-9a-f]+\.js$/.test(s.path));
+  const search = sizes.filter((s) => s.path.includes('/search-index/') || /search\.[0-9a-f]+\.js$/.test(s.path));
+  const requests = [...timed.values()].filter((t) => t.end).sort((a, b) => a.start - b.start);
+  let trips = 0;
+  let firstEnd = -Infinity;
+  for (const r of requests) {
+    if (r.start >= firstEnd) { trips++; firstEnd = Infinity; }
+    firstEnd = Math.min(firstEnd, r.end);
+  }
   const searchTotal = search.reduce((n, s) => n + s.sent, 0);
   const status = await page.locator('#search-status').innerText();
   console.log(`\n"${word}": ${status}`);
-  console.log(`  first results ${firstResult} ms after Enter, all ${allShown} ms${worker ? ', in the worker' : ''}${slowdown > 1 ? `, CPU ${slowdown}x slower` : ''}`);
+  console.log(`  first results ${firstResult} ms after Enter, all ${allShown} ms${slowdown > 1 ? `, CPU ${slowdown}x slower` : ''}`);
   const blocking = long.reduce((n, t) => n + Math.max(0, t.duration - 50), 0);
   const longest = long.reduce((n, t) => Math.max(n, t.duration), 0);
   console.log(`  main thread: ${long.length} long tasks after Enter, longest ${Math.round(longest)} ms, blocking ${Math.round(blocking)} ms`);
   console.log(`  transferred ${(total / 1024).toFixed(1)} KiB in all, ${(searchTotal / 1024).toFixed(1)} KiB for search (${search.length} files)`);
-  console.log(`  in bytes: ${total} in all, ${searchTotal} for search (budget: 300,000 in all)`);
+  console.log(`  in bytes: ${total} in all, ${searchTotal} for search (budget: 60,000 in all for one word); ${trips} round trips for the index`);
+  results.push({ word, total, trips, firstResult, longest });
   const byKind = {};
   for (const s of search) {
-    const kind = s.path.match(/\/pagefind\/(fragment|index|filter)\//)?.[1] || s.path.split('/').pop();
+    const kind = s.path.match(/\/search-index\/[0-9a-f]+\/([a-z]+)\d*\.json$/)?.[1] || s.path.split('/').pop();
     byKind[kind] = (byKind[kind] || 0) + s.sent;
   }
   for (const [k, v] of Object.entries(byKind).sort((a, b) => b[1] - a[1])) {
@@ -126,5 +128,8 @@ for (const word of words) {
   }
   await context.close();
 }
+const sorted = results.map((r) => r.total).sort((a, b) => a - b);
+const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+console.log(`\n${results.length} queries: median ${median} B, max ${sorted[sorted.length - 1]} B in all; most round trips ${Math.max(...results.map((r) => r.trips))}; slowest first results ${Math.max(...results.map((r) => r.firstResult))} ms; longest task ${Math.round(Math.max(...results.map((r) => r.longest)))} ms`);
 await chrome.close();
 server.close();

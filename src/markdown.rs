@@ -62,7 +62,7 @@ pub struct TocEntry {
     pub children: Vec<TocEntry>,
 }
 
-fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

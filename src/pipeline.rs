@@ -244,27 +244,23 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diag>> {
         return Err(publishing(std::mem::take(&mut p.warnings)));
     }
     let outputs = render_all(&mut p, opts.progress.as_ref())?;
+    // The search index reads the typed site data, not the pages. It runs before the write,
+    // not beside it: both use the one rayon pool, and beside the minifier it would wait.
     let t = Instant::now();
-    // The search index reads the pages before write minifies them (STYLE.md, Known traps),
-    // and runs beside the write: both only read the rendered pages.
-    let facilities = facility_records(&p.site);
+    let mut search = index::index(&p.site);
+    p.timings.stages.push(("index", t.elapsed()));
+    let index_files = std::mem::take(&mut search.files);
     let files = write::SiteFiles {
         outputs: &outputs,
         statics: &p.site.statics,
         theme: &p.site.theme,
         minify: opts.minify,
     };
-    let language = &p.site.config.language;
-    let (written, (search, index_took)) = write::write_site(&opts.root, &output, &files, |records_read| {
-        let began = Instant::now();
-        let mut search = index::index_notifying(&outputs, &facilities, language, records_read)?;
-        let took = began.elapsed();
-        Ok((std::mem::take(&mut search.files), (search, took)))
+    let (written, ()) = write::write_site(&opts.root, &output, &files, |ready| {
+        ready();
+        Ok((index_files, ()))
     })?;
-    // The two overlap: each is shown with its own time, then the wall time of both.
-    p.timings.stages.push(("index", index_took));
     p.timings.stages.push(("minify+write", written.took));
-    p.timings.stages.push(("index beside minify+write", t.elapsed()));
     p.timings.steps.extend(search.steps);
     p.warnings.extend(search.warnings);
     Ok(Report {
@@ -282,29 +278,4 @@ fn publishing(mut diags: Vec<Diag>) -> Vec<Diag> {
         d.severity = Severity::Error;
     }
     diags
-}
-
-/// The search record of every facility: filters carry the same human labels the pages show.
-pub fn facility_records(site: &Site) -> Vec<index::FacilityRecord> {
-    use crate::facility::vocabulary::{self as v, Term};
-    let labels = |list: &'static [Term], ids: &[String]| -> Vec<String> {
-        ids.iter()
-            .map(|id| v::find(list, id).map_or_else(|| id.clone(), |t| t.label.to_string()))
-            .collect()
-    };
-    site.facilities
-        .facilities
-        .iter()
-        .map(|f| index::FacilityRecord {
-            url: f.path.clone(),
-            name: f.name.clone(),
-            city: f.city.clone(),
-            state: v::state_name(&f.state).unwrap_or(&f.state).to_string(),
-            phone: f.phone.clone(),
-            levels_of_care: labels(v::LEVELS_OF_CARE, &f.levels_of_care),
-            medications: labels(v::MEDICATIONS, &f.medications),
-            payment: labels(v::PAYMENT, &f.payment),
-            description: f.description_text.clone(),
-        })
-        .collect()
 }

@@ -728,7 +728,7 @@ pub fn resolve_with(
 }
 
 /// The folders the build writes whole, with what is in them: the search index (its
-/// files are named by Pagefind) and the locator's data.
+/// files are named by the build) and the locator's data.
 fn generated_folders() -> [(String, &'static str); 2] {
     [
         (format!("/{}/", crate::index::BUNDLE_DIR), "the search index"),

@@ -156,9 +156,7 @@ pub struct Written {
 ///
 /// `beside` is given a function to call when the site's own files may be written; they
 /// are written then, or once `beside` has returned. The build runs the search index beside
-/// and lets the writing start when Pagefind has read the pages: building its bundle keeps
-/// one core busy for most of its time (it gzips every file in turn), so the pages are
-/// minified and written on the other meanwhile (docs/performance.md).
+/// and lets the writing start at once: the index reads only the typed site data.
 pub fn write_site<T: Send>(
     root: &Path,
     output: &Path,

@@ -3,8 +3,8 @@
 //! a server configuration.
 //!
 //! The Content-Security-Policy allows what the built site needs and nothing else: scripts,
-//! styles, images, fonts, fetches and workers from the site itself, plus compiling
-//! WebAssembly for the search index ('wasm-unsafe-eval', Pagefind). No inline script or
+//! styles, images, fonts, fetches and workers from the site itself; no WebAssembly (the
+//! search client is plain JavaScript, docs/search.md) and no eval. No inline script or
 //! style: the default theme has none, and its JSON-LD is a data block that CSP does not run.
 
 use crate::config::SiteConfig;
@@ -13,7 +13,7 @@ use super::Output;
 
 /// The Content-Security-Policy of every page, without `upgrade-insecure-requests`
 /// (added only for an https `base_url`, so a site tried out over plain http still loads).
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
      style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self'; \
      object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
@@ -43,13 +43,13 @@ pub fn headers_file(config: &SiteConfig) -> Output {
     for (name, value) in HEADERS {
         body.push_str(&format!("  {name}: {value}\n"));
     }
-    // The search index's data files are named by their content hash: cache them for good.
-    for dir in ["fragment", "index", "filter"] {
-        body.push_str(&format!(
-            "\n{}*\n  Cache-Control: public, max-age=31536000, immutable\n",
-            config.link(&format!("/{}/{dir}/", crate::index::BUNDLE_DIR))
-        ));
-    }
+    // The search index's data files are in a folder named by their content hash: cache
+    // them for good (a placeholder, not a second splat: hosts allow one). The manifest,
+    // which names that folder, is outside it and fetched with no-store.
+    body.push_str(&format!(
+        "\n{}:build/*\n  Cache-Control: public, max-age=31536000, immutable\n",
+        config.link(&format!("/{}/", crate::index::BUNDLE_DIR))
+    ));
     Output {
         rel: "_headers".into(),
         bytes: body.into_bytes(),
@@ -66,7 +66,7 @@ mod tests {
     fn policy_allows_what_the_site_needs_and_no_inline_code() {
         let directives: Vec<&str> = CONTENT_SECURITY_POLICY.split("; ").collect();
         for want in [
-            "script-src 'self' 'wasm-unsafe-eval'",
+            "script-src 'self'",
             "style-src 'self'",
             "connect-src 'self'",
             "worker-src 'self'",
@@ -76,6 +76,8 @@ mod tests {
         }
         assert!(!CONTENT_SECURITY_POLICY.contains("unsafe-inline"));
         assert!(!CONTENT_SECURITY_POLICY.contains("'unsafe-eval'"));
+        // The search client is plain JavaScript (issue 13): no WebAssembly either.
+        assert!(!CONTENT_SECURITY_POLICY.contains("wasm-unsafe-eval"));
     }
 
     fn config(base_url: &str) -> SiteConfig {
@@ -107,7 +109,7 @@ mod tests {
             );
             assert!(
                 text.contains(&format!(
-                    "{}pagefind/fragment/*\n  Cache-Control:",
+                    "{}search-index/:build/*\n  Cache-Control:",
                     &first[..first.len() - 1]
                 )),
                 "{text}"

@@ -14,7 +14,6 @@
 pub mod deps;
 pub mod http;
 pub mod reload;
-pub mod search;
 pub mod site;
 pub mod watch;
 
@@ -140,15 +139,7 @@ impl Shared {
                 }
                 let old = self.current();
                 let generation = old.generation + 1;
-                let mut files = files();
-                // Keep serving the previous search index until the refresh replaces it.
-                for (k, v) in old
-                    .files
-                    .iter()
-                    .filter(|(k, _)| k.starts_with(crate::index::BUNDLE_DIR))
-                {
-                    files.entry(k.clone()).or_insert_with(|| v.clone());
-                }
+                let files = files();
                 let new = Served {
                     files,
                     generation,
@@ -204,8 +195,6 @@ pub fn run(opts: &Options) -> Result<(), String> {
         all_warnings: opts.all_warnings,
     };
     log.report(&first, &builder, took, true);
-    let indexer = search::Indexer::start(shared.clone());
-    refresh_search_index(&shared, &builder, &indexer);
 
     http::spawn(listener, shared.clone())?;
     let (_guard, mut batcher, backend) = watch::start(&opts.root, opts.poll, opts.debounce)?;
@@ -227,23 +216,10 @@ pub fn run(opts: &Options) -> Result<(), String> {
         shared
             .last_rebuild_us
             .store(u64::try_from(took.as_micros()).unwrap_or(u64::MAX), Ordering::SeqCst);
-        let before = shared.current().generation;
         // Served first, reported after: printing (and comparing the warnings with the
         // last build's) never delays the page.
         shared.publish(&outcome, || builder.files().clone());
         log.report(&outcome, &builder, took, false);
-        // Only a build that changed what is served needs a new index.
-        if shared.current().generation != before {
-            refresh_search_index(&shared, &builder, &indexer);
-        }
-    }
-}
-
-/// Asks for a fresh search index of the last good build, after the page reload was sent
-/// ([`search`]: in the background, so its cost never delays what the editor sees).
-fn refresh_search_index(shared: &Shared, builder: &Builder, indexer: &search::Indexer) {
-    if let Some((pages, records, language)) = builder.search_inputs() {
-        indexer.request(pages, records, language, shared.current().generation);
     }
 }
 

@@ -158,32 +158,6 @@ impl Builder {
         }
     }
 
-    /// What the search index needs from the last good build: the pages it indexes (as
-    /// rendered, before the live-reload script is added), the facility records and the
-    /// site language.
-    pub fn search_inputs(&self) -> Option<(Vec<crate::render::Output>, Vec<crate::index::FacilityRecord>, String)> {
-        let good = self.good.as_ref()?;
-        let site = &good.p.site;
-        let paths = site
-            .articles
-            .iter()
-            .map(|a| &a.path)
-            .chain(site.pages.iter().map(|p| &p.path));
-        let pages = paths
-            .filter_map(|path| {
-                let rel = crate::render::out_rel(path);
-                good.files.get(&rel).map(|f| crate::render::Output {
-                    rel,
-                    bytes: f.bytes.to_vec(),
-                    html: true,
-                    index: true,
-                })
-            })
-            .collect();
-        let records = pipeline::facility_records(site);
-        Some((pages, records, site.config.language.clone()))
-    }
-
     /// The warnings of the last good build.
     pub fn warnings(&self) -> &[Diag] {
         self.good.as_ref().map_or(&[], |g| &g.p.warnings)
@@ -230,7 +204,8 @@ impl Builder {
         let outputs = pipeline::render_all(&mut p, None)?;
         // Counted as `haven build` counts: HTML pages (the files are counted by the caller).
         let pages = outputs.iter().filter(|o| o.html).count();
-        let files = assemble(&p, outputs, None)?;
+        let mut files = assemble(&p, outputs, None)?;
+        add_search(&mut files, &p);
         let good = Good {
             p,
             files,
@@ -300,6 +275,10 @@ impl Builder {
         } else {
             add_outputs(&mut good.files, outputs)
         };
+        // The index is rebuilt in the same rebuild: a saved article is searchable on reload.
+        let t = Instant::now();
+        let changed = add_search(&mut good.files, &p) | changed;
+        what.push_str(&format!("; index {:.1} ms", t.elapsed().as_secs_f64() * 1000.0));
         good.p = p;
         good.loaded = cache;
         let static_count = match read_statics(&mut good, statics) {
@@ -418,6 +397,26 @@ fn add_outputs(files: &mut HashMap<String, ServedFile>, outputs: Vec<Output>) ->
         }
     }
     changed
+}
+
+/// Replaces the search index in the map by `p`'s; returns whether it changed (a new
+/// index has a new build folder, so comparing the manifest is enough).
+fn add_search(files: &mut HashMap<String, ServedFile>, p: &Prepared) -> bool {
+    let index = crate::index::index(&p.site);
+    let manifest = format!("{}/manifest.json", crate::index::BUNDLE_DIR);
+    let same = index.files.iter().find(|o| o.rel == manifest).is_some_and(|m| {
+        files
+            .get(&manifest)
+            .is_some_and(|f| f.bytes.as_ref() == m.bytes.as_slice())
+    });
+    if same {
+        return false;
+    }
+    files.retain(|k, _| !k.starts_with(crate::index::BUNDLE_DIR));
+    for o in index.files {
+        insert(files, o.rel, o.bytes);
+    }
+    true
 }
 
 fn add_assets(files: &mut HashMap<String, ServedFile>, p: &Prepared) {

@@ -1,5 +1,5 @@
 // Injection in the two places that are filled by script at run time (issue 8): the treatment
-// locator's data files and the search index (Pagefind). A site whose facility name, city and
+// locator's data files and the search index. A site whose facility name, city and
 // description and whose article title hold `</script>`, `<script>`, `"><img onerror>` and
 // `javascript:` text is built; every payload would set `window.__pwned` if it ever ran. The
 // pages are served without the site's Content-Security-Policy, so the proof is the DOM

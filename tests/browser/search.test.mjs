@@ -67,9 +67,9 @@ test('a query finds the expected article, with highlighted excerpt and type badg
   assert.equal(await first.locator('.search-badge').innerText(), 'Article');
   assert.equal(await status(page).getAttribute('aria-live'), 'polite');
   assert.match(page.url(), /\?q=naloxone$/);
-  // Pagefind runs on the page (noWorker): its worker script is never fetched.
-  assert.ok(fetched.some((p) => p.endsWith('/pagefind/pagefind.js')), fetched.join(' '));
-  assert.ok(!fetched.some((p) => p.endsWith('pagefind-worker.js')), fetched.join(' '));
+  // haven's own index: the manifest, then the word's shard; no WebAssembly, no worker.
+  assert.ok(fetched.some((p) => p.endsWith('/search-index/manifest.json')), fetched.join(' '));
+  assert.ok(fetched.some((p) => /\/search-index\/[0-9a-f]+\/s\d+\.json$/.test(p)), fetched.join(' '));
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -151,16 +151,15 @@ test("a draft's unique word finds nothing", async () => {
   await page.close();
 });
 
-test('Pagefind loads when the search box is first focused, not with the page', async () => {
+test('the index loads when the search box is first focused, not with the page', async () => {
   const { page, problems } = await open(server.url + 'search/');
   const fetched = [];
   page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
   await page.waitForLoadState('networkidle');
-  assert.ok(!fetched.some((p) => p.includes('/pagefind/')), fetched.join(' '));
-  const meta = page.waitForRequest(/\/pagefind\/pagefind\.[^/]+\.pf_meta$/);
-  const wasm = page.waitForRequest(/\/pagefind\/wasm\.[^/]+\.pagefind$/);
+  assert.ok(!fetched.some((p) => p.includes('/search-index/')), fetched.join(' '));
+  const manifest = page.waitForRequest(/\/search-index\/manifest\.json/);
   await page.focus('#search-q');
-  await assert.doesNotReject(Promise.all([meta, wasm]));
+  await assert.doesNotReject(manifest);
   assert.equal(await status(page).innerText(), '');
   assert.deepEqual(problems, []);
   await page.close();
@@ -174,7 +173,7 @@ test('typing searches once the word has 3 letters; Enter searches any word', asy
   // Longer than the page's wait after a key (250 ms): a search would have started.
   await page.waitForTimeout(800);
   assert.equal(await status(page).innerText(), '');
-  assert.ok(!fetched.some((p) => p.includes('/pagefind/index/')), fetched.join(' '));
+  assert.ok(!fetched.some((p) => /\/search-index\/[0-9a-f]+\//.test(p)), fetched.join(' '));
   await page.locator('#search-q').pressSequentially('l', { delay: 50 });
   await status(page).filter({ hasText: /results? for “nal”/ }).waitFor();
   await page.fill('#search-q', 'aa');
@@ -235,8 +234,8 @@ test('a search page left open across a rebuild of the site still finds results',
     await search(page, 'naloxone');
     await status(page).filter({ hasText: /results? for “naloxone”/ }).waitFor();
     // The new build is deployed under the open page.
-    rmSync(join(first, 'pagefind'), { recursive: true });
-    cpSync(join(second, 'pagefind'), join(first, 'pagefind'), { recursive: true });
+    rmSync(join(first, 'search-index'), { recursive: true });
+    cpSync(join(second, 'search-index'), join(first, 'search-index'), { recursive: true });
     await search(page, 'overdose');
     await assert.doesNotReject(status(page).filter({ hasText: /results? for “overdose”/ }).waitFor());
     assert.ok(await resultLinks(page).count() >= 1);
@@ -249,4 +248,174 @@ test('a search page left open across a rebuild of the site still finds results',
     cleanup(second);
     rmSync(root, { recursive: true, force: true });
   }
+});
+
+/** Result hrefs once the status names the query. */
+async function results(page, words, expect = `for “${words}”`) {
+  await search(page, words);
+  await status(page).filter({ hasText: expect }).waitFor();
+  return resultLinks(page).evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+}
+
+test('a misspelt drug name finds it, and the page says what it searched for', async () => {
+  const { page, problems } = await open(server.url + 'search/');
+  const hrefs = await results(page, 'methodone', /Showing results for “methadone”/);
+  assert.ok(hrefs.length >= 1, hrefs.join(' '));
+  assert.ok(await page.locator('#search-results mark').count() >= 1);
+  const bup = await results(page, 'buprenorfine', /Showing results for “buprenorphine”/);
+  assert.ok(bup.length >= 1);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a synonym finds what the site calls by another name', async () => {
+  const { page, problems } = await open(server.url + 'search/');
+  const narcan = await results(page, 'narcan', /results? for “narcan”/);
+  assert.ok(narcan.includes('/articles/naloxone-how-to-respond-to-an-overdose/'), narcan.join(' '));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('diacritics fold both ways', async () => {
+  const { page, problems } = await open(server.url + 'search/');
+  const name = await page.evaluate(async () => {
+    const m = await (await fetch('/search-index/manifest.json')).json();
+    for (let i = 0; ; i++) {
+      const r = await fetch(`/search-index/${m.build}/r${i}.json`);
+      if (!r.ok) return null;
+      const hit = (await r.json()).find((x) => /[À-ÿ]/.test(x.t));
+      if (hit) return hit;
+    }
+  });
+  assert.ok(name, 'the demo content has a title with an accented letter');
+  const word = name.t.split(/\s+/).find((w) => /[À-ÿ]/.test(w)).replace(/[^\p{L}]/gu, '');
+  const plain = word.normalize('NFD').replace(/\p{M}/gu, '');
+  assert.notEqual(plain, word);
+  for (const q of [plain, word]) {
+    const hrefs = await results(page, q);
+    assert.ok(hrefs.includes(name.u), `${q}: ${hrefs.join(' ')}`);
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the last word matches as a prefix while typing', async () => {
+  const { page, problems } = await open(server.url + 'search/');
+  await page.locator('#search-q').pressSequentially('nalox', { delay: 30 });
+  await status(page).filter({ hasText: /results? for “nalox”/ }).waitFor();
+  const hrefs = await resultLinks(page).evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.ok(hrefs.includes('/articles/naloxone-how-to-respond-to-an-overdose/'), hrefs.join(' '));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('crisis words put the crisis lines and the hotline above the results', async () => {
+  const { page, problems } = await open(server.url + 'search/');
+  assert.equal(await page.locator('#search-crisis').isVisible(), false);
+  await results(page, 'overdose');
+  const box = page.locator('#search-crisis');
+  assert.equal(await box.isVisible(), true);
+  assert.ok(await box.locator('a[href^="tel:"]').count() >= 1);
+  const above = await page.evaluate(() => {
+    const c = document.getElementById('search-crisis');
+    const r = document.getElementById('search-results');
+    return Boolean(c.compareDocumentPosition(r) & Node.DOCUMENT_POSITION_FOLLOWING);
+  });
+  assert.ok(above);
+  await results(page, 'want to die', /for “want to die”/);
+  assert.equal(await box.isVisible(), true);
+  await results(page, 'naloxone');
+  assert.equal(await box.isVisible(), false);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('sponsored facilities are labelled and kept out of the ranked results', async () => {
+  const sponsored = await (async () => {
+    const { page } = await open(server.url + 'search/');
+    const s = await page.evaluate(async () => {
+      const m = await (await fetch('/search-index/manifest.json')).json();
+      const id = m.sponsored[0];
+      const chunk = await (await fetch(`/search-index/${m.build}/r${Math.floor(id / m.chunk)}.json`)).json();
+      return chunk[id % m.chunk];
+    });
+    await page.close();
+    return s;
+  })();
+  assert.ok(sponsored?.s === 1, 'the demo content has a sponsored facility');
+  const { page, problems } = await open(server.url + 'search/');
+  const city = sponsored.pl.split(',')[0];
+  const ranked = await results(page, city);
+  assert.ok(!ranked.includes(sponsored.u), ranked.join(' '));
+  const block = page.locator('#search-sponsored');
+  await block.waitFor();
+  assert.match(await block.locator('h2').first().innerText(), /^Sponsored$/);
+  const hrefs = await block.locator('.search-result-title a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.ok(hrefs.includes(sponsored.u), hrefs.join(' '));
+  assert.ok(await block.locator('.search-badge-sponsored').count() >= 1);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('one search box on /search/ at 390 px, `/` focuses it, Enter on a result opens it', async () => {
+  const { page, problems } = await open(server.url + 'search/');
+  await page.setViewportSize({ width: 390, height: 844 });
+  const boxes = await page.locator('input[type="search"]').evaluateAll((all) => all.filter((i) => i.offsetParent !== null).map((i) => i.id));
+  assert.deepEqual(boxes, ['search-q']);
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('/');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'search-q');
+  await results(page, 'naloxone');
+  const first = resultLinks(page).first();
+  const href = await first.getAttribute('href');
+  await first.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL((u) => u.pathname === href);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('no WebAssembly is requested, and the policy does not allow it', async () => {
+  assert.ok(!/wasm-unsafe-eval|unsafe-eval/.test(csp), csp);
+  const { page, problems } = await open(server.url + 'search/?q=treatment');
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  await status(page).filter({ hasText: /results? for/ }).waitFor();
+  assert.ok(!fetched.some((p) => /wasm|pagefind/.test(p)), fetched.join(' '));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+// The relevance table: on the demo content, each query (plain, misspelt, or another name
+// for the thing) must have the expected page among its first `top` results.
+const RELEVANCE = [
+  ['naloxone', 1, '/articles/naloxone-how-to-respond-to-an-overdose/'],
+  ['narcan', 1, '/articles/naloxone-how-to-respond-to-an-overdose/'],
+  ['how to use narcan', 3, '/articles/naloxone-how-to-respond-to-an-overdose/'],
+  ['fentanyl', 1, '/articles/fentanyl-and-the-drug-supply/'],
+  ['fentanil', 1, '/articles/fentanyl-and-the-drug-supply/'],
+  ['withdrawal', 1, '/articles/opioid-withdrawal-and-detox/'],
+  ['opioid withdrawal', 1, '/articles/opioid-withdrawal-and-detox/'],
+  ['methodone', 3, '/articles/medications-for-opioid-use-disorder/'],
+  ['buprenorfine', 3, '/articles/medications-for-opioid-use-disorder/'],
+  ['suboxen', 3, '/articles/medications-for-opioid-use-disorder/'],
+  ['narcotics anonymous', 1, '/articles/mutual-help-groups/'],
+  ['12-step', 3, '/articles/mutual-help-groups/'],
+  ['medicaid insurance', 3, '/articles/paying-for-treatment/'],
+  ['relapse', 1, '/articles/relapse-and-recurrence/'],
+  ['pregnancy', 1, '/articles/pregnancy-and-opioid-use-disorder/'],
+  ['levels of care', 1, '/articles/levels-of-care-explained/'],
+  ['Louisville', 3, '/treatment/ky/louisville/louisville-example-bluegrass-recovery/'],
+];
+
+test('relevance table on the demo content', async () => {
+  const { page, problems } = await open(server.url + 'search/');
+  const misses = [];
+  for (const [q, top, want] of RELEVANCE) {
+    const hrefs = await results(page, q);
+    if (!hrefs.slice(0, top).includes(want)) misses.push(`${q}: want ${want} in first ${top}, got ${hrefs.slice(0, 5).join(' ')}`);
+  }
+  assert.deepEqual(misses, []);
+  assert.deepEqual(problems, []);
+  await page.close();
 });

@@ -312,13 +312,13 @@ fn unknown_nested_key_suggests_the_known_one() {
 
 #[test]
 fn static_files_inside_the_folders_the_build_writes_are_refused() {
-    // They used to overwrite the search index's script and the locator's data silently.
+    // They used to overwrite the search index and the locator's data silently.
     let errs = Site::fixture("basic")
-        .write("content/static/pagefind/pagefind.js", "alert(1)\n")
+        .write("content/static/search-index/manifest.json", "{}\n")
         .write("content/static/treatment/data/index.json", "{}\n")
         .build_err();
-    let d = errs.find("content/static/pagefind/pagefind.js would overwrite the search index");
-    assert!(help(d).contains("content/static/pagefind/"), "{}", errs.text());
+    let d = errs.find("content/static/search-index/manifest.json would overwrite the search index");
+    assert!(help(d).contains("content/static/search-index/"), "{}", errs.text());
     errs.find("content/static/treatment/data/index.json would overwrite the treatment locator's data");
     assert_eq!(errs.count(), 2, "{}", errs.text());
 }

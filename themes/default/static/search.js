@@ -1,75 +1,307 @@
-// The search page (docs/search.md): our own accessible UI on Pagefind's JS API.
+// The search page (docs/search.md): haven's own index, read by plain JavaScript.
+// - A query loads the manifest (never cached), the word shards of its words, and the record
+//   files of the results it shows: at most three round trips.
 // - The query and the ticked filters live in the URL (?q=detox&state=Texas), so a search can
 //   be shared and the back button steps through searches.
-// - Indexed text never becomes markup: excerpts are rebuilt from Pagefind's <mark> markers as
-//   text nodes and <mark> elements, titles and places are set as text.
-// - No inline script or style, so the page runs under the site's Content-Security-Policy.
-// - Why it loads Pagefind as it does (worker, focus, 3 letters): docs/search.md.
+// - Indexed text never becomes markup: titles, places and excerpts are set as text nodes,
+//   matched words wrapped in <mark> elements made here.
+// - No inline script or style, no eval, no WebAssembly: the page runs under the site's
+//   Content-Security-Policy (script-src 'self').
 const app = document.getElementById('search-app');
 const form = document.querySelector('form.search-form');
 const input = document.getElementById('search-q');
 const status = document.getElementById('search-status');
 const list = document.getElementById('search-results');
 const more = document.getElementById('search-more');
+const crisis = document.getElementById('search-crisis');
+const sponsoredBox = document.getElementById('search-sponsored');
 const filterBox = document.getElementById('search-filters');
 const filterToggle = document.getElementById('search-filters-toggle');
+const dir = app.dataset.index; // The index folder, under the site's base path.
+const base = app.dataset.base;
 
-// Few results first: each one fetches its fragment, and readers are often on phones.
+const VERSION = 1;
+// Few results first: readers are often on phones with a weak connection.
 const FIRST_SIZE = 5;
 const MORE_SIZE = 10;
+const SPONSORED_SIZE = 2;
 const FILTERS = [
   ['type', 'Type'], ['topic', 'Topic'], ['state', 'State'],
   ['level_of_care', 'Level of care'], ['medication', 'Medication'], ['payment', 'Payment'],
 ];
 const TYPE_LABELS = { article: 'Article', facility: 'Treatment facility', page: 'Page' };
-// Typing searches once the last word has this many letters (shorter prefixes fetch many
-// word-index files); Enter searches any word.
+// Typing searches once the last word has this many letters; Enter searches any word.
 const TYPED_MIN = 3;
+// Keys a word typed so far may stand for (the last word, as a prefix).
+const PREFIX_KEYS = 40;
+// Words (folded, as phrases) that put the crisis lines above the results.
+const CRISIS = ['overdose', 'overdosing', 'od', 'suicide', 'suicidal', 'kill myself', 'want to die',
+  'end my life', 'crisis', 'emergency', '988', '911', 'help now'];
+// Words that say little about what is looked for (English sites): left out of a query that
+// has other words, so "how to use narcan" ranks by narcan. A query of only these keeps them.
+const STOP = new Set(['a', 'an', 'and', 'are', 'about', 'at', 'be', 'can', 'do', 'does', 'for', 'from', 'get',
+  'how', 'i', 'if', 'in', 'is', 'it', 'me', 'my', 'of', 'on', 'or', 'the', 'to', 'use', 'using', 'what',
+  'when', 'where', 'who', 'why', 'with']);
+const UNAVAILABLE = 'Search is not available right now. Please try again later, or browse the articles.';
 
-let pagefind = null; // Promise of the Pagefind module, loaded once.
-let entry = null; // Promise of the index's entry file as first loaded, to notice a rebuild.
-let results = [];
+let manifest = null; // Promise of the manifest.
+const files = new Map(); // URL -> promise of a loaded index file.
+let facets = null; // Promise of the facets file, loaded when the filters open.
+let matched = []; // Unpaid results: [id, score], best first.
 let shown = 0;
+let query = null; // The current plan, for excerpts.
 let generation = 0; // Newer searches win over slower older ones.
 let typingEntry = false; // Whether the current history entry is a search being typed.
 let timer = 0;
-let counts = {}; // Result counts per filter value for the latest search.
+
+/** Thrown when an index file is gone: the site was deployed again under this page. */
+class Stale extends Error {}
+
+async function json(url) {
+  const r = await fetch(url);
+  if (!r.ok) throw new Stale(`${url}: ${r.status}`);
+  return r.json();
+}
 
 function load() {
-  entry ??= fetchEntry();
-  pagefind ??= import(app.dataset.bundle).then(async (pf) => {
-    // noWorker: the worker costs a script and a round trip and spares the page nothing.
-    await pf.options({ baseUrl: app.dataset.base, excerptLength: 24, noWorker: true });
-    return pf;
-  });
-  return pagefind;
+  manifest ??= fetch(`${dir}manifest.json?ts=${Date.now()}`, { cache: 'no-store' })
+    .then((r) => { if (!r.ok) throw new Error(`manifest: ${r.status}`); return r.json(); })
+    .then((m) => { if (m.v !== VERSION) throw new Error(`index format ${m.v}`); return m; });
+  manifest.catch(() => { manifest = null; });
+  return manifest;
 }
 
-/** The bundle's entry file (0.2 KiB), which names the current index. */
-function fetchEntry() {
-  const url = app.dataset.bundle.replace(/[^/]*$/, 'pagefind-entry.json');
-  return fetch(`${url}?ts=${Date.now()}`, { cache: 'no-store' })
-    .then((r) => (r.ok ? r.text() : null))
-    .catch(() => null);
-}
-
-/**
- * Whether the site was rebuilt since its index was loaded here. The page then holds names
- * of word-index and fragment files the host no longer has (docs/search.md, "Short record
- * names"): Pagefind finds nothing, or a result fails to load.
- */
-async function rebuilt() {
-  const [then, now] = await Promise.all([entry, fetchEntry()]);
-  return then != null && now != null && then !== now;
+function file(m, name) {
+  const url = `${dir}${m.build}/${name}`;
+  if (!files.has(url)) {
+    const p = json(url);
+    files.set(url, p);
+    p.catch(() => files.delete(url));
+  }
+  return files.get(url);
 }
 
 /** Forgets the loaded index, so the next search loads the site's current one. */
-async function reset() {
-  const pf = await pagefind?.catch(() => null);
-  pagefind = null;
-  entry = null;
-  await pf?.destroy();
+function reset() {
+  manifest = null;
+  facets = null;
+  files.clear();
 }
+
+// ---- Words, as the index folds them (src/index/text.rs) ----
+
+function fold(word) {
+  return word.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase()
+    .replace(/ß/g, 'ss').replace(/æ/g, 'ae').replace(/ø/g, 'o').replace(/œ/g, 'oe')
+    .replace(/[^\p{L}\p{N}]/gu, '');
+}
+
+function words(text) {
+  return text.split(/[^\p{L}\p{N}\p{M}'’]+/u).map(fold).filter(Boolean);
+}
+
+/** Edit distance with a swap of two neighbours counting as one, or Infinity past `max`. */
+function distance(a, b, max) {
+  if (Math.abs(a.length - b.length) > max) return Infinity;
+  let prev2 = null;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let low = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2] + 1);
+      row.push(d);
+      low = Math.min(low, d);
+    }
+    if (low > max) return Infinity;
+    prev2 = prev;
+    prev = row;
+  }
+  return prev[b.length] <= max ? prev[b.length] : Infinity;
+}
+
+// ---- Shards and posting lists ----
+
+/** The shard whose key range holds `key`. */
+function shardOf(m, key) {
+  let lo = 0;
+  let hi = m.shards.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (m.shards[mid] <= key) lo = mid; else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** The shards a prefix's keys may be in (its own and the next ones it starts, at most 3). */
+function shardsOfPrefix(m, prefix) {
+  const first = shardOf(m, prefix);
+  const out = [first];
+  for (let i = first + 1; i < m.shards.length && out.length < 3 && m.shards[i].startsWith(prefix); i++) out.push(i);
+  return out;
+}
+
+/** Posting list `i` of a shard as a Map of record id -> score. */
+function postings(shard, i) {
+  shard.decoded ??= [];
+  if (!shard.decoded[i]) {
+    const map = new Map();
+    for (const layer of shard.p[i] || []) {
+      let id = layer[1];
+      map.set(id, layer[0]);
+      for (let k = 2; k < layer.length; k++) { id += layer[k]; map.set(id, layer[0]); }
+    }
+    shard.decoded[i] = map;
+  }
+  return shard.decoded[i];
+}
+
+function union(maps) {
+  const out = new Map();
+  for (const map of maps) for (const [id, q] of map) if (!(out.get(id) >= q)) out.set(id, q);
+  return out;
+}
+
+function intersect(maps) {
+  if (!maps.length) return new Map();
+  const sorted = [...maps].sort((a, b) => a.size - b.size);
+  const out = new Map();
+  for (const [id, q] of sorted[0]) {
+    let sum = q;
+    let all = true;
+    for (const other of sorted.slice(1)) {
+      const o = other.get(id);
+      if (o === undefined) { all = false; break; }
+      sum += o;
+    }
+    if (all) out.set(id, sum);
+  }
+  return out;
+}
+
+function addUp(maps) {
+  const out = new Map();
+  for (const map of maps) for (const [id, q] of map) out.set(id, (out.get(id) || 0) + q);
+  return out;
+}
+
+// ---- A query ----
+
+/**
+ * The query as slots, each matched by any of its alternatives (a phrase of words): a
+ * synonym group's phrase becomes a slot with every member of the group.
+ */
+function plan(m, text, typing) {
+  const all = words(text);
+  const english = /^en\b/i.test(m.lang || '');
+  const kept = english ? all.filter((w) => !STOP.has(w)) : all;
+  const ws = kept.length ? kept : all;
+  const groups = (m.synonyms || []).map((g) => g.map((p) => p.split(' ')));
+  const corrected = [];
+  const slots = [];
+  for (let i = 0; i < ws.length;) {
+    let found = null;
+    for (const g of groups) {
+      for (const phrase of g) {
+        if (phrase.length > (found?.len || 0) && phrase.every((w, k) => ws[i + k] === w)) found = { len: phrase.length, g };
+      }
+    }
+    // A misspelt member of a group (a word the site may not use at all, such as "suboxen"):
+    // the glossary is mostly drug names, which people in crisis misspell most, so two edits
+    // are allowed from 6 letters here (one below).
+    if (!found && ws[i].length >= 4 && !(typing && i === ws.length - 1)) {
+      const max = ws[i].length >= 6 ? 2 : 1;
+      for (const g of groups) {
+        const near = g.find((phrase) => phrase.length === 1 && phrase[0] !== ws[i] && distance(ws[i], phrase[0], max) <= max);
+        if (near) { found = { len: 1, g }; corrected.push([ws[i], near[0]]); break; }
+      }
+    }
+    if (found) {
+      slots.push({ text: ws.slice(i, i + found.len).join(' '), alts: found.g, prefix: false });
+      i += found.len;
+    } else {
+      slots.push({ text: ws[i], alts: [[ws[i]]], prefix: false });
+      i += 1;
+    }
+  }
+  const last = slots[slots.length - 1];
+  if (typing && last && last.alts.length === 1 && last.text.length >= TYPED_MIN) last.prefix = true;
+  const folded = ` ${all.join(' ')} `;
+  return { slots, crisis: CRISIS.some((c) => folded.includes(` ${c} `)), highlight: [], corrected };
+}
+
+/** The shards a plan needs. */
+function shardsOf(m, p) {
+  const need = new Set();
+  for (const s of p.slots) {
+    for (const alt of s.alts) {
+      alt.forEach((w, k) => {
+        const ids = s.prefix && k === alt.length - 1 ? shardsOfPrefix(m, w) : [shardOf(m, w)];
+        for (const i of ids) need.add(i);
+      });
+    }
+  }
+  return [...need];
+}
+
+/** Records of one word: the key itself, keys it starts (prefix), or a near spelling. */
+function lookup(m, shards, word, prefix, p, fuzzy) {
+  const own = shards.get(shardOf(m, word));
+  const lists = [];
+  const at = own && Object.hasOwn(own.w, word) ? own.w[word] : undefined;
+  if (at !== undefined) lists.push(postings(own, at));
+  if (prefix) {
+    const keys = [];
+    for (const i of shardsOfPrefix(m, word)) {
+      const shard = shards.get(i);
+      if (!shard) continue;
+      for (const key in shard.w) if (key !== word && key.startsWith(word)) keys.push([shard, shard.w[key]]);
+    }
+    keys.sort((a, b) => b[0].n[b[1]] - a[0].n[a[1]]);
+    for (const [shard, i] of keys.slice(0, PREFIX_KEYS)) lists.push(postings(shard, i));
+    if (lists.length) { p.highlight.push(word); return union(lists); }
+  }
+  // A word the site does not have: try the words of its shard within one or two edits.
+  // Only for a word the reader typed, not for the other names of a synonym group.
+  if (fuzzy && at === undefined && own && word.length >= 4 && !/^\d+$/.test(word)) {
+    const max = word.length >= 8 ? 2 : 1;
+    let best = null;
+    for (const key in own.w) {
+      if (key === word) continue;
+      const d = distance(word, key, max);
+      if (d === Infinity) continue;
+      const i = own.w[key];
+      if (!best || d < best.d || (d === best.d && own.n[i] > own.n[best.i])) best = { d, i };
+    }
+    if (best) {
+      p.corrected.push([word, own.d[best.i]]);
+      p.highlight.push(own.d[best.i]);
+      return postings(own, best.i);
+    }
+  }
+  if (lists.length) p.highlight.push(word);
+  return union(lists);
+}
+
+/** Runs a plan over its loaded shards: [results as Map id -> score, whether any-word]. */
+function evaluate(m, shards, p) {
+  const slots = p.slots.map((s) => union(s.alts.map((alt) => intersect(alt.map((w, k) =>
+    lookup(m, shards, w, s.prefix && k === alt.length - 1, p, s.alts.length === 1))))));
+  for (const s of p.slots) if (s.alts.length > 1) for (const alt of s.alts) p.highlight.push(...alt);
+  const all = intersect(slots);
+  if (all.size || slots.length < 2) return [all, false];
+  const any = addUp(slots);
+  return [any, any.size > 0];
+}
+
+function decodeIds(deltas) {
+  let id = 0;
+  return (deltas || []).map((d, i) => (id = i === 0 ? d : id + d));
+}
+
+// ---- Display ----
 
 function fromUrl() {
   const params = new URLSearchParams(location.search);
@@ -83,9 +315,7 @@ function fromUrl() {
 
 function fromPage() {
   const filters = {};
-  for (const box of filterBox.querySelectorAll('input:checked')) {
-    (filters[box.name] ??= []).push(box.value);
-  }
+  for (const box of filterBox.querySelectorAll('input:checked')) (filters[box.name] ??= []).push(box.value);
   return { q: input.value.trim(), filters };
 }
 
@@ -93,8 +323,8 @@ function toUrl(state, push) {
   const params = new URLSearchParams();
   if (state.q) params.set('q', state.q);
   for (const [key, values] of Object.entries(state.filters)) for (const v of values) params.append(key, v);
-  const query = params.toString();
-  const url = location.pathname + (query ? `?${query}` : '');
+  const q = params.toString();
+  const url = location.pathname + (q ? `?${q}` : '');
   if (url === location.pathname + location.search) return;
   history[push ? 'pushState' : 'replaceState'](null, '', url);
 }
@@ -130,121 +360,165 @@ function buildFilters(all, ticked) {
 }
 
 function tick(filters) {
-  for (const box of filterBox.querySelectorAll('input[type="checkbox"]')) {
-    box.checked = (filters[box.name] || []).includes(box.value);
-  }
+  for (const box of filterBox.querySelectorAll('input[type="checkbox"]')) box.checked = (filters[box.name] || []).includes(box.value);
 }
 
-function showCounts(latest) {
-  counts = latest;
+/** Counts of the results per filter value (over every result, not only those shown). */
+function showCounts(sets, ids) {
   for (const box of filterBox.querySelectorAll('input[type="checkbox"]')) {
-    const n = counts?.[box.name]?.[box.value] ?? 0;
+    const set = sets[box.name]?.[box.value];
+    let n = 0;
+    if (set) for (const id of ids) if (set.has(id)) n++;
     box.parentElement.querySelector('.search-count').textContent = `(${n})`;
   }
 }
 
-/** Pagefind's excerpt as text nodes and <mark>s: the indexed text is not parsed as HTML. */
-function excerpt(text) {
-  const p = el('p', 'search-result-excerpt');
-  let marked = false;
-  for (const part of (text || '').split(/(<mark>|<\/mark>)/)) {
-    if (part === '<mark>') marked = true;
-    else if (part === '</mark>') marked = false;
-    else if (part) p.append(marked ? el('mark', '', part) : part);
+function hits(token, marks) {
+  const t = fold(token);
+  return t.length > 0 && marks.some((w) => t.startsWith(w) || (t.length >= 4 && w.startsWith(t)));
+}
+
+/** The passage with most of the searched words, as text nodes and <mark>s. */
+function excerpt(passages, marks) {
+  let best = passages?.[0] || '';
+  let most = 0;
+  for (const passage of passages || []) {
+    const n = passage.split(/([\p{L}\p{N}\p{M}'’]+)/u).filter((t, i) => i % 2 && hits(t, marks)).length;
+    if (n > most) { most = n; best = passage; }
   }
+  const p = el('p', 'search-result-excerpt');
+  best.split(/([\p{L}\p{N}\p{M}'’]+)/u).forEach((part, i) => {
+    if (part) p.append(i % 2 && hits(part, marks) ? el('mark', '', part) : part);
+  });
   return p;
 }
 
-function item(data) {
-  const li = el('li', 'search-result');
+function item(r, marks, sponsored) {
+  const li = el('li', sponsored ? 'search-result search-result-sponsored' : 'search-result');
   const title = el('h2', 'search-result-title');
-  const link = el('a', '', data.meta?.title || data.url);
-  link.href = data.url;
+  const link = el('a', '', r.t || r.u);
+  link.href = base + String(r.u || '').replace(/^\//, '');
   title.append(link);
-  const type = data.filters?.type?.[0] || 'page';
   const meta = el('p', 'search-result-meta');
-  meta.append(el('span', `search-badge search-badge-${type}`, TYPE_LABELS[type] || type));
-  if (type === 'facility') {
-    const place = [data.meta?.city, data.meta?.state].filter(Boolean).join(', ');
-    if (place) meta.append(' ', el('span', 'search-place', place));
-    if (data.meta?.tel?.startsWith('tel:')) {
-      const call = el('a', 'search-call', `Call ${data.meta.phone || data.meta.tel.slice(4)}`);
-      call.href = data.meta.tel;
+  if (sponsored) meta.append(el('span', 'search-badge search-badge-sponsored', 'Sponsored'), ' ');
+  meta.append(el('span', `search-badge search-badge-${r.k}`, TYPE_LABELS[r.k] || r.k));
+  if (r.k === 'facility') {
+    if (r.pl) meta.append(' ', el('span', 'search-place', r.pl));
+    if (r.tel?.startsWith('tel:')) {
+      const call = el('a', 'search-call', `Call ${r.ph || r.tel.slice(4)}`);
+      call.href = r.tel;
       meta.append(' ', call);
     }
   }
-  li.append(title, meta, excerpt(data.excerpt));
+  li.append(title, meta, excerpt(r.x, marks));
   return li;
 }
 
-/** Shows the next results, each as soon as it and those above it have loaded. */
-async function showMore(focus) {
+/** The display data of records `ids`, in order (their record files in parallel). */
+async function records(m, ids) {
+  return Promise.all(ids.map(async (id) => (await file(m, `r${Math.floor(id / m.chunk)}.json`))[id % m.chunk]));
+}
+
+/** Shows the next results. */
+async function showMore(m, focus) {
   const mine = generation;
-  const batch = results.slice(shown, shown ? shown + MORE_SIZE : FIRST_SIZE);
-  const pending = batch.map((r) => r.data()); // Fetched in parallel, shown in order.
-  for (const [i, data] of pending.entries()) {
-    const li = item(await data);
-    if (mine !== generation) return;
-    list.append(li);
-    if (focus && i === 0) li.querySelector('a').focus();
-  }
+  const batch = matched.slice(shown, shown ? shown + MORE_SIZE : FIRST_SIZE);
+  const shownRecords = await records(m, batch.map(([id]) => id));
+  if (mine !== generation) return;
+  const items = shownRecords.map((r) => item(r || {}, query.highlight, false));
+  list.append(...items);
+  if (focus && items[0]) items[0].querySelector('a').focus();
   shown += batch.length;
-  more.hidden = shown >= results.length;
+  more.hidden = shown >= matched.length;
 }
 
 function say(text) {
   status.textContent = text;
 }
 
-async function run(state, retried = false) {
+function clear() {
+  matched = [];
+  list.replaceChildren();
+  sponsoredBox.replaceChildren();
+  sponsoredBox.hidden = true;
+  more.hidden = true;
+}
+
+async function run(state, typing = false, retried = false) {
   const mine = ++generation;
   filterBox.hidden = !state.q;
   if (!state.q) {
-    results = [];
-    list.replaceChildren();
-    more.hidden = true;
+    clear();
+    crisis.hidden = true;
     say('');
     return;
   }
-  let search;
   try {
-    const pf = await load();
-    const filters = {};
-    for (const [key, values] of Object.entries(state.filters)) filters[key] = { any: values };
-    search = await pf.search(state.q, { filters });
-  } catch (e) {
-    if (mine === generation) say('Search is not available right now. Please try again later, or browse the articles.');
-    console.error(e);
-    return;
-  }
-  if (mine !== generation) return;
-  if (!search.results.length && !retried && (await rebuilt())) {
-    await reset();
-    return run(state, true);
-  }
-  if (mine !== generation) return;
-  results = search.results;
-  shown = 0;
-  list.replaceChildren();
-  showCounts(search.filters);
-  try {
-    await showMore(false);
+    const m = await load();
+    const p = plan(m, state.q, typing);
+    crisis.hidden = !p.crisis;
+    const needed = shardsOf(m, p);
+    const loaded = await Promise.all(needed.map((i) => file(m, `s${i}.json`)));
+    const filtering = Object.keys(state.filters).length > 0;
+    const sets = filtering || filterToggle.hidden ? await facetSets(m) : null;
+    if (mine !== generation) return;
+    const shards = new Map(needed.map((i, k) => [i, loaded[k]]));
+    let [found, anyWord] = evaluate(m, shards, p);
+    if (filtering) {
+      found = new Map([...found].filter(([id]) => Object.entries(state.filters).every(([key, values]) =>
+        values.some((v) => sets[key]?.[v]?.has(id)))));
+    }
+    const paid = new Set(decodeIds(m.sponsored));
+    const ranked = [...found].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    matched = ranked.filter(([id]) => !paid.has(id));
+    const sponsored = ranked.filter(([id]) => paid.has(id)).slice(0, SPONSORED_SIZE);
+    query = p;
+    shown = 0;
+    const sponsoredRecords = await records(m, sponsored.map(([id]) => id));
+    list.replaceChildren();
+    await showMore(m, false);
+    if (mine !== generation) return;
+    sponsoredBox.replaceChildren();
+    if (sponsoredRecords.length) {
+      const heading = el('h2', 'search-sponsored-title', 'Sponsored');
+      heading.id = 'search-sponsored-title';
+      const ol = el('ol', 'search-results');
+      ol.append(...sponsoredRecords.map((r) => item(r || {}, p.highlight, true)));
+      sponsoredBox.append(heading, el('p', 'search-sponsored-note', 'Paid listings, shown apart from the results above.'), ol);
+    }
+    sponsoredBox.hidden = !sponsoredRecords.length;
+    if (sets) showCounts(sets, found.keys());
+    const n = found.size;
+    const filtered = filtering ? ' with the chosen filters' : '';
+    const notes = p.corrected.map(([, to]) => ` Showing results for “${to}”.`).join('');
+    const any = anyWord ? ' No result has all the words: showing results with any of them.' : '';
+    say(n === 0
+      ? `No results for “${state.q}”${filtered}. Try another word${filtered ? ' or fewer filters' : ''}.`
+      : `${n} result${n === 1 ? '' : 's'} for “${state.q}”${filtered}.${notes}${any}`);
   } catch (e) {
     if (mine !== generation) return;
-    if (!retried && (await rebuilt())) {
-      await reset();
-      return run(state, true);
+    // A file of the index is gone: the site was deployed again. Load the new index once.
+    if (e instanceof Stale && !retried) {
+      reset();
+      return run(state, typing, true);
     }
-    say('Search is not available right now. Please try again later, or browse the articles.');
+    say(UNAVAILABLE);
     console.error(e);
-    return;
   }
-  if (mine !== generation) return;
-  const n = results.length;
-  const filtered = Object.keys(state.filters).length ? ' with the chosen filters' : '';
-  say(n === 0
-    ? `No results for “${state.q}”${filtered}. Try another word${filtered ? ' or fewer filters' : ''}.`
-    : `${n} result${n === 1 ? '' : 's'} for “${state.q}”${filtered}.`);
+}
+
+/** The facets file as filter -> value -> Set of ids. */
+function facetSets(m) {
+  facets ??= file(m, 'f.json').then((f) => {
+    const sets = {};
+    for (const [key, values] of Object.entries(f)) {
+      sets[key] = {};
+      for (const [value, ids] of Object.entries(values)) sets[key][value] = new Set(decodeIds(ids));
+    }
+    return sets;
+  });
+  facets.catch(() => { facets = null; });
+  return facets;
 }
 
 form.addEventListener('submit', (event) => {
@@ -265,7 +539,7 @@ input.addEventListener('input', () => {
     // The first keystrokes of a new search make a history entry; the rest update it.
     toUrl(state, !typingEntry);
     typingEntry = true;
-    run(state);
+    run(state, true);
   }, 250);
 });
 
@@ -276,10 +550,26 @@ filterBox.addEventListener('change', () => {
   run(state);
 });
 
-more.addEventListener('click', () => showMore(true));
+more.addEventListener('click', async () => {
+  try {
+    await showMore(await load(), true);
+  } catch (e) {
+    say(UNAVAILABLE);
+    console.error(e);
+  }
+});
 
-// Pagefind loads while the reader types, not with the page nor at Enter; run() reports errors.
-input.addEventListener('focus', () => load().then((pf) => pf.init()).catch(() => {}), { once: true });
+// The manifest loads while the reader types, not with the page; run() reports errors.
+input.addEventListener('focus', () => load().catch(() => {}), { once: true });
+
+// `/` anywhere but in a text field puts the cursor in the search box.
+document.addEventListener('keydown', (event) => {
+  const t = event.target;
+  if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement || t?.isContentEditable) return;
+  event.preventDefault();
+  input.focus();
+});
 
 window.addEventListener('popstate', () => {
   clearTimeout(timer);
@@ -290,17 +580,15 @@ window.addEventListener('popstate', () => {
   run(state);
 });
 
-/**
- * Filters are loaded on request only: their files list every record, so on a large site
- * they cost more than the search itself. A shared link with filters opens them at once.
- */
+/** Filters load on request only (their file lists every record). A shared link with filters opens them. */
 async function openFilters(event) {
   if (filterToggle.getAttribute('aria-expanded') === 'true') return;
   filterToggle.setAttribute('aria-expanded', 'true');
   filterToggle.hidden = true;
   try {
-    const pf = await load();
-    buildFilters(await pf.filters(), fromUrl().filters);
+    const m = await load();
+    const sets = await facetSets(m);
+    buildFilters(sets, fromUrl().filters);
     // The button is gone: keep keyboard focus in the filters it opened.
     if (event) filterBox.querySelector('input')?.focus();
     run(fromPage()); // Counts for the filters just loaded.

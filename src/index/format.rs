@@ -1,0 +1,149 @@
+//! haven's search index files (format version [`VERSION`]), as docs/search.md describes
+//! them: JSON, which hosts gzip, shaped so gzip shrinks the postings.
+//!
+//! A posting list is impact-ordered: layers of one quantized score each, best first, each
+//! layer `[score, first id, delta, delta, ...]` with ids ascending. Dense lists become runs
+//! of small deltas (`1,1,1,2,1`), which gzip stores in a few bits each.
+
+use serde::{Deserialize, Serialize};
+
+/// Format version, in the manifest; a client refuses another.
+pub const VERSION: u32 = 1;
+
+/// Records per record file.
+pub const CHUNK: usize = 32;
+
+/// The manifest (`manifest.json`), fetched first by every page and never cached.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// [`VERSION`].
+    pub v: u32,
+    /// The build: the folder the other files are in; changes whenever any of them does.
+    pub build: String,
+    /// Site language.
+    pub lang: String,
+    /// Number of records (ids are `0..n`).
+    pub n: u32,
+    /// Records per record file ([`CHUNK`]).
+    pub chunk: u32,
+    /// First key of each word shard, ascending: shard `i` holds the keys from `shards[i]`
+    /// up to (not including) `shards[i + 1]`.
+    pub shards: Vec<String>,
+    /// Ids of sponsored records, ascending (shown in their own block, never ranked).
+    pub sponsored: Vec<u32>,
+    /// Synonym groups, folded: each member is a phrase of one or more words.
+    pub synonyms: Vec<Vec<String>>,
+}
+
+/// One word shard (`s<i>.json`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Shard {
+    /// Key (a folded word as written, or a stem) -> index into `d`, `n` and `p`.
+    pub w: std::collections::BTreeMap<String, u32>,
+    /// For each posting list, the word to show ("Showing results for ..."): the stem's most
+    /// frequent written form.
+    pub d: Vec<String>,
+    /// For each posting list, the number of records that have the stem (the list may hold
+    /// only the best [`super::build::MAX_POSTINGS`]).
+    pub n: Vec<u32>,
+    /// Posting lists, encoded ([`encode_postings`]).
+    pub p: Vec<Vec<Vec<u32>>>,
+}
+
+/// What a result shows (one element of a record file `r<i>.json`, the array of records
+/// `i * chunk ..`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Display {
+    /// URL path without the base path (`/articles/x/`).
+    pub u: String,
+    /// Title.
+    pub t: String,
+    /// Type: `article`, `page` or `facility`.
+    pub k: String,
+    /// Place (`Louisville, Kentucky`), facilities only.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub pl: String,
+    /// Phone number as shown, facilities only.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub ph: String,
+    /// `tel:` link of the phone number.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub tel: String,
+    /// 1 when sponsored.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub s: u8,
+    /// A few short passages of the record's text, from which the client picks the one that
+    /// matches best as the excerpt.
+    pub x: Vec<String>,
+}
+
+fn is_zero(n: &u8) -> bool {
+    *n == 0
+}
+
+/// The facets file (`f.json`): filter name -> value -> ids, delta-encoded (first id, then
+/// differences). Loaded only when the reader opens the filters.
+pub type Facets = std::collections::BTreeMap<String, std::collections::BTreeMap<String, Vec<u32>>>;
+
+/// Encodes `(id, quantized score)` pairs (any order, ids unique) as layers.
+pub fn encode_postings(postings: &[(u32, u8)]) -> Vec<Vec<u32>> {
+    let mut sorted = postings.to_vec();
+    sorted.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut layers: Vec<Vec<u32>> = Vec::new();
+    let mut last = 0;
+    for (id, q) in sorted {
+        match layers.last_mut() {
+            Some(layer) if layer[0] == u32::from(q) => {
+                layer.push(id - last);
+            }
+            _ => layers.push(vec![u32::from(q), id]),
+        }
+        last = id;
+    }
+    layers
+}
+
+/// Decodes [`encode_postings`]' layers back to `(id, score)` pairs, best first. Malformed
+/// layers (fewer than two numbers) are skipped.
+pub fn decode_postings(layers: &[Vec<u32>]) -> Vec<(u32, u8)> {
+    let mut out = Vec::new();
+    for layer in layers {
+        let [q, first, rest @ ..] = layer.as_slice() else {
+            continue;
+        };
+        let q = u8::try_from(*q).unwrap_or(u8::MAX);
+        let mut id = *first;
+        out.push((id, q));
+        for d in rest {
+            id = id.saturating_add(*d);
+            out.push((id, q));
+        }
+    }
+    out
+}
+
+/// Delta-encodes ascending ids.
+pub fn encode_ids(ids: &[u32]) -> Vec<u32> {
+    let mut last = 0;
+    ids.iter()
+        .enumerate()
+        .map(|(i, &id)| {
+            let d = if i == 0 { id } else { id - last };
+            last = id;
+            d
+        })
+        .collect()
+}
+
+/// Decodes [`encode_ids`].
+pub fn decode_ids(deltas: &[u32]) -> Vec<u32> {
+    let mut id = 0u32;
+    deltas
+        .iter()
+        .enumerate()
+        .map(|(i, &d)| {
+            id = if i == 0 { d } else { id.saturating_add(d) };
+            id
+        })
+        .collect()
+}
