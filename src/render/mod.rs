@@ -572,6 +572,7 @@ fn redirect_page(site: &Site, i: usize) -> Output {
     let to = html_escape(&site.config.absolute(&r.to));
     let html = format!(
         "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>Redirecting…</title>\
+         <meta name=\"referrer\" content=\"same-origin\">\
          <link rel=\"canonical\" href=\"{to}\"><meta name=\"robots\" content=\"noindex\">\
          <meta http-equiv=\"refresh\" content=\"0; url={to}\"></head>\
          <body><p>This page has moved to <a href=\"{to}\">{to}</a>.</p></body></html>\n",

@@ -11,5 +11,6 @@ mod links;
 mod memo;
 mod output;
 mod related;
+mod safety;
 mod support;
 mod theme;
