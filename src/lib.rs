@@ -21,6 +21,7 @@ pub mod pipeline;
 pub mod render;
 pub mod resolve;
 pub mod safe_url;
+pub mod sanitize;
 pub mod serve;
 pub mod slug;
 pub mod theme;

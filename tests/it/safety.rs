@@ -53,3 +53,89 @@ fn every_page_kind_keeps_the_referrer_on_the_site() {
     let rel = facility.attr(r#"a[href="https://example.org/sa"]"#, "rel");
     assert!(rel.split(' ').any(|r| r == "noreferrer"), "rel={rel:?}");
 }
+
+const FAMILY: &str = "content/articles/family.md";
+const RAW: &str = "Caring for someone you love.\n\n<details class=\"more\"><summary>Read more</summary>\n\n<abbr title=\"medications for opioid use disorder\">MOUD</abbr> H<sub>2</sub>O\n\n</details>\n\n<script>alert('x')</script>\n\nA <a href=\"javascript:alert(1)\" onclick=\"alert(2)\">link</a>.\n\n<iframe src=\"https://example.org/\"></iframe>\n\n<form action=\"https://example.org/\"><input name=\"q\"></form>\n\n<p style=\"color:red\" id=\"kept-id\">Styled</p>";
+
+fn raw_html_site() -> Site {
+    Site::fixture("basic")
+        .edit(FAMILY, "Caring for someone you love.", RAW)
+        .edit(
+            "content/authors/sam-writer.yaml",
+            "Sam writes about recovery.",
+            "Sam writes about <em>recovery</em>.<img src=x onerror=\"alert(3)\">",
+        )
+}
+
+#[test]
+fn raw_html_is_sanitized_by_default_with_a_warning_per_drop() {
+    let built = raw_html_site().build();
+    let page = built.page("/articles/family/");
+    let body = page.one("main").html();
+    for gone in [
+        "<script",
+        "alert",
+        "javascript:",
+        "onclick",
+        "<iframe",
+        "<form",
+        "style=",
+    ] {
+        assert!(!body.contains(gone), "{gone} survived:\n{body}");
+    }
+    assert_eq!(page.text("details.more summary"), "Read more");
+    assert_eq!(page.attr("abbr", "title"), "medications for opioid use disorder");
+    assert_eq!(page.text("sub"), "2");
+    assert_eq!(page.text("p#kept-id"), "Styled");
+    // haven's own markup is still there: heading ids and the table of contents.
+    assert!(page.has("h2#set-boundaries"), "heading id lost");
+    let bio = built.page("/authors/sam-writer/");
+    assert!(!bio.raw.contains("onerror"), "bio not sanitized");
+    assert!(bio.has("em"), "bio lost its safe HTML");
+
+    let warnings: Vec<String> = built
+        .report
+        .warnings
+        .iter()
+        .map(|d| haven::diag::render(d, false))
+        .collect();
+    let line_of = |needle: &str| RAW.lines().position(|l| l.contains(needle)).map(|i| i + 8); // RAW starts on line 8
+    for (what, needle) in [
+        ("the <script> element", "<script>"),
+        ("the javascript: link of <a>", "javascript"),
+        ("the onclick attribute of <a>", "onclick"),
+        ("the <iframe> element", "<iframe"),
+        ("the <form> element", "<form"),
+        ("the style attribute of <p>", "style="),
+    ] {
+        let line = line_of(needle).expect("line in RAW");
+        let want = format!("warning: {FAMILY}:{line}:");
+        assert!(
+            warnings.iter().any(|w| w.starts_with(&want) && w.contains(what)),
+            "no {want:?} {what:?} among:\n{}",
+            warnings.join("\n")
+        );
+    }
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("warning: content/authors/sam-writer.yaml:4:") && w.contains("onerror")),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn trusted_raw_html_is_published_as_written_without_warnings() {
+    let built = raw_html_site()
+        .append("content/site.yaml", "markdown:\n  raw_html: trusted\n")
+        .build();
+    let body = built.page("/articles/family/").one("main").html();
+    for kept in ["<script>", "onclick=", "<iframe", "<form", "style=\"color:red\""] {
+        assert!(body.contains(kept), "{kept} dropped in trusted mode:\n{body}");
+    }
+    assert!(
+        !built.report.warnings.iter().any(|d| d.message.contains("is removed")),
+        "{:?}",
+        built.report.warnings
+    );
+}
