@@ -12,5 +12,6 @@ mod memo;
 mod output;
 mod related;
 mod safety;
+mod starter;
 mod support;
 mod theme;
