@@ -278,13 +278,16 @@ pub fn render_job(site: &Site, tera: &Tera, job: Job) -> Result<Output, Diag> {
             let mut ctx = Context::new();
             ctx.insert("article", &ArticleCtx::new(site, a));
             ctx.insert("related", &related(site, i));
-            let seo = seo_for(
-                site,
-                Some(&a.article.title),
-                &a.description,
-                &a.path,
-                "article",
-                Some(seo::article(site, a)),
+            let seo = draft_seo(
+                a.article.draft,
+                seo_for(
+                    site,
+                    Some(&a.article.title),
+                    &a.description,
+                    &a.path,
+                    "article",
+                    Some(seo::article(site, a)),
+                ),
             );
             Page {
                 template: "article.html",
@@ -378,7 +381,10 @@ pub fn render_job(site: &Site, tera: &Tera, job: Job) -> Result<Output, Diag> {
                 }),
             );
             let template = p.page.template.as_ref().map_or("page.html", |t| t.value.as_str());
-            let seo = seo_for(site, Some(&p.page.title), &p.description, &p.path, "website", None);
+            let seo = draft_seo(
+                p.page.draft,
+                seo_for(site, Some(&p.page.title), &p.description, &p.path, "website", None),
+            );
             Page {
                 template,
                 path: p.path.clone(),
@@ -526,6 +532,7 @@ fn seo_for(
         og_type,
         json_ld,
         noindex: false,
+        draft: false,
     }
 }
 
@@ -564,6 +571,15 @@ pub fn related_articles(site: &Site, i: usize) -> Vec<usize> {
     }
     scored.sort_by(order);
     scored.into_iter().map(|(_, j)| j).collect()
+}
+
+/// A draft's page (built only for preview) is marked as one and kept out of search engines.
+fn draft_seo(draft: bool, mut seo: SeoCtx) -> SeoCtx {
+    if draft {
+        seo.draft = true;
+        seo.noindex = true;
+    }
+    seo
 }
 
 /// A minimal page that sends browsers and crawlers on: meta refresh + canonical + a link.

@@ -10,6 +10,7 @@ mod errors;
 mod links;
 mod memo;
 mod output;
+mod preview;
 mod related;
 mod safety;
 mod starter;
