@@ -153,6 +153,9 @@ pub fn write_site<T: Send>(
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "output".into());
     fs::create_dir_all(parent).map_err(|e| vec![io_err(parent, "create", &e)])?;
+    // Held until this function returns (the swap included): a second build of the same
+    // output folder stops here instead of mixing its files with this one's.
+    let _lock = lock(parent, &name, output).map_err(|d| vec![d])?;
     recover(parent, &name, output);
     let tmp = parent.join(format!(".{name}.haven-new"));
     if tmp.exists() {
@@ -195,6 +198,31 @@ pub fn write_site<T: Send>(
             let _ = remove_ours(&tmp);
             Err(e)
         }
+    }
+}
+
+/// Takes the build lock of `output`: an exclusive lock (`flock` on Linux, std's
+/// `File::try_lock`) on `.<name>.haven-lock` beside it, released when the file is dropped,
+/// also when the build is killed. The file itself stays: removing a lock file races with
+/// the next build opening it.
+fn lock(parent: &Path, name: &str, output: &Path) -> Result<fs::File, Diag> {
+    let path = parent.join(format!(".{name}.haven-lock"));
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| io_err(&path, "create", &e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(fs::TryLockError::WouldBlock) => Err(Diag::error(format!(
+            "another haven build is writing {} right now (it holds {}); this build stopped \
+             without writing anything",
+            output.display(),
+            path.display()
+        ))
+        .help("wait until the other build has finished, then build again")),
+        Err(fs::TryLockError::Error(e)) => Err(io_err(&path, "lock", &e)),
     }
 }
 

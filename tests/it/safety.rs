@@ -139,3 +139,68 @@ fn trusted_raw_html_is_published_as_written_without_warnings() {
         built.report.warnings
     );
 }
+
+#[test]
+fn a_build_refuses_while_another_holds_the_output_lock() {
+    let site = Site::fixture("basic");
+    let built = site.build();
+    let before = crate::support::snapshot(&built.out);
+    let lock = std::fs::File::open(site.root().join(".output.haven-lock")).expect("the lock file beside output");
+    lock.lock().expect("take the lock as another build would");
+    let run = site.haven(&["build"]);
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert!(run.stderr.contains("another haven build is writing"), "{}", run.stderr);
+    assert!(
+        crate::support::snapshot(&built.out) == before,
+        "the output changed under a held lock"
+    );
+    drop(lock);
+    assert_eq!(
+        site.haven(&["build"]).code,
+        Some(0),
+        "the lock is released with its file"
+    );
+}
+
+#[test]
+fn two_builds_started_at_once_never_mix() {
+    let site = Site::fixture("basic");
+    let expected = crate::support::snapshot(&site.build().out);
+    std::fs::remove_dir_all(site.output()).expect("start without output");
+    for _round in 0..3 {
+        let children: Vec<_> = (0..2)
+            .map(|_| {
+                std::process::Command::new(env!("CARGO_BIN_EXE_haven"))
+                    .arg("build")
+                    .current_dir(site.root())
+                    .env("NO_COLOR", "1")
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .expect("start haven build")
+            })
+            .collect();
+        let mut ok = 0;
+        for child in children {
+            let out = child.wait_with_output().expect("wait for haven build");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            match out.status.code() {
+                Some(0) => ok += 1,
+                Some(1) => assert!(stderr.contains("another haven build is writing"), "{stderr}"),
+                other => panic!("exit {other:?}: {stderr}"),
+            }
+        }
+        assert!(ok >= 1, "neither build finished");
+        assert!(
+            crate::support::snapshot(&site.output()) == expected,
+            "the output of two concurrent builds differs from one build's"
+        );
+        let beside: Vec<String> = std::fs::read_dir(site.root())
+            .expect("read site root")
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".haven-new") || n.ends_with(".haven-old"))
+            .collect();
+        assert!(beside.is_empty(), "{beside:?}");
+    }
+}
