@@ -202,10 +202,10 @@ pub fn write_site<T: Send>(
 }
 
 /// Takes the build lock of `output`: an exclusive lock (`flock` on Linux, std's
-/// `File::try_lock`) on `.<name>.haven-lock` beside it, released when the file is dropped,
-/// also when the build is killed. The file itself stays: removing a lock file races with
+/// `File::try_lock`) on `.<name>.haven-lock` beside it, released when the guard is dropped,
+/// and by the system when the build is killed. The file itself stays: removing a lock file races with
 /// the next build opening it.
-fn lock(parent: &Path, name: &str, output: &Path) -> Result<fs::File, Diag> {
+fn lock(parent: &Path, name: &str, output: &Path) -> Result<OutputLock, Diag> {
     let path = parent.join(format!(".{name}.haven-lock"));
     let file = fs::OpenOptions::new()
         .create(true)
@@ -214,7 +214,7 @@ fn lock(parent: &Path, name: &str, output: &Path) -> Result<fs::File, Diag> {
         .open(&path)
         .map_err(|e| io_err(&path, "create", &e))?;
     match file.try_lock() {
-        Ok(()) => Ok(file),
+        Ok(()) => Ok(OutputLock(file)),
         Err(fs::TryLockError::WouldBlock) => Err(Diag::error(format!(
             "another haven build is writing {} right now (it holds {}); this build stopped \
              without writing anything",
@@ -223,6 +223,17 @@ fn lock(parent: &Path, name: &str, output: &Path) -> Result<fs::File, Diag> {
         ))
         .help("wait until the other build has finished, then build again")),
         Err(fs::TryLockError::Error(e)) => Err(io_err(&path, "lock", &e)),
+    }
+}
+
+/// The held build lock. Dropping it unlocks explicitly rather than only closing the file:
+/// a process spawned meanwhile (tests, `haven serve`'s tools) may hold a copy of the file
+/// descriptor between its fork and exec, and the lock would outlive our close until then.
+struct OutputLock(fs::File);
+
+impl Drop for OutputLock {
+    fn drop(&mut self) {
+        let _ = self.0.unlock();
     }
 }
 
@@ -472,12 +483,18 @@ mod tests {
         assert_eq!(err.len(), 1);
         assert!(read("index.html").contains("first"), "the previous site stays");
         assert!(read("pagefind/x.html").contains("late"));
-        let left: Vec<_> = fs::read_dir(root)
+        let mut left: Vec<_> = fs::read_dir(root)
             .expect("root")
             .flatten()
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
-        assert_eq!(left, ["output"], "no temporary folder is left behind");
+        left.sort();
+        // The build lock file stays on purpose (see `lock`); no temporary folder does.
+        assert_eq!(
+            left,
+            [".output.haven-lock", "output"],
+            "no temporary folder is left behind"
+        );
     }
 
     #[test]
