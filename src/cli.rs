@@ -20,7 +20,10 @@ pub enum Command {
     Build(BuildArgs),
     /// Check the site for errors without writing anything.
     Check(CheckArgs),
-    /// Create a new article, page or author file with its fields filled in.
+    /// Create a new site that builds at once: settings, a home page, an about page, an
+    /// author, an article and a fictional treatment listing.
+    Init(InitArgs),
+    /// Create a new article, page, author or facility file with its fields filled in.
     New(NewArgs),
     /// Serve the site on this machine, rebuilding and reloading the browser on every save.
     Serve(ServeArgs),
@@ -65,6 +68,17 @@ pub struct CheckArgs {
     pub all_warnings: bool,
 }
 
+/// `haven init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder to create the site in; it must be new or empty.
+    #[arg(default_value = ".", value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Write only content/site.yaml (a site with no pages of its own yet).
+    #[arg(long)]
+    pub minimal: bool,
+}
+
 /// `haven serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -77,8 +91,12 @@ pub struct ServeArgs {
     /// Address to listen on. Only change it to show the site to other machines.
     #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
     pub bind: std::net::IpAddr,
-    /// Serve draft articles and pages too.
+    /// Hide draft articles and pages (by default they are served, each with a
+    /// "Draft: not published" banner).
     #[arg(long)]
+    pub no_drafts: bool,
+    /// Serve drafts (the default; kept so that older scripts keep working).
+    #[arg(long, hide = true, conflicts_with = "no_drafts")]
     pub drafts: bool,
     /// Open the site in a browser.
     #[arg(long)]
@@ -100,11 +118,17 @@ pub struct ServeArgs {
 pub struct NewArgs {
     /// What to create.
     pub kind: NewKind,
-    /// Its title (or the author's name).
+    /// Its title (or the author's or facility's name).
     pub title: String,
     /// Site folder (the one holding content/).
     #[arg(long, default_value = ".", value_name = "DIR")]
     pub root: PathBuf,
+    /// For a facility: its state, as the two-letter postal code (TX).
+    #[arg(long, value_name = "CODE")]
+    pub state: Option<String>,
+    /// For a facility: its city.
+    #[arg(long, value_name = "NAME")]
+    pub city: Option<String>,
 }
 
 /// Kinds of file `haven new` makes.
@@ -116,4 +140,6 @@ pub enum NewKind {
     Page,
     /// content/authors/<slug>.yaml
     Author,
+    /// content/facilities/<state>/<slug>.yaml (needs --state and --city)
+    Facility,
 }

@@ -23,6 +23,7 @@ pub mod placeholder;
 pub mod render;
 pub mod resolve;
 pub mod safe_url;
+pub mod sanitize;
 pub mod serve;
 pub mod slug;
 pub mod theme;

@@ -18,6 +18,7 @@ fn main() -> ExitCode {
     let code = match &cli.command {
         Command::Build(args) => cmd::build::run(args),
         Command::Check(args) => cmd::check::run(args),
+        Command::Init(args) => cmd::init::run(args),
         Command::New(args) => cmd::new::run(args),
         Command::Serve(args) => cmd::serve::run(args),
     };

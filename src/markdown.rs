@@ -47,6 +47,11 @@ pub struct Scan {
     pub first_paragraph: String,
     /// Number of words of text.
     pub words: usize,
+    /// Whether the document holds raw HTML (or `{key=value}` heading attributes): only
+    /// then does its HTML go through the sanitizer ([`crate::sanitize::clean`]).
+    pub raw_html: bool,
+    /// What the sanitizer removes from that raw HTML: byte offset in the text, and what.
+    pub unsafe_html: Vec<(usize, String)>,
 }
 
 /// One entry of a table of contents: an h2 with its h3 children.
@@ -89,11 +94,31 @@ pub fn scan(text: &str) -> Scan {
     let mut heading: Option<(u8, Option<String>, String)> = None;
     let mut para_depth = 0usize;
     let mut first_done = false;
+    let raw_piece = |out: &mut Scan, start: usize, piece: &str| {
+        out.raw_html = true;
+        for d in crate::sanitize::dropped(piece) {
+            out.unsafe_html.push((start + d.offset, d.what));
+        }
+    };
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         match &event {
-            Event::Start(Tag::Heading { level: l, id, .. }) => {
+            Event::Start(Tag::Heading {
+                level: l, id, attrs, ..
+            }) => {
+                // `## Title {onclick=x}`: attributes an editor wrote, checked like raw HTML.
+                for (key, value) in attrs {
+                    let piece = format!(
+                        "<h{} {key}=\"{}\">",
+                        level(*l),
+                        value.as_deref().unwrap_or_default().replace('"', "&quot;")
+                    );
+                    raw_piece(&mut out, range.start, &piece);
+                }
                 heading = Some((level(*l), id.as_ref().map(|i| i.to_string()), String::new()))
             }
+            // A block of raw HTML is read whole (its lines come as separate events).
+            Event::Start(Tag::HtmlBlock) => raw_piece(&mut out, range.start, &text[range.clone()]),
+            Event::InlineHtml(piece) => raw_piece(&mut out, range.start, piece),
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, explicit, title)) = heading.take() {
                     let id = unique_id(explicit.unwrap_or_else(|| slugify(&title)), &mut used);
@@ -243,7 +268,8 @@ pub fn cut(text: &str, max: usize) -> String {
     out.trim_end_matches([',', ';', ':', '.']).to_string() + "…"
 }
 
-/// Markdown to HTML for short trusted fields (author bios) with no link rewriting.
+/// Markdown to HTML with no link rewriting and no sanitizing (facility descriptions, which
+/// their own sanitizer cleans: `facility::description`).
 pub fn to_html(text: &str) -> String {
     render(text, &scan(text).headings, &[])
 }

@@ -14,7 +14,7 @@ use rustc_hash::FxHashSet;
 
 use rayon::prelude::*;
 
-use crate::config::{self, SiteConfig};
+use crate::config::{self, RawHtml, SiteConfig};
 use crate::diag::{Diag, Diags, Source, did_you_mean};
 use crate::facility;
 use crate::load::StaticFile;
@@ -176,6 +176,20 @@ pub struct Options {
 }
 
 /// A document whose Markdown is rendered here.
+/// The warning for raw HTML the sanitizer removes from a document (`at`: offset in its body).
+fn unsafe_html_warning(d: &DocRef<'_>, at: usize, what: &str) -> Diag {
+    Diag::at(
+        d.source,
+        (d.body_offset + at, 1),
+        format!("{what} is removed from the page"),
+    )
+    .help(
+        "haven publishes only safe raw HTML (see \"Raw HTML\" in docs/format.md): remove it, or set \
+             `markdown: { raw_html: trusted }` in site.yaml if every editor of this site is trusted",
+    )
+    .warning()
+}
+
 struct DocRef<'a> {
     rel: &'a str,
     source: &'a Source,
@@ -190,7 +204,8 @@ struct DocRef<'a> {
 #[derive(Debug, Default)]
 pub struct Memos {
     scans: Memo<Arc<Scanned>>,
-    html: Memo<(Links, Arc<str>)>,
+    /// The HTML, with the links and the raw HTML policy it was made with.
+    html: Memo<(Links, RawHtml, Arc<str>)>,
 }
 
 /// A document's Markdown scan and the table of contents made from it, once per text.
@@ -610,13 +625,23 @@ pub fn resolve_with(
             let mut errs = Vec::new();
             let own = heading_set(&scan.headings);
             let links: Vec<Option<String>> = scan.links.iter().map(|l| ctx.resolve(d, &own, l, &mut errs)).collect();
+            let policy = config.raw_html;
+            if policy == RawHtml::Sanitized {
+                errs.extend(
+                    scan.unsafe_html
+                        .iter()
+                        .map(|(at, what)| unsafe_html_warning(d, *at, what)),
+                );
+            }
             match html_memo.get(d.rel, &d.source.text) {
-                Some((l, h)) if l == links => (h, errs, None),
-                _ => (
-                    Arc::from(markdown::render(d.body, &scan.headings, &links)),
-                    errs,
-                    Some(links),
-                ),
+                Some((l, p, h)) if l == links && p == policy => (h, errs, None),
+                _ => {
+                    let mut html = markdown::render(d.body, &scan.headings, &links);
+                    if scan.raw_html && policy == RawHtml::Sanitized {
+                        html = crate::sanitize::clean(&html);
+                    }
+                    (Arc::from(html), errs, Some(links))
+                }
             }
         })
         .collect();
@@ -624,7 +649,8 @@ pub fn resolve_with(
     for (d, (h, errs, fresh)) in docs.iter().zip(rendered) {
         diags.extend(errs);
         if let Some(links) = fresh {
-            md.html.put(d.rel, &d.source.text, (links, Arc::clone(&h)));
+            md.html
+                .put(d.rel, &d.source.text, (links, config.raw_html, Arc::clone(&h)));
         }
         html.push(h);
     }

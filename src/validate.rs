@@ -574,9 +574,17 @@ mod tests {
         use crate::cli::NewKind;
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::create_dir_all(dir.path().join("content/authors")).expect("authors folder");
+        // `haven new` writes only inside a site, and fills in an author that exists.
+        std::fs::write(
+            dir.path().join("content/site.yaml"),
+            "title: T\nbase_url: https://example.org/\n",
+        )
+        .expect("site.yaml");
+        std::fs::write(dir.path().join("content/authors/editor.yaml"), "name: Editor\n").expect("author");
         let parse = |kind, rel: &str| -> Vec<Diag> {
-            let path = crate::cmd::new::create(dir.path(), kind, "Getting Help").expect("haven new");
-            let text = std::fs::read_to_string(path).expect("read the new file");
+            let made =
+                crate::cmd::new::create(dir.path(), kind, "Getting Help", Default::default()).expect("haven new");
+            let text = std::fs::read_to_string(made.path).expect("read the new file");
             let d = doc(rel, &text);
             match kind {
                 NewKind::Article => article(&d).1,

@@ -173,6 +173,9 @@ pub fn write_site<T: Send>(
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "output".into());
     fs::create_dir_all(parent).map_err(|e| vec![io_err(parent, "create", &e)])?;
+    // Held until this function returns (the swap included): a second build of the same
+    // output folder stops here instead of mixing its files with this one's.
+    let _lock = lock(parent, &name, output).map_err(|d| vec![d])?;
     recover(parent, &name, output);
     let tmp = parent.join(format!(".{name}.haven-new"));
     if tmp.exists() {
@@ -215,6 +218,42 @@ pub fn write_site<T: Send>(
             let _ = remove_ours(&tmp);
             Err(e)
         }
+    }
+}
+
+/// Takes the build lock of `output`: an exclusive lock (`flock` on Linux, std's
+/// `File::try_lock`) on `.<name>.haven-lock` beside it, released when the guard is dropped,
+/// and by the system when the build is killed. The file itself stays: removing a lock file races with
+/// the next build opening it.
+fn lock(parent: &Path, name: &str, output: &Path) -> Result<OutputLock, Diag> {
+    let path = parent.join(format!(".{name}.haven-lock"));
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| io_err(&path, "create", &e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(OutputLock(file)),
+        Err(fs::TryLockError::WouldBlock) => Err(Diag::error(format!(
+            "another haven build is writing {} right now (it holds {}); this build stopped \
+             without writing anything",
+            output.display(),
+            path.display()
+        ))
+        .help("wait until the other build has finished, then build again")),
+        Err(fs::TryLockError::Error(e)) => Err(io_err(&path, "lock", &e)),
+    }
+}
+
+/// The held build lock. Dropping it unlocks explicitly rather than only closing the file:
+/// a process spawned meanwhile (tests, `haven serve`'s tools) may hold a copy of the file
+/// descriptor between its fork and exec, and the lock would outlive our close until then.
+struct OutputLock(fs::File);
+
+impl Drop for OutputLock {
+    fn drop(&mut self) {
+        let _ = self.0.unlock();
     }
 }
 
@@ -469,12 +508,18 @@ mod tests {
         assert_eq!(err.len(), 1);
         assert!(read("index.html").contains("first"), "the previous site stays");
         assert!(read("pagefind/x.html").contains("late"));
-        let left: Vec<_> = fs::read_dir(root)
+        let mut left: Vec<_> = fs::read_dir(root)
             .expect("root")
             .flatten()
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
-        assert_eq!(left, ["output"], "no temporary folder is left behind");
+        left.sort();
+        // The build lock file stays on purpose (see `lock`); no temporary folder does.
+        assert_eq!(
+            left,
+            [".output.haven-lock", "output"],
+            "no temporary folder is left behind"
+        );
     }
 
     #[test]

@@ -391,3 +391,28 @@ fn a_warning_is_printed_once_also_across_a_failed_rebuild() {
     let log = s.log();
     assert_eq!(log.matches(stale).count(), 1, "{log}");
 }
+
+#[test]
+fn drafts_are_served_with_a_banner_and_noindex_unless_no_drafts() {
+    const DRAFT: &str = "/articles/telehealth-visit-tips/";
+    let banner = scraper::Selector::parse(".draft-banner").unwrap();
+    let robots = scraper::Selector::parse(r#"head meta[name="robots"]"#).unwrap();
+    let s = Server::start();
+    let (code, head, body) = s.get(DRAFT);
+    assert_eq!(code, 200, "serve shows drafts by default: {head}");
+    let doc = scraper::Html::parse_document(&body);
+    let shown: Vec<String> = doc.select(&banner).map(|e| e.text().collect()).collect();
+    assert_eq!(shown.len(), 1, "{body}");
+    assert!(shown[0].starts_with("Draft: not published."), "{shown:?}");
+    let meta: Vec<_> = doc.select(&robots).filter_map(|e| e.value().attr("content")).collect();
+    assert_eq!(meta, ["noindex"]);
+    // A published article carries neither.
+    let doc = scraper::Html::parse_document(&s.get(ARTICLE_URL).2);
+    assert_eq!(doc.select(&banner).count(), 0);
+    assert_eq!(doc.select(&robots).count(), 0);
+    drop(s);
+
+    let s = Server::start_with(&["--no-drafts"]);
+    assert_eq!(s.get(DRAFT).0, 404, "--no-drafts hides drafts");
+    assert_eq!(s.get(ARTICLE_URL).0, 200);
+}

@@ -1,18 +1,28 @@
-//! `haven new article|page|author "Title"`: a new file with its fields filled in.
-//! Never overwrites: the file is created with `create_new`.
+//! `haven new article|page|author|facility "Title"`: a new file with its fields filled in.
+//! Never overwrites: the file is created with `create_new`. Only inside a site (a folder
+//! with content/site.yaml); the file's path goes to stdout (so `$EDITOR "$(haven new
+//! article "Title")"` works), what to do next to stderr.
 
 use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::cli::{NewArgs, NewKind};
+use crate::facility::vocabulary::{self, Term};
 use crate::{date, slug};
 
-/// Creates the file and prints its path. Returns the exit code.
+/// Creates the file and prints its path and what to do next. Returns the exit code.
 pub fn run(args: &NewArgs) -> u8 {
-    match create(&args.root, args.kind, &args.title) {
-        Ok(path) => {
-            println!("{}", path.display());
+    let place = Place {
+        state: args.state.as_deref(),
+        city: args.city.as_deref(),
+    };
+    match create(&args.root, args.kind, &args.title, place) {
+        Ok(made) => {
+            println!("{}", made.path.display());
+            for line in made.notes {
+                eprintln!("{line}");
+            }
             super::OK
         }
         Err(msg) => {
@@ -22,39 +32,104 @@ pub fn run(args: &NewArgs) -> u8 {
     }
 }
 
-/// Writes the new file under `root` and returns its path.
-pub fn create(root: &Path, kind: NewKind, title: &str) -> Result<PathBuf, String> {
+/// Where a new facility is (`--state`, `--city`); unused for the other kinds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Place<'a> {
+    /// Two-letter postal code.
+    pub state: Option<&'a str>,
+    /// City name.
+    pub city: Option<&'a str>,
+}
+
+/// A file [`create`] wrote.
+#[derive(Debug)]
+pub struct Made {
+    /// Its path.
+    pub path: PathBuf,
+    /// What to do next, one line each.
+    pub notes: Vec<String>,
+}
+
+/// Writes the new file under `root` and returns its path and what to tell the editor.
+pub fn create(root: &Path, kind: NewKind, title: &str, place: Place<'_>) -> Result<Made, String> {
+    if !root.join("content/site.yaml").is_file() {
+        return Err(format!(
+            "there is no site in {}: it has no content/site.yaml. Start a site with \
+             `haven init mysite`, or give the folder of an existing site with --root DIR",
+            shown(root)
+        ));
+    }
     let slug = slug::slugify(title);
     if slug.is_empty() {
         return Err(format!(
             "cannot make a file name from {title:?}: use some letters or digits"
         ));
     }
-    let quoted = serde_json::to_string(title.trim()).map_err(|e| e.to_string())?;
+    let quoted = quote(title);
+    let mut notes = Vec::new();
+    let draft_notes = |notes: &mut Vec<String>, what: &str| {
+        notes.push(format!(
+            "This {what} is a draft (`draft: true`): `haven build` leaves it out, and `haven serve` \
+             shows it with a \"Draft: not published\" banner so you can preview it."
+        ));
+        notes.push("To publish it, remove the line `draft: true` (and fill in `description:`).".into());
+    };
     let (dir, file, text) = match kind {
         NewKind::Article => {
-            let author = first_author(root).unwrap_or_else(|| "editorial-team".into());
+            let author = match first_author(root) {
+                Some(id) => id,
+                None => {
+                    notes.push(
+                        "The site has no author yet, so `author:` is empty: add one with \
+                         `haven new author \"Your Name\"` and write its id (the file name without \
+                         .yaml) after `author:`."
+                            .into(),
+                    );
+                    "\"\"".into()
+                }
+            };
             let text = format!(
                 "---\ntitle: {quoted}\ndescription: \"\"\nauthor: {author}\npublished: {}\ntopics: []\ndraft: true\n---\n\nWrite the article here. Remove `draft: true` when it is ready.\n",
                 date::today()
             );
-            ("content/articles", format!("{slug}.md"), text)
+            draft_notes(&mut notes, "article");
+            ("content/articles".to_string(), format!("{slug}.md"), text)
         }
-        NewKind::Page => (
-            "content/pages",
-            format!("{slug}.md"),
-            format!("---\ntitle: {quoted}\ndescription: \"\"\n---\n\nWrite the page here.\n"),
-        ),
-        NewKind::Author => (
-            "content/authors",
-            format!("{slug}.yaml"),
-            format!(
-                "name: {quoted}\ncredentials: \"\"\nrole: \"\"\nbio: |\n  A few sentences about {}.\n",
-                title.trim()
-            ),
-        ),
+        NewKind::Page => {
+            draft_notes(&mut notes, "page");
+            (
+                "content/pages".to_string(),
+                format!("{slug}.md"),
+                format!("---\ntitle: {quoted}\ndescription: \"\"\ndraft: true\n---\n\nWrite the page here.\n"),
+            )
+        }
+        NewKind::Author => {
+            notes.push(format!("Articles name this author with `author: {slug}`."));
+            (
+                "content/authors".to_string(),
+                format!("{slug}.yaml"),
+                format!(
+                    "name: {quoted}\ncredentials: \"\"\nrole: \"\"\nbio: |\n  A few sentences about {}.\n",
+                    title.trim()
+                ),
+            )
+        }
+        NewKind::Facility => {
+            let (state, city) = facility_place(place)?;
+            notes.push(
+                "Fill in every line marked `required` (`haven check` lists what is still missing): \
+                 until then the site does not build, because a listing with a missing address or \
+                 phone number would send a reader to the wrong place."
+                    .into(),
+            );
+            (
+                format!("content/facilities/{}", state.to_ascii_lowercase()),
+                format!("{slug}.yaml"),
+                facility_text(&quoted, &state, city),
+            )
+        }
     };
-    let dir = root.join(dir);
+    let dir = root.join(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let path = dir.join(file);
     let mut f = OpenOptions::new()
@@ -73,7 +148,88 @@ pub fn create(root: &Path, kind: NewKind, title: &str) -> Result<PathBuf, String
         })?;
     f.write_all(text.as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    Ok(path)
+    Ok(Made { path, notes })
+}
+
+/// A YAML double-quoted string (JSON's string syntax is valid YAML).
+fn quote(s: &str) -> String {
+    serde_json::to_string(s.trim()).unwrap_or_else(|_| "\"\"".into())
+}
+
+/// `.` as "this folder", anything else as given.
+fn shown(root: &Path) -> String {
+    if root == Path::new(".") {
+        "this folder".into()
+    } else {
+        root.display().to_string()
+    }
+}
+
+/// The checked `--state` (upper case) and `--city` of a new facility.
+fn facility_place(place: Place<'_>) -> Result<(String, &str), String> {
+    let (Some(state), Some(city)) = (place.state, place.city.map(str::trim).filter(|c| !c.is_empty())) else {
+        return Err(
+            "a new facility needs its state and city: haven new facility \"Name\" --state TX --city Austin".into(),
+        );
+    };
+    let code = state.trim().to_ascii_uppercase();
+    if vocabulary::state_name(&code).is_none() {
+        return Err(format!(
+            "--state {state:?} is not a US state or territory code: use the two-letter postal code, such as TX"
+        ));
+    }
+    Ok((code, city))
+}
+
+/// One line listing a vocabulary's ids, for a comment.
+fn ids(terms: &[Term]) -> String {
+    terms.iter().map(|t| t.id).collect::<Vec<_>>().join(", ")
+}
+
+/// A new facility file: every key of the format, the required ones empty and marked.
+fn facility_text(name: &str, state: &str, city: &str) -> String {
+    format!(
+        "# A new treatment listing. Fill in every line marked \"required\"; the others are\n\
+         # optional: remove the `#` in front of one to use it. A key left out means\n\
+         # \"unknown\" and is shown as nothing, never as \"no\".\n\
+         name: {name}\n\
+         # slug: the-address-in-the-url   # optional; default: the file name\n\
+         address:\n\
+         \x20 street:                      # required, such as 123 Main St, Suite 4\n\
+         \x20 city: {city}\n\
+         \x20 state: {state}\n\
+         \x20 zip:                         # required, in quotes: \"78701\" or \"78701-1234\"\n\
+         geo:                             # required, the address on a map, such as {{ lat: 30.2672, lon: -97.7431 }}\n\
+         phone:                           # required: the program's own main line, such as \"+15125550123\"\n\
+         # phones:                        # more of its own lines; type: {phone_types}\n\
+         #   - {{ type: intake, number: \"+15125550124\" }}\n\
+         # website: https://example.org/  # http(s) only\n\
+         # email: intake@example.org\n\
+         levels_of_care: []               # required, at least one of: {levels}\n\
+         # medications: []                # {medications}\n\
+         # services: [counseling]         # your own ids, such as counseling, peer-support\n\
+         # payment: []                    # {payment}\n\
+         # populations: []                # {populations}\n\
+         # languages: [en]                # two-letter language codes\n\
+         # accreditations: []             # {accreditations}\n\
+         # hours: Mon-Fri 8am-6pm\n\
+         # walk_in: true\n\
+         # accepting_new_patients: true\n\
+         # npi: \"1234567893\"             # 10 digits\n\
+         # licenses:\n\
+         #   - {{ number: \"TX-12345\", authority: Texas HHSC, url: https://example.org/lookup }}\n\
+         verified:                        # required: the day you checked the listing with the program, YYYY-MM-DD\n\
+         sponsored: false                 # true: a paid listing, labelled \"Sponsored\" wherever it appears\n\
+         # description: |\n\
+         #   What the program offers, in a few plain sentences.\n",
+        city = quote(city),
+        phone_types = ids(vocabulary::PHONE_TYPES),
+        levels = ids(vocabulary::LEVELS_OF_CARE),
+        medications = ids(vocabulary::MEDICATIONS),
+        payment = ids(vocabulary::PAYMENT),
+        populations = ids(vocabulary::POPULATIONS),
+        accreditations = ids(vocabulary::ACCREDITATIONS),
+    )
 }
 
 fn first_author(root: &Path) -> Option<String> {

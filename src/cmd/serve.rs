@@ -11,7 +11,7 @@ pub fn run(args: &ServeArgs) -> u8 {
         root: args.root.clone(),
         bind: args.bind,
         port: args.port,
-        drafts: args.drafts,
+        drafts: !args.no_drafts,
         poll: args.poll,
         open: args.open,
         debounce: Duration::from_millis(args.debounce),

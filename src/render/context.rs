@@ -135,6 +135,9 @@ pub struct SeoCtx {
     pub json_ld: Option<String>,
     /// Whether robots should skip the page.
     pub noindex: bool,
+    /// A draft shown for preview (`haven serve`, `haven build --drafts`): the theme shows
+    /// a "Draft: not published" banner.
+    pub draft: bool,
 }
 
 /// `topic_ref`.

@@ -283,13 +283,16 @@ pub fn render_job(site: &Site, tera: &Tera, job: Job) -> Result<Output, Diag> {
             let mut ctx = Context::new();
             ctx.insert("article", &ArticleCtx::new(site, a));
             ctx.insert("related", &related(site, i));
-            let seo = seo_for(
-                site,
-                Some(&a.article.title),
-                &a.description,
-                &a.path,
-                "article",
-                Some(seo::article(site, a)),
+            let seo = draft_seo(
+                a.article.draft,
+                seo_for(
+                    site,
+                    Some(&a.article.title),
+                    &a.description,
+                    &a.path,
+                    "article",
+                    Some(seo::article(site, a)),
+                ),
             );
             Page {
                 template: "article.html",
@@ -383,7 +386,10 @@ pub fn render_job(site: &Site, tera: &Tera, job: Job) -> Result<Output, Diag> {
                 }),
             );
             let template = p.page.template.as_ref().map_or("page.html", |t| t.value.as_str());
-            let seo = seo_for(site, Some(&p.page.title), &p.description, &p.path, "website", None);
+            let seo = draft_seo(
+                p.page.draft,
+                seo_for(site, Some(&p.page.title), &p.description, &p.path, "website", None),
+            );
             Page {
                 template,
                 path: p.path.clone(),
@@ -532,6 +538,7 @@ fn seo_for(
         og_type,
         json_ld,
         noindex: false,
+        draft: false,
     }
 }
 
@@ -572,12 +579,22 @@ pub fn related_articles(site: &Site, i: usize) -> Vec<usize> {
     scored.into_iter().map(|(_, j)| j).collect()
 }
 
+/// A draft's page (built only for preview) is marked as one and kept out of search engines.
+fn draft_seo(draft: bool, mut seo: SeoCtx) -> SeoCtx {
+    if draft {
+        seo.draft = true;
+        seo.noindex = true;
+    }
+    seo
+}
+
 /// A minimal page that sends browsers and crawlers on: meta refresh + canonical + a link.
 fn redirect_page(site: &Site, i: usize) -> Output {
     let r = &site.redirects[i];
     let to = html_escape(&site.config.absolute(&r.to));
     let html = format!(
         "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>Redirecting…</title>\
+         <meta name=\"referrer\" content=\"same-origin\">\
          <link rel=\"canonical\" href=\"{to}\"><meta name=\"robots\" content=\"noindex\">\
          <meta http-equiv=\"refresh\" content=\"0; url={to}\"></head>\
          <body><p>This page has moved to <a href=\"{to}\">{to}</a>.</p></body></html>\n",

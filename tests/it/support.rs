@@ -151,19 +151,24 @@ impl Site {
 
     /// Runs the real `haven` binary in the site folder.
     pub(crate) fn haven(&self, args: &[&str]) -> Run {
-        let out = Command::new(env!("CARGO_BIN_EXE_haven"))
-            .args(args)
-            .current_dir(&self.root)
-            .env("RUST_BACKTRACE", "0")
-            .env("NO_COLOR", "1")
-            .env_remove("CI")
-            .output()
-            .expect("run haven");
-        Run {
-            code: out.status.code(),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        haven_in(&self.root, args)
+    }
+}
+
+/// Runs the real `haven` binary in `dir`.
+pub(crate) fn haven_in(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_haven"))
+        .args(args)
+        .current_dir(dir)
+        .env("RUST_BACKTRACE", "0")
+        .env("NO_COLOR", "1")
+        .env_remove("CI")
+        .output()
+        .expect("run haven");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
 

@@ -33,7 +33,7 @@ fn hostile() -> &'static Hostile {
     SITE.get_or_init(|| {
         let e = yaml(EVIL);
         let s = yaml(SITE_EVIL);
-        // The bio is Markdown: escape `<` so it shows as text (raw HTML is trusted Markdown).
+        // The bio is Markdown: escape `<` so it shows as text (raw HTML would be sanitized away).
         let b = yaml(&EVIL.replace('<', "\\<"));
         let site = Site::new()
             .file(
