@@ -6,7 +6,8 @@
 //!   included, so the lists hold every tag and attribute pulldown-cmark and haven write);
 //! - [`dropped`] finds, in each piece of raw HTML an editor wrote, what the policy removes,
 //!   so the build can warn with the file and line. It reads the piece with **lol_html**
-//!   (already in the tree through Pagefind), which gives each tag its byte position.
+//!   (a streaming HTML rewriter that gives each tag its byte position; ammonia has no such
+//!   report of what it removed).
 //!
 //! A document with no raw HTML (and no `{key=value}` heading attributes) is haven's own
 //! markup only, and is not passed through ammonia at all (see [`crate::markdown::Scan`]).

@@ -153,6 +153,11 @@ fn placeholder_text_warns_in_check_and_fails_build() {
     let site = Site::fixture("basic");
     let new = site.haven(&["new", "page", "Contact Us"]);
     assert_eq!(new.code, Some(0), "{}", new.stderr);
+    // `haven new` writes a draft, which a build leaves out: publish it untouched otherwise.
+    let file = site.root().join("content/pages/contact-us.md");
+    let text = std::fs::read_to_string(&file).expect("the new page");
+    assert!(text.contains("draft: true\n"), "{text}");
+    std::fs::write(&file, text.replace("draft: true\n", "")).expect("publish it");
     let check = site.haven(&["check"]);
     assert_eq!(check.code, Some(0), "{}", check.stderr);
     let placeholder = "this still holds the placeholder text of `haven new`";
