@@ -354,7 +354,6 @@ pub fn files(
         rel,
         bytes,
         html: false,
-        index: false,
     };
     let mut files: Vec<Output> = named
         .into_iter()

@@ -467,7 +467,6 @@ mod tests {
             )
             .into_bytes(),
             html: true,
-            index: true,
         }
     }
 

@@ -368,7 +368,6 @@ pub(super) fn facility_page(site: &Site, i: usize) -> Page<'static> {
         kind: "facility",
         seo,
         ctx,
-        index: true,
     }
 }
 
@@ -408,7 +407,6 @@ pub(super) fn state_page(site: &Site, i: usize) -> Page<'static> {
         kind: "state",
         seo,
         ctx,
-        index: false,
     }
 }
 
@@ -439,7 +437,6 @@ pub(super) fn city_page(site: &Site, i: usize) -> Page<'static> {
         kind: "city",
         seo,
         ctx,
-        index: false,
     }
 }
 
@@ -462,7 +459,6 @@ pub(super) fn locator_page(site: &Site) -> Page<'static> {
         kind: "locator",
         seo,
         ctx,
-        index: false,
     }
 }
 

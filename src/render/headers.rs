@@ -54,7 +54,6 @@ pub fn headers_file(config: &SiteConfig) -> Output {
         rel: "_headers".into(),
         bytes: body.into_bytes(),
         html: false,
-        index: false,
     }
 }
 

@@ -154,7 +154,6 @@ fn json_output(rel: String, v: &Value) -> Output {
         rel,
         bytes: v.to_string().into_bytes(),
         html: false,
-        index: false,
     }
 }
 

@@ -32,10 +32,8 @@ pub struct Output {
     pub rel: String,
     /// Contents.
     pub bytes: Vec<u8>,
-    /// Whether this is an HTML page (minified; indexed when `index` is set).
+    /// Whether this is an HTML page (minified).
     pub html: bool,
-    /// Whether the search index should read this page.
-    pub index: bool,
 }
 
 /// One unit of render work.
@@ -238,7 +236,6 @@ struct Page<'a> {
     kind: &'static str,
     seo: SeoCtx,
     ctx: Context,
-    index: bool,
 }
 
 /// Renders one job.
@@ -275,7 +272,6 @@ pub fn render_job(site: &Site, tera: &Tera, job: Job) -> Result<Output, Diag> {
                 kind: "home",
                 seo,
                 ctx,
-                index: false,
             }
         }
         Job::Article(i) => {
@@ -301,7 +297,6 @@ pub fn render_job(site: &Site, tera: &Tera, job: Job) -> Result<Output, Diag> {
                 seo,
                 ctx,
                 // Drafts are built with --drafts for preview, but never searchable.
-                index: !a.article.draft,
             }
         }
         Job::ArticleList(n) => {
@@ -327,7 +322,6 @@ pub fn render_job(site: &Site, tera: &Tera, job: Job) -> Result<Output, Diag> {
                 kind: "topics",
                 seo,
                 ctx,
-                index: false,
             }
         }
         Job::Topic(t, n) => {
@@ -372,7 +366,6 @@ pub fn render_job(site: &Site, tera: &Tera, job: Job) -> Result<Output, Diag> {
                 kind: "author",
                 seo,
                 ctx,
-                index: false,
             }
         }
         Job::Page(i) => {
@@ -396,7 +389,6 @@ pub fn render_job(site: &Site, tera: &Tera, job: Job) -> Result<Output, Diag> {
                 kind: "page",
                 seo,
                 ctx,
-                index: !p.page.draft,
             }
         }
         Job::Search => {
@@ -407,7 +399,6 @@ pub fn render_job(site: &Site, tera: &Tera, job: Job) -> Result<Output, Diag> {
                 kind: "search",
                 seo,
                 ctx: Context::new(),
-                index: false,
             }
         }
         Job::NotFound => {
@@ -419,7 +410,6 @@ pub fn render_job(site: &Site, tera: &Tera, job: Job) -> Result<Output, Diag> {
                 kind: "404",
                 seo,
                 ctx: Context::new(),
-                index: false,
             }
         }
         Job::Facility(i) => directory::facility_page(site, i),
@@ -440,7 +430,6 @@ pub fn render_job(site: &Site, tera: &Tera, job: Job) -> Result<Output, Diag> {
                 rel: "robots.txt".into(),
                 bytes: body.into_bytes(),
                 html: false,
-                index: false,
             });
         }
         Job::RedirectsFile => {
@@ -453,7 +442,6 @@ pub fn render_job(site: &Site, tera: &Tera, job: Job) -> Result<Output, Diag> {
                 rel: "_redirects".into(),
                 bytes: body.into_bytes(),
                 html: false,
-                index: false,
             });
         }
     };
@@ -472,7 +460,6 @@ fn finish(site: &Site, tera: &Tera, p: Page<'_>) -> Result<Output, Diag> {
         rel: out_rel(&p.path),
         bytes: html.into_bytes(),
         html: true,
-        index: p.index,
     })
 }
 
@@ -519,7 +506,6 @@ fn list_page<'a>(
         kind,
         seo,
         ctx,
-        index: false,
     }
 }
 
@@ -604,7 +590,6 @@ fn redirect_page(site: &Site, i: usize) -> Output {
         rel: out_rel(&r.from),
         bytes: html.into_bytes(),
         html: true,
-        index: false,
     }
 }
 
@@ -678,7 +663,6 @@ fn render_feed(site: &Site, tera: &Tera) -> Result<Output, Diag> {
         rel: "feed.xml".into(),
         bytes: xml.into_bytes(),
         html: false,
-        index: false,
     })
 }
 
@@ -710,7 +694,6 @@ fn render_sitemap(site: &Site, tera: &Tera) -> Result<Output, Diag> {
         rel: "sitemap.xml".into(),
         bytes: xml.into_bytes(),
         html: false,
-        index: false,
     })
 }
 
