@@ -12,6 +12,12 @@ use walkdir::WalkDir;
 
 use crate::diag::{Diag, Diags, Source, display_path};
 
+/// The file name without folder and extension (`authors/jane-doe.yaml` -> `jane-doe`).
+pub fn stem(rel: &str) -> &str {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.rsplit_once('.').map_or(name, |(s, _)| s)
+}
+
 /// A text file of the site, read.
 #[derive(Debug, Clone)]
 pub struct Doc {

@@ -203,6 +203,8 @@ struct DocRef<'a> {
 /// resolved and checked on every build.
 #[derive(Debug, Default)]
 pub struct Memos {
+    /// Facility files, parsed and checked (the facility module's own memo).
+    facilities: facility::Memo,
     scans: Memo<Arc<Scanned>>,
     /// The HTML, with the links and the raw HTML policy it was made with.
     html: Memo<(Links, RawHtml, Arc<str>)>,
@@ -227,17 +229,11 @@ type Links = Vec<Option<String>>;
 
 /// Resolves the validated site.
 pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> Option<Site> {
-    resolve_with(v, theme, opts, diags, &mut crate::memo::Memos::default())
+    resolve_with(v, theme, opts, diags, &mut Memos::default())
 }
 
 /// [`resolve`], reusing and updating `memos` (the Markdown and facility ones).
-pub fn resolve_with(
-    v: Validated,
-    theme: Theme,
-    opts: Options,
-    diags: &mut Diags,
-    memos: &mut crate::memo::Memos,
-) -> Option<Site> {
+pub fn resolve_with(v: Validated, theme: Theme, opts: Options, diags: &mut Diags, memos: &mut Memos) -> Option<Site> {
     let Validated {
         config,
         home,
@@ -252,7 +248,7 @@ pub fn resolve_with(
     let invalid_authors: HashSet<&str> = invalid
         .iter()
         .filter(|r| r.starts_with("authors/"))
-        .map(|r| crate::validate::stem(r))
+        .map(|r| crate::load::stem(r))
         .collect();
     // Every document, its aliases, and the facility directory's pages (three or so per
     // facility: its page, its city's and its state's, and locator cells).
@@ -576,7 +572,7 @@ pub fn resolve_with(
         body: &a.source.text[b.span.0..b.span.0 + b.span.1],
         body_offset: b.span.0,
     }));
-    let md = &mut memos.markdown;
+    let md = memos;
     let scan_memo = &md.scans;
     let scanned: Vec<(Arc<Scanned>, bool)> = docs
         .par_iter()
@@ -757,11 +753,8 @@ pub fn resolve_with(
 /// files are named by the build) and the locator's data.
 fn generated_folders() -> [(String, &'static str); 2] {
     [
-        (format!("/{}/", crate::index::BUNDLE_DIR), "the search index"),
-        (
-            crate::render::locator_data::DATA_PATH.to_string(),
-            "the treatment locator's data",
-        ),
+        (format!("/{}/", crate::paths::BUNDLE_DIR), "the search index"),
+        (crate::paths::LOCATOR_DATA.to_string(), "the treatment locator's data"),
     ]
 }
 

@@ -27,7 +27,7 @@ pub(super) fn slug(c: &mut Check<'_>, doc: &Doc, written: Option<&S>) -> String 
             fix
         }
         None => {
-            let stem = crate::validate::stem(&doc.rel);
+            let stem = crate::load::stem(&doc.rel);
             let s = slugify(stem);
             if s.is_empty() {
                 c.at(

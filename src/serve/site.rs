@@ -29,7 +29,7 @@ use super::{Options, ServedFile, deps, http};
 use crate::diag::Source;
 use crate::diag::{Diag, Diags};
 use crate::load::{self, Doc, Loaded};
-use crate::memo::Memos;
+use crate::pipeline::Memos;
 use crate::pipeline::{self, BuildOptions, Prepared};
 use crate::render::{self, Output};
 use crate::{config, theme};
