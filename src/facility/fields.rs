@@ -1,7 +1,7 @@
 //! The checks on a facility file's fields, one function per key or group of keys, each
 //! adding its problems to the file's [`Check`] and returning the checked value.
 
-use super::parse::{AddressFile, Check, GeoFile, LicenseFile, LineFile, Options, S, span};
+use super::file::{AddressFile, Check, GeoFile, LicenseFile, LineFile, Options, S, span};
 use super::vocabulary::{self, Term};
 use super::{License, Line, checks, zips};
 use crate::date;

@@ -9,6 +9,7 @@
 pub mod checks;
 pub mod description;
 mod fields;
+mod file;
 pub mod hours;
 pub mod parse;
 pub mod vocabulary;
