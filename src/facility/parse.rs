@@ -19,37 +19,95 @@ pub fn facility(doc: &Doc, opts: &Options) -> (Option<Facility>, Vec<Diag>) {
     let (file, diags) = yaml::parse_all::<FacilityFile>(src, &src.text, 0);
     let Some(file) = file else { return (None, diags) };
     let mut c = Check { src, diags };
-    let top = (0, 1);
-    let name = c.text(file.name.as_ref(), top, "name", "Example Recovery Center");
+    let name = c.text(file.name.as_ref(), TOP, "name", "Example Recovery Center");
     let slug = fields::slug(&mut c, doc, file.slug.as_ref());
+    let place = place(&mut c, &file, opts);
+    let contact = contact(&mut c, &file);
+    let care = care(&mut c, &file);
+    let npi = npi(&mut c, &file);
+    let licenses = fields::licenses(&mut c, file.licenses.as_deref());
+    let verified = fields::verified(&mut c, file.verified.as_ref(), opts);
+    let has_errors = c.diags.iter().any(|d| d.severity == crate::diag::Severity::Error);
+    let facility = match verified {
+        Some(verified) if !has_errors => {
+            let checked = Checked {
+                name,
+                slug,
+                place,
+                contact,
+                care,
+                npi,
+                licenses,
+                verified,
+            };
+            Some(build(doc, file, checked))
+        }
+        _ => None,
+    };
+    (facility, c.diags)
+}
 
-    let (street, city, state, zip) = fields::address(&mut c, file.address.as_ref());
+/// Where a problem with no value of its own (a missing key) is reported: the file's start.
+const TOP: (usize, usize) = (0, 1);
+
+/// The address and the coordinates, checked.
+struct Place {
+    street: String,
+    city: String,
+    city_slug: String,
+    state: String,
+    zip: String,
+    lat: f64,
+    lon: f64,
+}
+
+fn place(c: &mut Check<'_>, file: &FacilityFile, opts: &Options) -> Place {
+    let (street, city, state, zip) = fields::address(c, file.address.as_ref());
     let city_slug = slugify(&city);
     if !city.is_empty() && city_slug.is_empty() {
         let at = file
             .address
             .as_ref()
             .and_then(|a| a.value.city.as_ref())
-            .map_or(top, span);
+            .map_or(TOP, span);
         c.at(
             at,
             "this city name has no letters or digits",
             "write the city's name, such as `Austin`",
         );
     }
-    let (lat, lon) = fields::geo(&mut c, file.geo.as_ref(), &zip, opts);
+    let (lat, lon) = fields::geo(c, file.geo.as_ref(), &zip, opts);
+    Place {
+        street,
+        city,
+        city_slug,
+        state,
+        zip,
+        lat,
+        lon,
+    }
+}
 
+/// Phone numbers, website and e-mail, checked.
+struct Contact {
+    phone: String,
+    phones: Vec<super::Line>,
+    website: Option<String>,
+    email: Option<String>,
+}
+
+fn contact(c: &mut Check<'_>, file: &FacilityFile) -> Contact {
     let phone = match &file.phone {
         Some(p) => {
             c.phone(p);
             p.value.clone()
         }
         None => {
-            c.missing(top, "phone", "\"+15125550123\"");
+            c.missing(TOP, "phone", "\"+15125550123\"");
             String::new()
         }
     };
-    let phones = fields::lines(&mut c, file.phones.as_deref());
+    let phones = fields::lines(c, file.phones.as_deref());
     let website = file.website.as_ref().map(|w| {
         if !checks::is_web_url(w.value.trim()) {
             c.at(
@@ -70,10 +128,29 @@ pub fn facility(doc: &Doc, opts: &Options) -> (Option<Facility>, Vec<Diag>) {
         }
         e.value.trim().to_string()
     });
+    Contact {
+        phone,
+        phones,
+        website,
+        email,
+    }
+}
 
+/// The controlled lists (levels of care, medications, ...), checked against the vocabulary.
+struct Care {
+    levels_of_care: Vec<String>,
+    medications: Vec<String>,
+    payment: Vec<String>,
+    populations: Vec<String>,
+    accreditations: Vec<String>,
+    services: Vec<String>,
+    languages: Vec<String>,
+}
+
+fn care(c: &mut Check<'_>, file: &FacilityFile) -> Care {
     let levels_of_care = match &file.levels_of_care {
         None => {
-            c.missing(top, "levels_of_care", "[outpatient]");
+            c.missing(TOP, "levels_of_care", "[outpatient]");
             Vec::new()
         }
         Some(l) if l.value.is_empty() => {
@@ -87,18 +164,23 @@ pub fn facility(doc: &Doc, opts: &Options) -> (Option<Facility>, Vec<Diag>) {
         }
         Some(l) => c.terms(Some(&l.value), vocabulary::LEVELS_OF_CARE, "levels_of_care"),
     };
-    let medications = c.terms(file.medications.as_deref(), vocabulary::MEDICATIONS, "medications");
-    let payment = c.terms(file.payment.as_deref(), vocabulary::PAYMENT, "payment");
-    let populations = c.terms(file.populations.as_deref(), vocabulary::POPULATIONS, "populations");
-    let accreditations = c.terms(
-        file.accreditations.as_deref(),
-        vocabulary::ACCREDITATIONS,
-        "accreditations",
-    );
-    let services = fields::services(&mut c, file.services.as_deref());
-    let languages = fields::languages(&mut c, file.languages.as_deref());
+    Care {
+        levels_of_care,
+        medications: c.terms(file.medications.as_deref(), vocabulary::MEDICATIONS, "medications"),
+        payment: c.terms(file.payment.as_deref(), vocabulary::PAYMENT, "payment"),
+        populations: c.terms(file.populations.as_deref(), vocabulary::POPULATIONS, "populations"),
+        accreditations: c.terms(
+            file.accreditations.as_deref(),
+            vocabulary::ACCREDITATIONS,
+            "accreditations",
+        ),
+        services: fields::services(c, file.services.as_deref()),
+        languages: fields::languages(c, file.languages.as_deref()),
+    }
+}
 
-    let npi = file.npi.as_ref().map(|n| {
+fn npi(c: &mut Check<'_>, file: &FacilityFile) -> Option<String> {
+    file.npi.as_ref().map(|n| {
         if !checks::is_npi(&n.value) {
             c.at(
                 span(n),
@@ -107,62 +189,76 @@ pub fn facility(doc: &Doc, opts: &Options) -> (Option<Facility>, Vec<Diag>) {
             );
         }
         n.value.clone()
-    });
-    let licenses = fields::licenses(&mut c, file.licenses.as_deref());
-    let verified = fields::verified(&mut c, file.verified.as_ref(), opts);
+    })
+}
+
+/// The checked values of a file without errors.
+struct Checked {
+    name: String,
+    slug: String,
+    place: Place,
+    contact: Contact,
+    care: Care,
+    npi: Option<String>,
+    licenses: Vec<super::License>,
+    verified: crate::date::Date,
+}
+
+/// The description as HTML (sanitized) and as plain text; both empty when there is none.
+fn description(file: &FacilityFile) -> (String, String) {
     let description = file.description.as_deref().unwrap_or("").trim();
-    let description_html = if description.is_empty() {
+    let html = if description.is_empty() {
         String::new()
     } else {
         description::sanitize(&crate::markdown::to_html(description))
     };
-    let description_text = if description_html.is_empty() {
+    let text = if html.is_empty() {
         String::new()
     } else {
-        description::plain_text(&description_html)
+        description::plain_text(&html)
     };
+    (html, text)
+}
 
-    let has_errors = c.diags.iter().any(|d| d.severity == crate::diag::Severity::Error);
-    let facility = match verified {
-        Some(verified) if !has_errors => Some(Facility {
-            rel: doc.rel.clone(),
-            path: String::new(),
-            source: src.clone(),
-            name,
-            slug,
-            slug_span: file.slug.as_ref().map(span),
-            street,
-            city,
-            city_slug,
-            state,
-            zip,
-            lat,
-            lon,
-            phone,
-            phones,
-            website,
-            email,
-            levels_of_care,
-            medications,
-            services,
-            payment,
-            populations,
-            languages,
-            accreditations,
-            hours: file.hours.map(|h| h.trim().to_string()).filter(|h| !h.is_empty()),
-            walk_in: file.walk_in,
-            accepting_new_patients: file.accepting_new_patients,
-            npi,
-            licenses,
-            verified,
-            sponsored: file.sponsored.unwrap_or(false),
-            description_html,
-            description_text,
-            extra: file.extra.unwrap_or(serde_json::Value::Object(serde_json::Map::new())),
-        }),
-        _ => None,
-    };
-    (facility, c.diags)
+fn build(doc: &Doc, file: FacilityFile, v: Checked) -> Facility {
+    let (description_html, description_text) = description(&file);
+    let (place, contact, care) = (v.place, v.contact, v.care);
+    Facility {
+        rel: doc.rel.clone(),
+        path: String::new(),
+        source: doc.source.clone(),
+        name: v.name,
+        slug: v.slug,
+        slug_span: file.slug.as_ref().map(span),
+        street: place.street,
+        city: place.city,
+        city_slug: place.city_slug,
+        state: place.state,
+        zip: place.zip,
+        lat: place.lat,
+        lon: place.lon,
+        phone: contact.phone,
+        phones: contact.phones,
+        website: contact.website,
+        email: contact.email,
+        levels_of_care: care.levels_of_care,
+        medications: care.medications,
+        services: care.services,
+        payment: care.payment,
+        populations: care.populations,
+        languages: care.languages,
+        accreditations: care.accreditations,
+        hours: file.hours.map(|h| h.trim().to_string()).filter(|h| !h.is_empty()),
+        walk_in: file.walk_in,
+        accepting_new_patients: file.accepting_new_patients,
+        npi: v.npi,
+        licenses: v.licenses,
+        verified: v.verified,
+        sponsored: file.sponsored.unwrap_or(false),
+        description_html,
+        description_text,
+        extra: file.extra.unwrap_or(serde_json::Value::Object(serde_json::Map::new())),
+    }
 }
 
 #[cfg(test)]
