@@ -98,6 +98,17 @@ pub(super) fn scan(docs: &[DocRef<'_>], memos: &mut Memos) -> Vec<Arc<Scanned>> 
     scans
 }
 
+/// The site paths of the documents an `@/` link may name, in the order of [`documents`]:
+/// articles, pages, then the home page if there is one.
+pub(super) fn paths<'a>(articles: &'a [String], pages: &'a [String], home: bool) -> Vec<&'a str> {
+    articles
+        .iter()
+        .chain(pages)
+        .map(String::as_str)
+        .chain(home.then_some("/"))
+        .collect()
+}
+
 /// What an `@/` link may name: articles, pages and the home page (with their headings, in
 /// the order of [`documents`]) and facilities.
 pub(super) fn targets<'a>(

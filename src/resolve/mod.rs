@@ -60,6 +60,7 @@ pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> 
 
 /// [`resolve`], reusing and updating `memos` (the Markdown and facility ones).
 pub fn resolve_with(v: Validated, theme: Theme, opts: Options, diags: &mut Diags, memos: &mut Memos) -> Option<Site> {
+    let mut routes = Routes::for_site(&v);
     let Validated {
         config,
         home,
@@ -70,11 +71,6 @@ pub fn resolve_with(v: Validated, theme: Theme, opts: Options, diags: &mut Diags
         statics,
         invalid,
     } = v;
-    // Every document, its aliases, and the facility directory's pages (three or so per
-    // facility: its page, its city's and its state's, and locator cells).
-    let mut routes = Routes::with_capacity(
-        64 + articles.len() * 2 + pages.len() * 2 + authors.len() + statics.len() + facilities.len() * 3,
-    );
     let drafts = documents::left_out(&articles, &pages, opts);
     let articles = documents::published_articles(articles, opts);
     let pages = documents::published_pages(pages, opts);
@@ -93,12 +89,7 @@ pub fn resolve_with(v: Validated, theme: Theme, opts: Options, diags: &mut Diags
 
     let docs = bodies::documents(&articles, &pages, home.as_ref(), &authors);
     let scans = bodies::scan(&docs, &mut memos.bodies);
-    let paths: Vec<&str> = article_paths
-        .iter()
-        .chain(&page_paths)
-        .map(String::as_str)
-        .chain(home.as_ref().map(|_| "/"))
-        .collect();
+    let paths = bodies::paths(&article_paths, &page_paths, home.is_some());
     let targets = bodies::targets(&docs, &paths, &scans, &directory);
     let ctx = LinkCtx {
         config: &config,

@@ -9,6 +9,7 @@ use crate::load::StaticFile;
 use crate::model::{Article, Page};
 use crate::slug::slugify;
 use crate::theme::Theme;
+use crate::validate::Validated;
 
 use super::site::Redirect;
 
@@ -21,7 +22,12 @@ pub(super) struct Routes {
 }
 
 impl Routes {
-    pub(super) fn with_capacity(n: usize) -> Self {
+    /// An empty table with room for every route of the site: every document, its
+    /// aliases, and the facility directory's pages (three or so per facility: its page,
+    /// its city's and its state's, and locator cells).
+    pub(super) fn for_site(v: &Validated) -> Self {
+        let n =
+            64 + v.articles.len() * 2 + v.pages.len() * 2 + v.authors.len() + v.statics.len() + v.facilities.len() * 3;
         Routes {
             map: rustc_hash::FxHashMap::with_capacity_and_hasher(n, Default::default()),
         }
