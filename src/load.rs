@@ -206,50 +206,64 @@ fn walk(root: &Path, canon_root: &Path, content: &Path, diags: &mut Diags) -> Ve
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
-            continue;
+        if let Some(file) = site_file(root, canon_root, content, &entry, diags) {
+            out.push(file);
         }
-        let path = entry.path();
-        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-            diags.push(
-                Diag::error(format!(
-                    "the file name of {} is not valid UTF-8",
-                    display_path(root, path)
-                ))
-                .help("rename the file using UTF-8 characters only"),
-            );
-            continue;
-        };
-        if is_ignored(name) {
-            continue;
-        }
-        if entry.path_is_symlink() || entry.depth() > 0 {
-            // A symlink (here or in a parent folder) must not lead out of the site.
-            if let Ok(real) = path.canonicalize()
-                && !real.starts_with(canon_root)
-            {
-                diags.push(
-                    Diag::error(format!(
-                        "{} is a symlink to {}, outside the site folder",
-                        display_path(root, path),
-                        real.display()
-                    ))
-                    .help("copy the file into the site instead of linking to it"),
-                );
-                continue;
-            }
-        }
-        let Ok(rel) = path.strip_prefix(content) else { continue };
-        let Some(rel) = rel.to_str() else {
-            diags.push(
-                Diag::error(format!("the path {} is not valid UTF-8", display_path(root, path)))
-                    .help("rename the folders using UTF-8 characters only"),
-            );
-            continue;
-        };
-        out.push((path.to_path_buf(), rel.replace('\\', "/")));
     }
     out
+}
+
+/// A walked entry as (path, path under `content/` with `/`), if it is a file of the site:
+/// not ignored, not a symlink out of the site, with a UTF-8 name (errors go to `diags`).
+fn site_file(
+    root: &Path,
+    canon_root: &Path,
+    content: &Path,
+    entry: &walkdir::DirEntry,
+    diags: &mut Diags,
+) -> Option<(PathBuf, String)> {
+    if !entry.file_type().is_file() {
+        return None;
+    }
+    let path = entry.path();
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        diags.push(
+            Diag::error(format!(
+                "the file name of {} is not valid UTF-8",
+                display_path(root, path)
+            ))
+            .help("rename the file using UTF-8 characters only"),
+        );
+        return None;
+    };
+    if is_ignored(name) {
+        return None;
+    }
+    if entry.path_is_symlink() || entry.depth() > 0 {
+        // A symlink (here or in a parent folder) must not lead out of the site.
+        if let Ok(real) = path.canonicalize()
+            && !real.starts_with(canon_root)
+        {
+            diags.push(
+                Diag::error(format!(
+                    "{} is a symlink to {}, outside the site folder",
+                    display_path(root, path),
+                    real.display()
+                ))
+                .help("copy the file into the site instead of linking to it"),
+            );
+            return None;
+        }
+    }
+    let rel = path.strip_prefix(content).ok()?;
+    let Some(rel) = rel.to_str() else {
+        diags.push(
+            Diag::error(format!("the path {} is not valid UTF-8", display_path(root, path)))
+                .help("rename the folders using UTF-8 characters only"),
+        );
+        return None;
+    };
+    Some((path.to_path_buf(), rel.replace('\\', "/")))
 }
 
 fn read_doc(root: &Path, path: &Path, rel: String) -> Result<Doc, Diag> {
