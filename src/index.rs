@@ -27,8 +27,9 @@ pub mod build;
 pub mod format;
 pub mod text;
 
-/// Folder of the index in the output (`search-index/manifest.json`).
-pub const BUNDLE_DIR: &str = "search-index";
+/// Folder of the index in the output (`search-index/manifest.json`); defined in
+/// [`crate::paths`] so that render and resolve need not import from this stage.
+pub use crate::paths::BUNDLE_DIR;
 
 /// Filter: content type, one of `article`, `facility`, `page`.
 pub const FILTER_TYPE: &str = "type";

@@ -17,6 +17,7 @@ pub mod load;
 pub mod markdown;
 pub mod memo;
 pub mod model;
+pub mod paths;
 pub mod phone;
 pub mod pipeline;
 pub mod placeholder;

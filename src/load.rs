@@ -12,6 +12,12 @@ use walkdir::WalkDir;
 
 use crate::diag::{Diag, Diags, Source, display_path};
 
+/// The file name without folder and extension (`authors/jane-doe.yaml` -> `jane-doe`).
+pub fn stem(rel: &str) -> &str {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.rsplit_once('.').map_or(name, |(s, _)| s)
+}
+
 /// A text file of the site, read.
 #[derive(Debug, Clone)]
 pub struct Doc {
@@ -68,26 +74,8 @@ pub fn load(root: &Path, diags: &mut Diags) -> Loaded {
         ..Loaded::default()
     };
     let content = root.join("content");
-    if !root.is_dir() {
-        diags.push(
-            Diag::error(format!("the folder {} does not exist", root.display()))
-                .help("check the path given to --root: it is the site folder, the one holding content/site.yaml"),
-        );
+    if !site_folder(root, &content, diags) {
         return loaded;
-    }
-    if !content.is_dir() {
-        diags.push(
-            Diag::error(format!("no content folder at {}", content.display()))
-                .help("run haven in a site folder (one with content/site.yaml), or pass --root DIR"),
-        );
-        return loaded;
-    }
-    let site_yaml = content.join("site.yaml");
-    if !site_yaml.is_file() {
-        diags.push(
-            Diag::error(format!("missing {}", display_path(root, &site_yaml)))
-                .help("create content/site.yaml with at least `title:` and `base_url:` (see docs/editors-guide.md)"),
-        );
     }
     let canon_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let files = walk(root, &canon_root, &content, diags);
@@ -108,33 +96,68 @@ pub fn load(root: &Path, diags: &mut Diags) -> Loaded {
         .map(|(kind, path, rel)| (kind, read_doc(root, &path, rel)))
         .collect();
     for (kind, doc) in read {
-        let doc = match doc {
-            Ok(d) => d,
-            Err(d) => {
-                diags.push(d);
-                continue;
-            }
-        };
+        match doc {
+            Ok(doc) => loaded.add(kind, doc),
+            Err(d) => diags.push(d),
+        }
+    }
+    loaded.sort();
+    loaded
+}
+
+/// Whether `root` is a site folder with a `content/` folder (an error if not); a missing
+/// site.yaml is an error too, but the rest of the site is still read and checked.
+fn site_folder(root: &Path, content: &Path, diags: &mut Diags) -> bool {
+    if !root.is_dir() {
+        diags.push(
+            Diag::error(format!("the folder {} does not exist", root.display()))
+                .help("check the path given to --root: it is the site folder, the one holding content/site.yaml"),
+        );
+        return false;
+    }
+    if !content.is_dir() {
+        diags.push(
+            Diag::error(format!("no content folder at {}", content.display()))
+                .help("run haven in a site folder (one with content/site.yaml), or pass --root DIR"),
+        );
+        return false;
+    }
+    let site_yaml = content.join("site.yaml");
+    if !site_yaml.is_file() {
+        diags.push(
+            Diag::error(format!("missing {}", display_path(root, &site_yaml)))
+                .help("create content/site.yaml with at least `title:` and `base_url:` (see docs/editors-guide.md)"),
+        );
+    }
+    true
+}
+
+impl Loaded {
+    /// Files a read document where its kind goes.
+    fn add(&mut self, kind: Kind, doc: Doc) {
         match kind {
-            Kind::Site => loaded.site = Some(doc.source),
-            Kind::Home => loaded.home = Some(doc),
-            Kind::Article => loaded.articles.push(doc),
-            Kind::Page => loaded.pages.push(doc),
-            Kind::Author => loaded.authors.push(doc),
-            Kind::Facility => loaded.facilities.push(doc),
+            Kind::Site => self.site = Some(doc.source),
+            Kind::Home => self.home = Some(doc),
+            Kind::Article => self.articles.push(doc),
+            Kind::Page => self.pages.push(doc),
+            Kind::Author => self.authors.push(doc),
+            Kind::Facility => self.facilities.push(doc),
             Kind::Static | Kind::Unknown => {}
         }
     }
-    for list in [
-        &mut loaded.articles,
-        &mut loaded.pages,
-        &mut loaded.authors,
-        &mut loaded.facilities,
-    ] {
-        list.sort_by(|a, b| a.rel.cmp(&b.rel));
+
+    /// Every list in path order, whatever order the folders were read in.
+    fn sort(&mut self) {
+        for list in [
+            &mut self.articles,
+            &mut self.pages,
+            &mut self.authors,
+            &mut self.facilities,
+        ] {
+            list.sort_by(|a, b| a.rel.cmp(&b.rel));
+        }
+        self.statics.sort_by(|a, b| a.rel.cmp(&b.rel));
     }
-    loaded.statics.sort_by(|a, b| a.rel.cmp(&b.rel));
-    loaded
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,50 +206,64 @@ fn walk(root: &Path, canon_root: &Path, content: &Path, diags: &mut Diags) -> Ve
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
-            continue;
+        if let Some(file) = site_file(root, canon_root, content, &entry, diags) {
+            out.push(file);
         }
-        let path = entry.path();
-        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-            diags.push(
-                Diag::error(format!(
-                    "the file name of {} is not valid UTF-8",
-                    display_path(root, path)
-                ))
-                .help("rename the file using UTF-8 characters only"),
-            );
-            continue;
-        };
-        if is_ignored(name) {
-            continue;
-        }
-        if entry.path_is_symlink() || entry.depth() > 0 {
-            // A symlink (here or in a parent folder) must not lead out of the site.
-            if let Ok(real) = path.canonicalize()
-                && !real.starts_with(canon_root)
-            {
-                diags.push(
-                    Diag::error(format!(
-                        "{} is a symlink to {}, outside the site folder",
-                        display_path(root, path),
-                        real.display()
-                    ))
-                    .help("copy the file into the site instead of linking to it"),
-                );
-                continue;
-            }
-        }
-        let Ok(rel) = path.strip_prefix(content) else { continue };
-        let Some(rel) = rel.to_str() else {
-            diags.push(
-                Diag::error(format!("the path {} is not valid UTF-8", display_path(root, path)))
-                    .help("rename the folders using UTF-8 characters only"),
-            );
-            continue;
-        };
-        out.push((path.to_path_buf(), rel.replace('\\', "/")));
     }
     out
+}
+
+/// A walked entry as (path, path under `content/` with `/`), if it is a file of the site:
+/// not ignored, not a symlink out of the site, with a UTF-8 name (errors go to `diags`).
+fn site_file(
+    root: &Path,
+    canon_root: &Path,
+    content: &Path,
+    entry: &walkdir::DirEntry,
+    diags: &mut Diags,
+) -> Option<(PathBuf, String)> {
+    if !entry.file_type().is_file() {
+        return None;
+    }
+    let path = entry.path();
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        diags.push(
+            Diag::error(format!(
+                "the file name of {} is not valid UTF-8",
+                display_path(root, path)
+            ))
+            .help("rename the file using UTF-8 characters only"),
+        );
+        return None;
+    };
+    if is_ignored(name) {
+        return None;
+    }
+    if entry.path_is_symlink() || entry.depth() > 0 {
+        // A symlink (here or in a parent folder) must not lead out of the site.
+        if let Ok(real) = path.canonicalize()
+            && !real.starts_with(canon_root)
+        {
+            diags.push(
+                Diag::error(format!(
+                    "{} is a symlink to {}, outside the site folder",
+                    display_path(root, path),
+                    real.display()
+                ))
+                .help("copy the file into the site instead of linking to it"),
+            );
+            return None;
+        }
+    }
+    let rel = path.strip_prefix(content).ok()?;
+    let Some(rel) = rel.to_str() else {
+        diags.push(
+            Diag::error(format!("the path {} is not valid UTF-8", display_path(root, path)))
+                .help("rename the folders using UTF-8 characters only"),
+        );
+        return None;
+    };
+    Some((path.to_path_buf(), rel.replace('\\', "/")))
 }
 
 fn read_doc(root: &Path, path: &Path, rel: String) -> Result<Doc, Diag> {

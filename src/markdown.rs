@@ -94,26 +94,12 @@ pub fn scan(text: &str) -> Scan {
     let mut heading: Option<(u8, Option<String>, String)> = None;
     let mut para_depth = 0usize;
     let mut first_done = false;
-    let raw_piece = |out: &mut Scan, start: usize, piece: &str| {
-        out.raw_html = true;
-        for d in crate::sanitize::dropped(piece) {
-            out.unsafe_html.push((start + d.offset, d.what));
-        }
-    };
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         match &event {
             Event::Start(Tag::Heading {
                 level: l, id, attrs, ..
             }) => {
-                // `## Title {onclick=x}`: attributes an editor wrote, checked like raw HTML.
-                for (key, value) in attrs {
-                    let piece = format!(
-                        "<h{} {key}=\"{}\">",
-                        level(*l),
-                        value.as_deref().unwrap_or_default().replace('"', "&quot;")
-                    );
-                    raw_piece(&mut out, range.start, &piece);
-                }
+                heading_attrs(&mut out, range.start, level(*l), attrs);
                 heading = Some((level(*l), id.as_ref().map(|i| i.to_string()), String::new()))
             }
             // A block of raw HTML is read whole (its lines come as separate events).
@@ -158,6 +144,26 @@ pub fn scan(text: &str) -> Scan {
         }
     }
     out
+}
+
+/// A piece of raw HTML at `start`: the document holds raw HTML, and what the sanitizer
+/// would drop from it is noted.
+fn raw_piece(out: &mut Scan, start: usize, piece: &str) {
+    out.raw_html = true;
+    for d in crate::sanitize::dropped(piece) {
+        out.unsafe_html.push((start + d.offset, d.what));
+    }
+}
+
+/// `## Title {onclick=x}`: attributes an editor wrote, checked like raw HTML.
+fn heading_attrs(out: &mut Scan, start: usize, level: u8, attrs: &[(CowStr<'_>, Option<CowStr<'_>>)]) {
+    for (key, value) in attrs {
+        let piece = format!(
+            "<h{level} {key}=\"{}\">",
+            value.as_deref().unwrap_or_default().replace('"', "&quot;")
+        );
+        raw_piece(out, start, &piece);
+    }
 }
 
 fn unique_id(base: String, used: &mut HashSet<String>) -> String {

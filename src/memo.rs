@@ -7,8 +7,9 @@
 //! found only when the file's text is byte for byte the one it was computed from, so a
 //! lookup can never return a stale result: it is a cache of pure functions.
 //!
-//! Each stage keeps its own [`Memo`]s in the struct that stage defines (for example
-//! [`crate::validate::Memos`]); [`Memos`] holds them all for the pipeline.
+//! This module is generic and sits below every stage: each stage keeps its own [`Memo`]s
+//! in a struct it defines (for example `validate::Memos`), and the pipeline holds them all
+//! (`pipeline::Memos`).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -58,17 +59,6 @@ impl<T: Clone> Memo<T> {
 /// or equal bytes (read again, unchanged).
 pub fn same_text(a: &Arc<str>, b: &Arc<str>) -> bool {
     Arc::ptr_eq(a, b) || **a == **b
-}
-
-/// Every memo of the pipeline, owned by whoever builds again and again (`haven serve`).
-#[derive(Debug, Default)]
-pub struct Memos {
-    /// Front matter and checks of articles, pages, the home page and authors.
-    pub validate: crate::validate::Memos,
-    /// Facility files, parsed and checked.
-    pub facilities: crate::facility::Memo,
-    /// Markdown scans and renders.
-    pub markdown: crate::resolve::Memos,
 }
 
 #[cfg(test)]

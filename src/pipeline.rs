@@ -11,10 +11,19 @@ use std::time::{Duration, Instant};
 use tera::Tera;
 
 use crate::diag::{Diag, Diags, Severity};
-use crate::memo::Memos;
 use crate::render::{self, Output};
 use crate::resolve::{self, Site};
 use crate::{drafts, index, load, theme, validate, write};
+
+/// Every memo of the pipeline, owned by whoever builds again and again (`haven serve`);
+/// each stage defines its own from the generic [`crate::memo::Memo`].
+#[derive(Debug, Default)]
+pub struct Memos {
+    /// Front matter and checks of articles, pages, the home page and authors.
+    pub validate: validate::Memos,
+    /// Facility files, and Markdown scans and renders.
+    pub resolve: resolve::Memos,
+}
 
 /// What to build and how.
 #[derive(Debug, Clone, Default)]
@@ -127,7 +136,7 @@ pub fn prepare_loaded(
     };
     let theme = theme::load(&opts.root, &validated.config, &mut diags);
     let resolve_opts = resolve::Options { drafts: opts.drafts };
-    let site = resolve::resolve_with(validated, theme, resolve_opts, &mut diags, memos);
+    let site = resolve::resolve_with(validated, theme, resolve_opts, &mut diags, &mut memos.resolve);
     timings.lap("resolve", &mut t);
     let found = diags.into_sorted();
     let Some(site) = site else {

@@ -14,7 +14,7 @@ use crate::config::{self, SiteConfig};
 use crate::date;
 use crate::diag::{Diag, Diags, Source};
 use crate::frontmatter::{self, SplitError};
-use crate::load::{Doc, Loaded, StaticFile};
+use crate::load::{Doc, Loaded, StaticFile, stem};
 use crate::memo::Memo;
 use crate::model::{Article, Author, LinkItem, Page, Ref};
 use crate::placeholder;
@@ -405,12 +405,6 @@ fn author(doc: &Doc) -> Parsed<Author> {
         extra,
     };
     (Some(author), errs)
-}
-
-/// The file name without folder and extension.
-pub fn stem(rel: &str) -> &str {
-    let name = rel.rsplit('/').next().unwrap_or(rel);
-    name.rsplit_once('.').map_or(name, |(s, _)| s)
 }
 
 fn check_title(src: &Source, t: &Spanned<String>, base: usize, errs: &mut Vec<Diag>) {

@@ -164,14 +164,7 @@ pub fn write_site<T: Send>(
     beside: impl FnOnce(&(dyn Fn() + Sync)) -> Result<(Vec<Output>, T), Vec<Diag>> + Send,
 ) -> Result<(Written, T), Vec<Diag>> {
     check_output_location(root, output).map_err(|d| vec![d])?;
-    let parent = output
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "output".into());
+    let (parent, name) = parent_and_name(output);
     fs::create_dir_all(parent).map_err(|e| vec![io_err(parent, "create", &e)])?;
     // Held until this function returns (the swap included): a second build of the same
     // output folder stops here instead of mixing its files with this one's.
@@ -181,25 +174,7 @@ pub fn write_site<T: Send>(
     if tmp.exists() {
         remove_ours(&tmp).map_err(|d| vec![d])?;
     }
-    let (written, other) = std::thread::scope(|s| {
-        let (go, start) = std::sync::mpsc::channel();
-        let other = s.spawn(move || {
-            let ready = || {
-                let _ = go.send(());
-            };
-            beside(&ready)
-        });
-        // Err only when `beside` has returned (its sender is gone): write then too.
-        let _ = start.recv();
-        let began = std::time::Instant::now();
-        let written = write_into(&tmp, files).map(|n| (n, began.elapsed()));
-        let other = other.join().unwrap_or_else(|_| {
-            Err(vec![Diag::error("the search index stopped unexpectedly").help(
-                "this is a problem in haven, not in your content; please report it",
-            )])
-        });
-        (written, other)
-    });
+    let (written, other) = write_beside(&tmp, files, beside);
     let result = written.map_err(|d| vec![d]).and_then(|(n, took)| {
         let (late, value) = other?;
         write_outputs(&tmp, &late, files.minify).map_err(|d| vec![d])?;
@@ -219,6 +194,52 @@ pub fn write_site<T: Send>(
             Err(e)
         }
     }
+}
+
+/// The folder that holds `output` and `output`'s own name.
+fn parent_and_name(output: &Path) -> (&Path, String) {
+    let parent = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "output".into());
+    (parent, name)
+}
+
+/// Writes `files` into `tmp` on this thread once `beside` (on a thread of its own) says it
+/// is ready, or has returned; gives the files written and the time it took, and what
+/// `beside` returned.
+#[allow(clippy::type_complexity)]
+fn write_beside<T: Send>(
+    tmp: &Path,
+    files: &SiteFiles<'_>,
+    beside: impl FnOnce(&(dyn Fn() + Sync)) -> Result<(Vec<Output>, T), Vec<Diag>> + Send,
+) -> (
+    Result<(usize, std::time::Duration), Diag>,
+    Result<(Vec<Output>, T), Vec<Diag>>,
+) {
+    std::thread::scope(|s| {
+        let (go, start) = std::sync::mpsc::channel();
+        let other = s.spawn(move || {
+            let ready = || {
+                let _ = go.send(());
+            };
+            beside(&ready)
+        });
+        // Err only when `beside` has returned (its sender is gone): write then too.
+        let _ = start.recv();
+        let began = std::time::Instant::now();
+        let written = write_into(tmp, files).map(|n| (n, began.elapsed()));
+        let other = other.join().unwrap_or_else(|_| {
+            Err(vec![Diag::error("the search index stopped unexpectedly").help(
+                "this is a problem in haven, not in your content; please report it",
+            )])
+        });
+        (written, other)
+    })
 }
 
 /// Takes the build lock of `output`: an exclusive lock (`flock` on Linux, std's

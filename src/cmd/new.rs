@@ -65,72 +65,109 @@ pub fn create(root: &Path, kind: NewKind, title: &str, place: Place<'_>) -> Resu
             "cannot make a file name from {title:?}: use some letters or digits"
         ));
     }
-    let quoted = quote(title);
     let mut notes = Vec::new();
-    let draft_notes = |notes: &mut Vec<String>, what: &str| {
-        notes.push(format!(
-            "This {what} is a draft (`draft: true`): `haven build` leaves it out, and `haven serve` \
-             shows it with a \"Draft: not published\" banner so you can preview it."
-        ));
-        notes.push("To publish it, remove the line `draft: true` (and fill in `description:`).".into());
+    let new = NewFile {
+        slug: &slug,
+        quoted: quote(title),
+        title,
     };
     let (dir, file, text) = match kind {
-        NewKind::Article => {
-            let author = match first_author(root) {
-                Some(id) => id,
-                None => {
-                    notes.push(
-                        "The site has no author yet, so `author:` is empty: add one with \
-                         `haven new author \"Your Name\"` and write its id (the file name without \
-                         .yaml) after `author:`."
-                            .into(),
-                    );
-                    "\"\"".into()
-                }
-            };
-            let text = format!(
-                "---\ntitle: {quoted}\ndescription: \"\"\nauthor: {author}\npublished: {}\ntopics: []\ndraft: true\n---\n\nWrite the article here. Remove `draft: true` when it is ready.\n",
-                date::today()
-            );
-            draft_notes(&mut notes, "article");
-            ("content/articles".to_string(), format!("{slug}.md"), text)
-        }
-        NewKind::Page => {
-            draft_notes(&mut notes, "page");
-            (
-                "content/pages".to_string(),
-                format!("{slug}.md"),
-                format!("---\ntitle: {quoted}\ndescription: \"\"\ndraft: true\n---\n\nWrite the page here.\n"),
-            )
-        }
-        NewKind::Author => {
-            notes.push(format!("Articles name this author with `author: {slug}`."));
-            (
-                "content/authors".to_string(),
-                format!("{slug}.yaml"),
-                format!(
-                    "name: {quoted}\ncredentials: \"\"\nrole: \"\"\nbio: |\n  A few sentences about {}.\n",
-                    title.trim()
-                ),
-            )
-        }
-        NewKind::Facility => {
-            let (state, city) = facility_place(place)?;
-            notes.push(
-                "Fill in every line marked `required` (`haven check` lists what is still missing): \
-                 until then the site does not build, because a listing with a missing address or \
-                 phone number would send a reader to the wrong place."
-                    .into(),
-            );
-            (
-                format!("content/facilities/{}", state.to_ascii_lowercase()),
-                format!("{slug}.yaml"),
-                facility_text(&quoted, &state, city),
-            )
-        }
+        NewKind::Article => new.article(root, &mut notes),
+        NewKind::Page => new.page(&mut notes),
+        NewKind::Author => new.author(&mut notes),
+        NewKind::Facility => new.facility(place, &mut notes)?,
     };
-    let dir = root.join(&dir);
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let path = write_new(&root.join(dir), &file, &text)?;
+    Ok(Made { path, notes })
+}
+
+/// The new file's folder (under the site root), name and text.
+type Planned = (String, String, String);
+
+/// What every new file is made from.
+struct NewFile<'a> {
+    slug: &'a str,
+    /// The title as a YAML string.
+    quoted: String,
+    title: &'a str,
+}
+
+impl NewFile<'_> {
+    fn article(&self, root: &Path, notes: &mut Vec<String>) -> Planned {
+        let author = match first_author(root) {
+            Some(id) => id,
+            None => {
+                notes.push(
+                    "The site has no author yet, so `author:` is empty: add one with \
+                     `haven new author \"Your Name\"` and write its id (the file name without \
+                     .yaml) after `author:`."
+                        .into(),
+                );
+                "\"\"".into()
+            }
+        };
+        let text = format!(
+            "---\ntitle: {}\ndescription: \"\"\nauthor: {author}\npublished: {}\ntopics: []\ndraft: true\n---\n\nWrite the article here. Remove `draft: true` when it is ready.\n",
+            self.quoted,
+            date::today()
+        );
+        draft_notes(notes, "article");
+        ("content/articles".to_string(), format!("{}.md", self.slug), text)
+    }
+
+    fn page(&self, notes: &mut Vec<String>) -> Planned {
+        draft_notes(notes, "page");
+        (
+            "content/pages".to_string(),
+            format!("{}.md", self.slug),
+            format!(
+                "---\ntitle: {}\ndescription: \"\"\ndraft: true\n---\n\nWrite the page here.\n",
+                self.quoted
+            ),
+        )
+    }
+
+    fn author(&self, notes: &mut Vec<String>) -> Planned {
+        notes.push(format!("Articles name this author with `author: {}`.", self.slug));
+        (
+            "content/authors".to_string(),
+            format!("{}.yaml", self.slug),
+            format!(
+                "name: {}\ncredentials: \"\"\nrole: \"\"\nbio: |\n  A few sentences about {}.\n",
+                self.quoted,
+                self.title.trim()
+            ),
+        )
+    }
+
+    fn facility(&self, place: Place<'_>, notes: &mut Vec<String>) -> Result<Planned, String> {
+        let (state, city) = facility_place(place)?;
+        notes.push(
+            "Fill in every line marked `required` (`haven check` lists what is still missing): \
+             until then the site does not build, because a listing with a missing address or \
+             phone number would send a reader to the wrong place."
+                .into(),
+        );
+        Ok((
+            format!("content/facilities/{}", state.to_ascii_lowercase()),
+            format!("{}.yaml", self.slug),
+            facility_text(&self.quoted, &state, city),
+        ))
+    }
+}
+
+/// The notes for a new draft (an article or a page).
+fn draft_notes(notes: &mut Vec<String>, what: &str) {
+    notes.push(format!(
+        "This {what} is a draft (`draft: true`): `haven build` leaves it out, and `haven serve` \
+         shows it with a \"Draft: not published\" banner so you can preview it."
+    ));
+    notes.push("To publish it, remove the line `draft: true` (and fill in `description:`).".into());
+}
+
+/// Writes a new file into `dir` (made if missing), never over an existing one.
+fn write_new(dir: &Path, file: &str, text: &str) -> Result<std::path::PathBuf, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let path = dir.join(file);
     let mut f = OpenOptions::new()
         .write(true)
@@ -148,7 +185,7 @@ pub fn create(root: &Path, kind: NewKind, title: &str, place: Place<'_>) -> Resu
         })?;
     f.write_all(text.as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    Ok(Made { path, notes })
+    Ok(path)
 }
 
 /// A YAML double-quoted string (JSON's string syntax is valid YAML).

@@ -1,7 +1,7 @@
 //! The checks on a facility file's fields, one function per key or group of keys, each
 //! adding its problems to the file's [`Check`] and returning the checked value.
 
-use super::parse::{AddressFile, Check, GeoFile, LicenseFile, LineFile, Options, S, span};
+use super::file::{AddressFile, Check, GeoFile, LicenseFile, LineFile, Options, S, span};
 use super::vocabulary::{self, Term};
 use super::{License, Line, checks, zips};
 use crate::date;
@@ -27,7 +27,7 @@ pub(super) fn slug(c: &mut Check<'_>, doc: &Doc, written: Option<&S>) -> String 
             fix
         }
         None => {
-            let stem = crate::validate::stem(&doc.rel);
+            let stem = crate::load::stem(&doc.rel);
             let s = slugify(stem);
             if s.is_empty() {
                 c.at(
@@ -59,33 +59,7 @@ pub(super) fn address(c: &mut Check<'_>, a: Option<&Spanned<AddressFile>>) -> (S
             c.missing(at, "state", "TX");
             String::new()
         }
-        Some(s) => {
-            let code = s.value.trim();
-            if vocabulary::state_name(code).is_some() {
-                code.to_string()
-            } else if vocabulary::state_name(&code.to_uppercase()).is_some() {
-                c.at(
-                    span(s),
-                    format!("write the state code in capitals: `{}`", code.to_uppercase()),
-                    "USPS codes are upper case, such as TX, DC or PR",
-                );
-                code.to_uppercase()
-            } else {
-                let by_name = vocabulary::STATES
-                    .iter()
-                    .find(|(_, n)| n.eq_ignore_ascii_case(code))
-                    .map(|(k, _)| *k);
-                let help = match by_name.or_else(|| did_you_mean(code, vocabulary::STATES.iter().map(|(k, _)| *k))) {
-                    Some(k) => format!("did you mean `{k}`? Use the two-letter USPS code"),
-                    None => {
-                        "use the two-letter USPS code of a state, DC, PR or a territory (TX, DC, PR, GU, VI, AS, MP)"
-                            .into()
-                    }
-                };
-                c.at(span(s), format!("`{code}` is not a USPS state code"), help);
-                String::new()
-            }
-        }
+        Some(s) => state(c, s),
     };
     let zip = match &v.zip {
         None => {
@@ -105,23 +79,54 @@ pub(super) fn address(c: &mut Check<'_>, a: Option<&Spanned<AddressFile>>) -> (S
         }
     };
     if checks::is_zip(&zip) && !state.is_empty() {
-        let at = v.zip.as_ref().map_or(at, span);
-        let known = zips::states(&zip);
-        if known.is_empty() {
-            c.warn(
-                at,
-                format!("ZIP {zip} is not in the ZIP code data set"),
-                "check it for a typo; a brand-new ZIP may be missing from the data, and the locator still finds the listing by its coordinates",
-            );
-        } else if !known.contains(&state.as_str()) {
-            c.warn(
-                at,
-                format!("ZIP {zip} is in {}, not {state}", known.join(", ")),
-                "check the ZIP code and the state",
-            );
-        }
+        zip_in_state(c, v.zip.as_ref().map_or(at, span), &zip, &state);
     }
     (street, city, state, zip)
+}
+
+/// A USPS state code: as written, in capitals (with an error if it was not), or empty with
+/// an error and a did-you-mean (also from the state's name).
+fn state(c: &mut Check<'_>, s: &S) -> String {
+    let code = s.value.trim();
+    if vocabulary::state_name(code).is_some() {
+        return code.to_string();
+    }
+    if vocabulary::state_name(&code.to_uppercase()).is_some() {
+        c.at(
+            span(s),
+            format!("write the state code in capitals: `{}`", code.to_uppercase()),
+            "USPS codes are upper case, such as TX, DC or PR",
+        );
+        return code.to_uppercase();
+    }
+    let by_name = vocabulary::STATES
+        .iter()
+        .find(|(_, n)| n.eq_ignore_ascii_case(code))
+        .map(|(k, _)| *k);
+    let help = match by_name.or_else(|| did_you_mean(code, vocabulary::STATES.iter().map(|(k, _)| *k))) {
+        Some(k) => format!("did you mean `{k}`? Use the two-letter USPS code"),
+        None => "use the two-letter USPS code of a state, DC, PR or a territory (TX, DC, PR, GU, VI, AS, MP)".into(),
+    };
+    c.at(span(s), format!("`{code}` is not a USPS state code"), help);
+    String::new()
+}
+
+/// Warns (at `at`) when a well-formed ZIP is unknown, or lies in another state.
+fn zip_in_state(c: &mut Check<'_>, at: (usize, usize), zip: &str, state: &str) {
+    let known = zips::states(zip);
+    if known.is_empty() {
+        c.warn(
+            at,
+            format!("ZIP {zip} is not in the ZIP code data set"),
+            "check it for a typo; a brand-new ZIP may be missing from the data, and the locator still finds the listing by its coordinates",
+        );
+    } else if !known.contains(&state) {
+        c.warn(
+            at,
+            format!("ZIP {zip} is in {}, not {state}", known.join(", ")),
+            "check the ZIP code and the state",
+        );
+    }
 }
 
 pub(super) fn geo(c: &mut Check<'_>, g: Option<&Spanned<GeoFile>>, zip: &str, opts: &Options) -> (f64, f64) {

@@ -9,6 +9,7 @@
 pub mod checks;
 pub mod description;
 mod fields;
+mod file;
 pub mod hours;
 pub mod parse;
 pub mod vocabulary;
@@ -327,6 +328,32 @@ fn check_slugs(facilities: Vec<Facility>, diags: &mut Diags) -> Vec<Facility> {
 
 /// Groups facilities into states and cities and lists every route.
 fn group(facilities: Vec<Facility>) -> Directory {
+    let (states, cities) = states_and_cities(&facilities);
+    let routes = routes(&facilities, &states, &cities);
+    let mut cell_map: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, f) in facilities.iter().enumerate() {
+        cell_map.entry(cell_key(f.lat, f.lon)).or_default().push(i);
+    }
+    let cells = cell_map
+        .into_iter()
+        .map(|(key, facilities)| Cell { key, facilities })
+        .collect();
+    let mut languages: Vec<String> = facilities.iter().flat_map(|f| f.languages.iter().cloned()).collect();
+    languages.sort();
+    languages.dedup();
+    Directory {
+        facilities,
+        states,
+        cities,
+        routes,
+        cells,
+        languages,
+    }
+}
+
+/// The states (by name) and their cities (by name within each state), each listing its
+/// facilities by name.
+fn states_and_cities(facilities: &[Facility]) -> (Vec<State>, Vec<City>) {
     let by_name = |list: &mut Vec<usize>| {
         list.sort_by(|a, b| sort_key(&facilities[*a].name).cmp(&sort_key(&facilities[*b].name)));
     };
@@ -340,25 +367,7 @@ fn group(facilities: Vec<Facility>) -> Directory {
     state_list.sort_by_key(|(code, _)| vocabulary::state_name(code).unwrap_or(code));
     for (code, mut members) in state_list {
         by_name(&mut members);
-        let mut city_map: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        for &i in &members {
-            city_map.entry(facilities[i].city_slug.as_str()).or_default().push(i);
-        }
-        let state_index = states.len();
-        let mut city_ids = Vec::new();
-        let mut city_list: Vec<(&str, Vec<usize>)> = city_map.into_iter().collect();
-        city_list.sort_by_key(|(_, m)| sort_key(&facilities[m[0]].city));
-        for (slug, m) in city_list {
-            city_ids.push(cities.len());
-            cities.push(City {
-                name: facilities[m[0]].city.clone(),
-                slug: slug.to_string(),
-                state: code.to_string(),
-                state_index,
-                path: format!("{}{slug}/", state_path(code)),
-                facilities: m,
-            });
-        }
+        let city_ids = add_cities(facilities, code, &members, states.len(), &mut cities);
         states.push(State {
             code: code.to_string(),
             name: vocabulary::state_name(code).unwrap_or(code).to_string(),
@@ -367,6 +376,41 @@ fn group(facilities: Vec<Facility>) -> Directory {
             facilities: members,
         });
     }
+    (states, cities)
+}
+
+/// Adds the cities of one state (`members`: its facilities, by name) to `cities`, sorted by
+/// name, and returns their indexes.
+fn add_cities(
+    facilities: &[Facility],
+    code: &str,
+    members: &[usize],
+    state_index: usize,
+    cities: &mut Vec<City>,
+) -> Vec<usize> {
+    let mut city_map: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for &i in members {
+        city_map.entry(facilities[i].city_slug.as_str()).or_default().push(i);
+    }
+    let mut city_ids = Vec::new();
+    let mut city_list: Vec<(&str, Vec<usize>)> = city_map.into_iter().collect();
+    city_list.sort_by_key(|(_, m)| sort_key(&facilities[m[0]].city));
+    for (slug, m) in city_list {
+        city_ids.push(cities.len());
+        cities.push(City {
+            name: facilities[m[0]].city.clone(),
+            slug: slug.to_string(),
+            state: code.to_string(),
+            state_index,
+            path: format!("{}{slug}/", state_path(code)),
+            facilities: m,
+        });
+    }
+    city_ids
+}
+
+/// Every page the directory makes: the locator, state and city pages, facility pages.
+fn routes(facilities: &[Facility], states: &[State], cities: &[City]) -> Vec<Route> {
     let mut routes = vec![Route {
         path: LOCATOR_PATH.into(),
         owner: "the treatment locator".into(),
@@ -387,25 +431,7 @@ fn group(facilities: Vec<Facility>) -> Directory {
         owner: f.source.name.clone(),
         source: Some(f.source.clone()),
     }));
-    let mut cell_map: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, f) in facilities.iter().enumerate() {
-        cell_map.entry(cell_key(f.lat, f.lon)).or_default().push(i);
-    }
-    let cells = cell_map
-        .into_iter()
-        .map(|(key, facilities)| Cell { key, facilities })
-        .collect();
-    let mut languages: Vec<String> = facilities.iter().flat_map(|f| f.languages.iter().cloned()).collect();
-    languages.sort();
-    languages.dedup();
-    Directory {
-        facilities,
-        states,
-        cities,
-        routes,
-        cells,
-        languages,
-    }
+    routes
 }
 
 /// Case- and accent-insensitive sort key ("Ñandú" sorts with "nandu").

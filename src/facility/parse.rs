@@ -1,185 +1,16 @@
-//! One facility file: the YAML shape ([`FacilityFile`], unknown keys are errors) and every
-//! check on its values (the per-field checks are in `fields.rs`). All problems of a file
-//! are reported together, each at the value.
+//! One facility file: every check on its values (its YAML shape is in `file.rs`, the
+//! per-field checks in `fields.rs`). All problems of a file are reported together, each at
+//! the value.
 
-use serde::Deserialize;
-
-use super::vocabulary::{self, Term};
+pub use super::file::Options;
+use super::file::{Check, FacilityFile, span};
+use super::vocabulary;
 use super::{Facility, checks, description, fields};
-use crate::config::{self, SiteConfig};
-use crate::diag::{Diag, Source, did_you_mean};
+use crate::config;
+use crate::diag::Diag;
 use crate::load::Doc;
-use crate::phone;
 use crate::slug::slugify;
-use crate::yaml::{self, Spanned};
-
-pub(super) type S = Spanned<String>;
-
-/// A facility file exactly as written. Required keys are `Option` here so that every
-/// missing one is reported at once, not only the first.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FacilityFile {
-    name: Option<S>,
-    slug: Option<S>,
-    address: Option<Spanned<AddressFile>>,
-    geo: Option<Spanned<GeoFile>>,
-    phone: Option<S>,
-    phones: Option<Vec<LineFile>>,
-    website: Option<S>,
-    email: Option<S>,
-    levels_of_care: Option<Spanned<Vec<S>>>,
-    medications: Option<Vec<S>>,
-    services: Option<Vec<S>>,
-    payment: Option<Vec<S>>,
-    populations: Option<Vec<S>>,
-    languages: Option<Vec<S>>,
-    accreditations: Option<Vec<S>>,
-    hours: Option<String>,
-    walk_in: Option<bool>,
-    accepting_new_patients: Option<bool>,
-    npi: Option<S>,
-    licenses: Option<Vec<LicenseFile>>,
-    verified: Option<S>,
-    sponsored: Option<bool>,
-    description: Option<String>,
-    extra: Option<serde_json::Value>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct AddressFile {
-    pub(super) street: Option<S>,
-    pub(super) city: Option<S>,
-    pub(super) state: Option<S>,
-    pub(super) zip: Option<S>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct GeoFile {
-    pub(super) lat: Spanned<f64>,
-    pub(super) lon: Spanned<f64>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct LineFile {
-    #[serde(rename = "type")]
-    pub(super) kind: S,
-    pub(super) number: S,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct LicenseFile {
-    pub(super) number: String,
-    pub(super) authority: Option<String>,
-    pub(super) url: Option<S>,
-}
-
-/// Settings of the facility checks.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Options {
-    /// Warn when `verified` is older than this many months (0: never).
-    pub stale_after_months: u32,
-    /// Today, for the staleness check.
-    pub today: chrono::NaiveDate,
-    /// Warn when the coordinates are farther than this from the ZIP's centroid.
-    pub max_zip_distance_km: f64,
-}
-
-impl Options {
-    /// The options a site asks for, with today's date.
-    pub fn from_config(config: &SiteConfig) -> Self {
-        Options {
-            stale_after_months: config.listings_stale_after_months,
-            today: chrono::Local::now().date_naive(),
-            max_zip_distance_km: 50.0,
-        }
-    }
-}
-
-/// Collects the problems of one file.
-pub(super) struct Check<'a> {
-    pub(super) src: &'a Source,
-    pub(super) diags: Vec<Diag>,
-}
-
-impl Check<'_> {
-    pub(super) fn at(&mut self, span: (usize, usize), msg: impl Into<String>, help: impl Into<String>) {
-        self.diags.push(Diag::at(self.src, span, msg).help(help));
-    }
-
-    pub(super) fn warn(&mut self, span: (usize, usize), msg: impl Into<String>, help: impl Into<String>) {
-        self.diags.push(Diag::at(self.src, span, msg).help(help).warning());
-    }
-
-    pub(super) fn missing(&mut self, span: (usize, usize), key: &str, example: &str) {
-        if yaml::value_reported(&self.diags, key) {
-            return;
-        }
-        self.at(
-            span,
-            format!("missing required key `{key}`"),
-            format!("add `{key}:` with a value, for example `{key}: {example}`"),
-        );
-    }
-
-    /// A required, non-empty string.
-    pub(super) fn text(&mut self, v: Option<&S>, parent: (usize, usize), key: &str, example: &str) -> String {
-        match v {
-            None => {
-                self.missing(parent, key, example);
-                String::new()
-            }
-            Some(s) if s.value.trim().is_empty() => {
-                self.at(
-                    span(s),
-                    format!("`{key}` is empty"),
-                    format!("write a value, for example `{key}: {example}`"),
-                );
-                String::new()
-            }
-            Some(s) => s.value.trim().to_string(),
-        }
-    }
-
-    pub(super) fn phone(&mut self, n: &S) {
-        if !phone::is_e164(&n.value) {
-            self.at(
-                span(n),
-                format!("{:?} is not an E.164 phone number", n.value),
-                phone::e164_hint(&n.value),
-            );
-        }
-    }
-
-    /// Ids from a controlled list, deduplicated, in the order written.
-    pub(super) fn terms(&mut self, list: Option<&[S]>, vocab: &'static [Term], key: &str) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for v in list.unwrap_or_default() {
-            let id = v.value.trim();
-            if vocabulary::find(vocab, id).is_some() {
-                if !out.iter().any(|o| o == id) {
-                    out.push(id.to_string());
-                }
-                continue;
-            }
-            let known = vocab.iter().map(|t| t.id).collect::<Vec<_>>().join(", ");
-            let help = match did_you_mean(id, vocab.iter().map(|t| t.id)) {
-                Some(s) => format!("did you mean `{s}`? Known values: {known}"),
-                None => format!("use one of: {known}"),
-            };
-            self.at(span(v), format!("unknown {key} value `{id}`"), help);
-        }
-        out
-    }
-}
-
-pub(super) fn span<T>(v: &Spanned<T>) -> (usize, usize) {
-    yaml::span_of(v, 0)
-}
+use crate::yaml;
 
 /// Parses and checks one facility file. Returns the facility (path not yet set) unless it
 /// has errors, and every diagnostic (errors and warnings) found in it.
@@ -188,37 +19,95 @@ pub fn facility(doc: &Doc, opts: &Options) -> (Option<Facility>, Vec<Diag>) {
     let (file, diags) = yaml::parse_all::<FacilityFile>(src, &src.text, 0);
     let Some(file) = file else { return (None, diags) };
     let mut c = Check { src, diags };
-    let top = (0, 1);
-    let name = c.text(file.name.as_ref(), top, "name", "Example Recovery Center");
+    let name = c.text(file.name.as_ref(), TOP, "name", "Example Recovery Center");
     let slug = fields::slug(&mut c, doc, file.slug.as_ref());
+    let place = place(&mut c, &file, opts);
+    let contact = contact(&mut c, &file);
+    let care = care(&mut c, &file);
+    let npi = npi(&mut c, &file);
+    let licenses = fields::licenses(&mut c, file.licenses.as_deref());
+    let verified = fields::verified(&mut c, file.verified.as_ref(), opts);
+    let has_errors = c.diags.iter().any(|d| d.severity == crate::diag::Severity::Error);
+    let facility = match verified {
+        Some(verified) if !has_errors => {
+            let checked = Checked {
+                name,
+                slug,
+                place,
+                contact,
+                care,
+                npi,
+                licenses,
+                verified,
+            };
+            Some(build(doc, file, checked))
+        }
+        _ => None,
+    };
+    (facility, c.diags)
+}
 
-    let (street, city, state, zip) = fields::address(&mut c, file.address.as_ref());
+/// Where a problem with no value of its own (a missing key) is reported: the file's start.
+const TOP: (usize, usize) = (0, 1);
+
+/// The address and the coordinates, checked.
+struct Place {
+    street: String,
+    city: String,
+    city_slug: String,
+    state: String,
+    zip: String,
+    lat: f64,
+    lon: f64,
+}
+
+fn place(c: &mut Check<'_>, file: &FacilityFile, opts: &Options) -> Place {
+    let (street, city, state, zip) = fields::address(c, file.address.as_ref());
     let city_slug = slugify(&city);
     if !city.is_empty() && city_slug.is_empty() {
         let at = file
             .address
             .as_ref()
             .and_then(|a| a.value.city.as_ref())
-            .map_or(top, span);
+            .map_or(TOP, span);
         c.at(
             at,
             "this city name has no letters or digits",
             "write the city's name, such as `Austin`",
         );
     }
-    let (lat, lon) = fields::geo(&mut c, file.geo.as_ref(), &zip, opts);
+    let (lat, lon) = fields::geo(c, file.geo.as_ref(), &zip, opts);
+    Place {
+        street,
+        city,
+        city_slug,
+        state,
+        zip,
+        lat,
+        lon,
+    }
+}
 
+/// Phone numbers, website and e-mail, checked.
+struct Contact {
+    phone: String,
+    phones: Vec<super::Line>,
+    website: Option<String>,
+    email: Option<String>,
+}
+
+fn contact(c: &mut Check<'_>, file: &FacilityFile) -> Contact {
     let phone = match &file.phone {
         Some(p) => {
             c.phone(p);
             p.value.clone()
         }
         None => {
-            c.missing(top, "phone", "\"+15125550123\"");
+            c.missing(TOP, "phone", "\"+15125550123\"");
             String::new()
         }
     };
-    let phones = fields::lines(&mut c, file.phones.as_deref());
+    let phones = fields::lines(c, file.phones.as_deref());
     let website = file.website.as_ref().map(|w| {
         if !checks::is_web_url(w.value.trim()) {
             c.at(
@@ -239,10 +128,29 @@ pub fn facility(doc: &Doc, opts: &Options) -> (Option<Facility>, Vec<Diag>) {
         }
         e.value.trim().to_string()
     });
+    Contact {
+        phone,
+        phones,
+        website,
+        email,
+    }
+}
 
+/// The controlled lists (levels of care, medications, ...), checked against the vocabulary.
+struct Care {
+    levels_of_care: Vec<String>,
+    medications: Vec<String>,
+    payment: Vec<String>,
+    populations: Vec<String>,
+    accreditations: Vec<String>,
+    services: Vec<String>,
+    languages: Vec<String>,
+}
+
+fn care(c: &mut Check<'_>, file: &FacilityFile) -> Care {
     let levels_of_care = match &file.levels_of_care {
         None => {
-            c.missing(top, "levels_of_care", "[outpatient]");
+            c.missing(TOP, "levels_of_care", "[outpatient]");
             Vec::new()
         }
         Some(l) if l.value.is_empty() => {
@@ -256,18 +164,23 @@ pub fn facility(doc: &Doc, opts: &Options) -> (Option<Facility>, Vec<Diag>) {
         }
         Some(l) => c.terms(Some(&l.value), vocabulary::LEVELS_OF_CARE, "levels_of_care"),
     };
-    let medications = c.terms(file.medications.as_deref(), vocabulary::MEDICATIONS, "medications");
-    let payment = c.terms(file.payment.as_deref(), vocabulary::PAYMENT, "payment");
-    let populations = c.terms(file.populations.as_deref(), vocabulary::POPULATIONS, "populations");
-    let accreditations = c.terms(
-        file.accreditations.as_deref(),
-        vocabulary::ACCREDITATIONS,
-        "accreditations",
-    );
-    let services = fields::services(&mut c, file.services.as_deref());
-    let languages = fields::languages(&mut c, file.languages.as_deref());
+    Care {
+        levels_of_care,
+        medications: c.terms(file.medications.as_deref(), vocabulary::MEDICATIONS, "medications"),
+        payment: c.terms(file.payment.as_deref(), vocabulary::PAYMENT, "payment"),
+        populations: c.terms(file.populations.as_deref(), vocabulary::POPULATIONS, "populations"),
+        accreditations: c.terms(
+            file.accreditations.as_deref(),
+            vocabulary::ACCREDITATIONS,
+            "accreditations",
+        ),
+        services: fields::services(c, file.services.as_deref()),
+        languages: fields::languages(c, file.languages.as_deref()),
+    }
+}
 
-    let npi = file.npi.as_ref().map(|n| {
+fn npi(c: &mut Check<'_>, file: &FacilityFile) -> Option<String> {
+    file.npi.as_ref().map(|n| {
         if !checks::is_npi(&n.value) {
             c.at(
                 span(n),
@@ -276,68 +189,83 @@ pub fn facility(doc: &Doc, opts: &Options) -> (Option<Facility>, Vec<Diag>) {
             );
         }
         n.value.clone()
-    });
-    let licenses = fields::licenses(&mut c, file.licenses.as_deref());
-    let verified = fields::verified(&mut c, file.verified.as_ref(), opts);
+    })
+}
+
+/// The checked values of a file without errors.
+struct Checked {
+    name: String,
+    slug: String,
+    place: Place,
+    contact: Contact,
+    care: Care,
+    npi: Option<String>,
+    licenses: Vec<super::License>,
+    verified: crate::date::Date,
+}
+
+/// The description as HTML (sanitized) and as plain text; both empty when there is none.
+fn description(file: &FacilityFile) -> (String, String) {
     let description = file.description.as_deref().unwrap_or("").trim();
-    let description_html = if description.is_empty() {
+    let html = if description.is_empty() {
         String::new()
     } else {
         description::sanitize(&crate::markdown::to_html(description))
     };
-    let description_text = if description_html.is_empty() {
+    let text = if html.is_empty() {
         String::new()
     } else {
-        description::plain_text(&description_html)
+        description::plain_text(&html)
     };
+    (html, text)
+}
 
-    let has_errors = c.diags.iter().any(|d| d.severity == crate::diag::Severity::Error);
-    let facility = match verified {
-        Some(verified) if !has_errors => Some(Facility {
-            rel: doc.rel.clone(),
-            path: String::new(),
-            source: src.clone(),
-            name,
-            slug,
-            slug_span: file.slug.as_ref().map(span),
-            street,
-            city,
-            city_slug,
-            state,
-            zip,
-            lat,
-            lon,
-            phone,
-            phones,
-            website,
-            email,
-            levels_of_care,
-            medications,
-            services,
-            payment,
-            populations,
-            languages,
-            accreditations,
-            hours: file.hours.map(|h| h.trim().to_string()).filter(|h| !h.is_empty()),
-            walk_in: file.walk_in,
-            accepting_new_patients: file.accepting_new_patients,
-            npi,
-            licenses,
-            verified,
-            sponsored: file.sponsored.unwrap_or(false),
-            description_html,
-            description_text,
-            extra: file.extra.unwrap_or(serde_json::Value::Object(serde_json::Map::new())),
-        }),
-        _ => None,
-    };
-    (facility, c.diags)
+fn build(doc: &Doc, file: FacilityFile, v: Checked) -> Facility {
+    let (description_html, description_text) = description(&file);
+    let (place, contact, care) = (v.place, v.contact, v.care);
+    Facility {
+        rel: doc.rel.clone(),
+        path: String::new(),
+        source: doc.source.clone(),
+        name: v.name,
+        slug: v.slug,
+        slug_span: file.slug.as_ref().map(span),
+        street: place.street,
+        city: place.city,
+        city_slug: place.city_slug,
+        state: place.state,
+        zip: place.zip,
+        lat: place.lat,
+        lon: place.lon,
+        phone: contact.phone,
+        phones: contact.phones,
+        website: contact.website,
+        email: contact.email,
+        levels_of_care: care.levels_of_care,
+        medications: care.medications,
+        services: care.services,
+        payment: care.payment,
+        populations: care.populations,
+        languages: care.languages,
+        accreditations: care.accreditations,
+        hours: file.hours.map(|h| h.trim().to_string()).filter(|h| !h.is_empty()),
+        walk_in: file.walk_in,
+        accepting_new_patients: file.accepting_new_patients,
+        npi: v.npi,
+        licenses: v.licenses,
+        verified: v.verified,
+        sponsored: file.sponsored.unwrap_or(false),
+        description_html,
+        description_text,
+        extra: file.extra.unwrap_or(serde_json::Value::Object(serde_json::Map::new())),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::diag::Severity;
+    use crate::diag::Source;
 
     const VALID: &str = "name: Example Recovery Center
 address:

@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 use tera::Context;
 
 use super::locator_data::DATA_PATH;
-use super::{Page, seo, seo_for};
+use super::pages::{Page, seo_for};
+use super::seo;
 use crate::config::SiteConfig;
 use crate::date::Date;
 use crate::facility::vocabulary::{self, Term};

@@ -48,7 +48,7 @@ pub fn headers_file(config: &SiteConfig) -> Output {
     // which names that folder, is outside it and fetched with no-store.
     body.push_str(&format!(
         "\n{}:build/*\n  Cache-Control: public, max-age=31536000, immutable\n",
-        config.link(&format!("/{}/", crate::index::BUNDLE_DIR))
+        config.link(&format!("/{}/", crate::paths::BUNDLE_DIR))
     ));
     Output {
         rel: "_headers".into(),

@@ -17,7 +17,7 @@ use crate::facility::{self, Facility, zips};
 use crate::resolve::Site;
 
 /// Site path of the locator's data folder.
-pub const DATA_PATH: &str = "/treatment/data/";
+pub use crate::paths::LOCATOR_DATA as DATA_PATH;
 
 /// The radii the locator form offers, in miles (`locator.radii` in templates).
 pub const RADII: [u16; 4] = [10, 25, 50, 100];

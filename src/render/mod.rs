@@ -8,22 +8,21 @@
 pub mod context;
 pub mod directory;
 pub mod engine;
+mod files;
 pub mod headers;
 pub mod locator_data;
+mod pages;
 pub mod seo;
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
-use serde::Serialize;
-use serde_json::json;
 use tera::{Context, Tera};
 
 use crate::diag::{Diag, Diags};
 use crate::resolve::{Site, pages_count};
 pub use context::Paginator;
-use context::{ArticleCtx, AuthorCtx, SeoCtx, SiteCtx, Summary, TopicRef};
+use context::SiteCtx;
 pub use engine::engine;
+pub use pages::related_articles;
 
 /// One file of the built site, before minification.
 #[derive(Debug, Clone)]
@@ -230,188 +229,18 @@ pub fn out_rel(path: &str) -> String {
     }
 }
 
-struct Page<'a> {
-    template: &'a str,
-    path: String,
-    kind: &'static str,
-    seo: SeoCtx,
-    ctx: Context,
-}
-
 /// Renders one job.
 pub fn render_job(site: &Site, tera: &Tera, job: Job) -> Result<Output, Diag> {
-    let c = &site.config;
     let page = match job {
-        Job::Home => {
-            let mut ctx = Context::new();
-            let title = site
-                .home
-                .as_ref()
-                .map_or_else(|| c.title.clone(), |h| h.page.title.clone());
-            ctx.insert(
-                "home",
-                &json!({ "title": title, "content": site.home.as_ref().map(|h| h.html.to_string()).unwrap_or_default() }),
-            );
-            ctx.insert(
-                "latest",
-                &(0..site.articles.len().min(10))
-                    .map(|i| Summary::new(site, i))
-                    .collect::<Vec<_>>(),
-            );
-            ctx.insert("topics", &topic_refs(site));
-            let description = site
-                .home
-                .as_ref()
-                .map(|h| h.description.clone())
-                .filter(|d| !d.is_empty())
-                .unwrap_or_else(|| c.description.clone());
-            let seo = seo_for(site, None, &description, "/", "website", Some(seo::website(site)));
-            Page {
-                template: "index.html",
-                path: "/".into(),
-                kind: "home",
-                seo,
-                ctx,
-            }
-        }
-        Job::Article(i) => {
-            let a = &site.articles[i];
-            let mut ctx = Context::new();
-            ctx.insert("article", &ArticleCtx::new(site, a));
-            ctx.insert("related", &related(site, i));
-            let seo = draft_seo(
-                a.article.draft,
-                seo_for(
-                    site,
-                    Some(&a.article.title),
-                    &a.description,
-                    &a.path,
-                    "article",
-                    Some(seo::article(site, a)),
-                ),
-            );
-            Page {
-                template: "article.html",
-                path: a.path.clone(),
-                kind: "article",
-                seo,
-                ctx,
-                // Drafts are built with --drafts for preview, but never searchable.
-            }
-        }
-        Job::ArticleList(n) => {
-            let all: Vec<usize> = (0..site.articles.len()).collect();
-            list_page(
-                site,
-                "articles.html",
-                "/articles/",
-                n,
-                &all,
-                "articles",
-                "Articles",
-                |_| {},
-            )
-        }
-        Job::Topics => {
-            let mut ctx = Context::new();
-            ctx.insert("topics", &topic_refs(site));
-            let seo = seo_for(site, Some("Topics"), "All topics", "/topics/", "website", None);
-            Page {
-                template: "topics.html",
-                path: "/topics/".into(),
-                kind: "topics",
-                seo,
-                ctx,
-            }
-        }
-        Job::Topic(t, n) => {
-            let topic = &site.topics[t];
-            list_page(
-                site,
-                "topic.html",
-                &topic.path,
-                n,
-                &topic.articles,
-                "topic",
-                &topic.name,
-                |ctx| {
-                    ctx.insert(
-                        "topic",
-                        &json!({ "name": topic.name, "slug": topic.slug, "url": c.link(&topic.path) }),
-                    );
-                },
-            )
-        }
-        Job::Author(i) => {
-            let a = &site.authors[i];
-            let mut ctx = Context::new();
-            ctx.insert("author", &AuthorCtx::new(c, a));
-            ctx.insert(
-                "articles",
-                &a.articles.iter().map(|j| Summary::new(site, *j)).collect::<Vec<_>>(),
-            );
-            ctx.insert(
-                "reviewed",
-                &a.reviewed.iter().map(|j| Summary::new(site, *j)).collect::<Vec<_>>(),
-            );
-            let description = a
-                .author
-                .role
-                .clone()
-                .map_or_else(|| a.author.name.clone(), |r| format!("{}, {r}", a.author.name));
-            let seo = seo_for(site, Some(&a.author.name), &description, &a.path, "profile", None);
-            Page {
-                template: "author.html",
-                path: a.path.clone(),
-                kind: "author",
-                seo,
-                ctx,
-            }
-        }
-        Job::Page(i) => {
-            let p = &site.pages[i];
-            let mut ctx = Context::new();
-            ctx.insert(
-                "page",
-                &json!({
-                    "title": p.page.title, "description": p.description, "url": c.link(&p.path),
-                    "content": &*p.html, "toc": &*p.toc, "show_toc": p.page.toc && !p.toc.is_empty(), "extra": p.page.extra,
-                }),
-            );
-            let template = p.page.template.as_ref().map_or("page.html", |t| t.value.as_str());
-            let seo = draft_seo(
-                p.page.draft,
-                seo_for(site, Some(&p.page.title), &p.description, &p.path, "website", None),
-            );
-            Page {
-                template,
-                path: p.path.clone(),
-                kind: "page",
-                seo,
-                ctx,
-            }
-        }
-        Job::Search => {
-            let seo = seo_for(site, Some("Search"), "Search this site", "/search/", "website", None);
-            Page {
-                template: "search.html",
-                path: "/search/".into(),
-                kind: "search",
-                seo,
-                ctx: Context::new(),
-            }
-        }
-        Job::NotFound => {
-            let mut seo = seo_for(site, Some("Page not found"), "", "/404.html", "website", None);
-            seo.noindex = true;
-            Page {
-                template: "404.html",
-                path: "/404.html".into(),
-                kind: "404",
-                seo,
-                ctx: Context::new(),
-            }
-        }
+        Job::Home => pages::home(site),
+        Job::Article(i) => pages::article(site, i),
+        Job::ArticleList(n) => pages::article_list(site, n),
+        Job::Topics => pages::topics(site),
+        Job::Topic(t, n) => pages::topic(site, t, n),
+        Job::Author(i) => pages::author(site, i),
+        Job::Page(i) => pages::page(site, i),
+        Job::Search => pages::search(site),
+        Job::NotFound => pages::not_found(site),
         Job::Facility(i) => directory::facility_page(site, i),
         Job::State(i) => directory::state_page(site, i),
         Job::City(i) => directory::city_page(site, i),
@@ -420,177 +249,14 @@ pub fn render_job(site: &Site, tera: &Tera, job: Job) -> Result<Output, Diag> {
         Job::LocatorCell(i) => return Ok(locator_data::data_cell(site, i)),
         Job::LocatorZips(p) => return Ok(locator_data::data_zip(p)),
         Job::LocatorZip3 => return Ok(locator_data::data_zip3()),
-        Job::Redirect(i) => return Ok(redirect_page(site, i)),
-        Job::HeadersFile => return Ok(headers::headers_file(c)),
-        Job::Feed => return render_feed(site, tera),
-        Job::Sitemap => return render_sitemap(site, tera),
-        Job::Robots => {
-            let body = format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", c.absolute("/sitemap.xml"));
-            return Ok(Output {
-                rel: "robots.txt".into(),
-                bytes: body.into_bytes(),
-                html: false,
-            });
-        }
-        Job::RedirectsFile => {
-            let body: String = site
-                .redirects
-                .iter()
-                .map(|r| format!("{} {} 301\n", c.link(&r.from), c.link(&r.to)))
-                .collect();
-            return Ok(Output {
-                rel: "_redirects".into(),
-                bytes: body.into_bytes(),
-                html: false,
-            });
-        }
+        Job::Redirect(i) => return Ok(files::redirect_page(site, i)),
+        Job::HeadersFile => return Ok(headers::headers_file(&site.config)),
+        Job::Feed => return files::render_feed(site, tera),
+        Job::Sitemap => return files::render_sitemap(site, tera),
+        Job::Robots => return Ok(files::robots(&site.config)),
+        Job::RedirectsFile => return Ok(files::redirects_file(site)),
     };
-    finish(site, tera, page)
-}
-
-fn finish(site: &Site, tera: &Tera, p: Page<'_>) -> Result<Output, Diag> {
-    let mut ctx = p.ctx;
-    ctx.insert("seo", &p.seo);
-    ctx.insert("page_kind", p.kind);
-    ctx.insert("current_url", &site.config.link(&p.path));
-    let html = tera
-        .render(p.template, &ctx)
-        .map_err(|e| engine::template_error(&site.theme, Some(&p.path), &e))?;
-    Ok(Output {
-        rel: out_rel(&p.path),
-        bytes: html.into_bytes(),
-        html: true,
-    })
-}
-
-#[allow(clippy::too_many_arguments)]
-fn list_page<'a>(
-    site: &Site,
-    template: &'a str,
-    base: &str,
-    n: usize,
-    items: &[usize],
-    kind: &'static str,
-    title: &str,
-    extra: impl FnOnce(&mut Context),
-) -> Page<'a> {
-    let per = site.config.articles_per_page;
-    let total = pages_count(items.len(), per);
-    let mut ctx = Context::new();
-    let summaries: Vec<Summary> = items
-        .iter()
-        .skip((n - 1) * per)
-        .take(per)
-        .map(|i| Summary::new(site, *i))
-        .collect();
-    ctx.insert("articles", &summaries);
-    ctx.insert("paginator", &Paginator::new(&site.config, base, n, total));
-    extra(&mut ctx);
-    let path = Paginator::path(base, n);
-    let shown = if n > 1 {
-        format!("{title} (page {n} of {total})")
-    } else {
-        title.to_string()
-    };
-    let seo = seo_for(
-        site,
-        Some(&shown),
-        &format!("{title}: articles from {}", site.config.title),
-        &path,
-        "website",
-        None,
-    );
-    Page {
-        template,
-        path,
-        kind,
-        seo,
-        ctx,
-    }
-}
-
-fn seo_for(
-    site: &Site,
-    title: Option<&str>,
-    description: &str,
-    path: &str,
-    og_type: &'static str,
-    json_ld: Option<String>,
-) -> SeoCtx {
-    SeoCtx {
-        title: seo::title(site, title),
-        description: description.to_string(),
-        canonical: site.config.absolute(path),
-        og_type,
-        json_ld,
-        noindex: false,
-        draft: false,
-    }
-}
-
-fn topic_refs(site: &Site) -> Vec<TopicRef> {
-    site.topics.iter().map(|t| TopicRef::new(&site.config, t)).collect()
-}
-
-/// Up to 3 other articles sharing the most topics, newest first among equals.
-fn related(site: &Site, i: usize) -> Vec<Summary> {
-    related_articles(site, i)
-        .into_iter()
-        .map(|j| Summary::new(site, j))
-        .collect()
-}
-
-/// Indexes of the articles [`Job::Article`] `i` lists as related (`haven serve` uses it to
-/// know which pages show an article's summary).
-pub fn related_articles(site: &Site, i: usize) -> Vec<usize> {
-    // Only articles sharing a topic can score: count them from the topics' own lists rather
-    // than scanning every article (which made rendering all articles quadratic: 54 s of
-    // render time on 10,000 articles).
-    let mut shared: HashMap<usize, usize> = HashMap::new();
-    for t in &site.articles[i].topics {
-        for &j in site.topics.get(*t).map_or(&[][..], |topic| &topic.articles[..]) {
-            if j != i {
-                *shared.entry(j).or_default() += 1;
-            }
-        }
-    }
-    let mut scored: Vec<(usize, usize)> = shared.into_iter().map(|(j, n)| (n, j)).collect();
-    // Most shared topics first, then the newer article (lower index).
-    let order = |a: &(usize, usize), b: &(usize, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
-    if scored.len() > 3 {
-        scored.select_nth_unstable_by(2, order);
-        scored.truncate(3);
-    }
-    scored.sort_by(order);
-    scored.into_iter().map(|(_, j)| j).collect()
-}
-
-/// A draft's page (built only for preview) is marked as one and kept out of search engines.
-fn draft_seo(draft: bool, mut seo: SeoCtx) -> SeoCtx {
-    if draft {
-        seo.draft = true;
-        seo.noindex = true;
-    }
-    seo
-}
-
-/// A minimal page that sends browsers and crawlers on: meta refresh + canonical + a link.
-fn redirect_page(site: &Site, i: usize) -> Output {
-    let r = &site.redirects[i];
-    let to = html_escape(&site.config.absolute(&r.to));
-    let html = format!(
-        "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>Redirecting…</title>\
-         <meta name=\"referrer\" content=\"same-origin\">\
-         <link rel=\"canonical\" href=\"{to}\"><meta name=\"robots\" content=\"noindex\">\
-         <meta http-equiv=\"refresh\" content=\"0; url={to}\"></head>\
-         <body><p>This page has moved to <a href=\"{to}\">{to}</a>.</p></body></html>\n",
-        lang = html_escape(&site.config.language),
-    );
-    Output {
-        rel: out_rel(&r.from),
-        bytes: html.into_bytes(),
-        html: true,
-    }
+    pages::finish(site, tera, page)
 }
 
 /// Escapes text for an HTML attribute or element.
@@ -607,94 +273,6 @@ pub fn html_escape(s: &str) -> String {
         }
     }
     out
-}
-
-#[derive(Serialize)]
-struct FeedEntry<'a> {
-    title: String,
-    url: String,
-    published: String,
-    updated: String,
-    summary: String,
-    // Borrowed, as in `ArticleCtx`.
-    content: &'a str,
-    author_name: String,
-}
-
-fn render_feed(site: &Site, tera: &Tera) -> Result<Output, Diag> {
-    let c = &site.config;
-    // Drafts never go into the feed, even in a --drafts preview: readers keep what they fetch.
-    let published = || site.articles.iter().filter(|a| !a.article.draft);
-    let entries: Vec<FeedEntry> = published()
-        .take(20)
-        .map(|a| FeedEntry {
-            title: a.article.title.clone(),
-            url: c.absolute(&a.path),
-            published: a.article.published.rfc3339.clone(),
-            updated: a
-                .article
-                .updated
-                .as_ref()
-                .unwrap_or(&a.article.published)
-                .rfc3339
-                .clone(),
-            summary: a.description.clone(),
-            content: &a.html,
-            author_name: site
-                .authors
-                .get(a.author)
-                .map(|x| x.author.name.clone())
-                .unwrap_or_default(),
-        })
-        .collect();
-    let updated = published()
-        .map(|a| a.article.updated.as_ref().unwrap_or(&a.article.published))
-        .max_by_key(|d| d.timestamp)
-        .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339.clone());
-    let mut ctx = Context::new();
-    ctx.insert(
-        "feed",
-        &json!({ "url": c.absolute("/feed.xml"), "updated": updated, "entries": entries }),
-    );
-    let xml = tera
-        .render("feed.xml", &ctx)
-        .map_err(|e| engine::template_error(&site.theme, Some("/feed.xml"), &e))?;
-    Ok(Output {
-        rel: "feed.xml".into(),
-        bytes: xml.into_bytes(),
-        html: false,
-    })
-}
-
-fn render_sitemap(site: &Site, tera: &Tera) -> Result<Output, Diag> {
-    let c = &site.config;
-    let mut entries = vec![
-        json!({ "loc": c.absolute("/"), "lastmod": site.articles.first().map(|a| a.article.updated.as_ref().unwrap_or(&a.article.published).iso.clone()) }),
-    ];
-    for a in &site.articles {
-        let lastmod = a.article.updated.as_ref().unwrap_or(&a.article.published);
-        entries.push(json!({ "loc": c.absolute(&a.path), "lastmod": lastmod.iso }));
-    }
-    let per = c.articles_per_page;
-    let mut plain: Vec<String> = vec!["/articles/".into(), "/topics/".into(), "/search/".into()];
-    plain.extend((2..=pages_count(site.articles.len(), per)).map(|n| Paginator::path("/articles/", n)));
-    for t in &site.topics {
-        plain.extend((1..=pages_count(t.articles.len(), per)).map(|n| Paginator::path(&t.path, n)));
-    }
-    plain.extend(site.authors.iter().map(|a| a.path.clone()));
-    plain.extend(site.pages.iter().map(|p| p.path.clone()));
-    plain.extend(site.facilities.routes.iter().map(|r| r.path.clone()));
-    entries.extend(plain.iter().map(|p| json!({ "loc": c.absolute(p), "lastmod": null })));
-    let mut ctx = Context::new();
-    ctx.insert("entries", &entries);
-    let xml = tera
-        .render("sitemap.xml", &ctx)
-        .map_err(|e| engine::template_error(&site.theme, Some("/sitemap.xml"), &e))?;
-    Ok(Output {
-        rel: "sitemap.xml".into(),
-        bytes: xml.into_bytes(),
-        html: false,
-    })
 }
 
 #[cfg(test)]

@@ -27,47 +27,92 @@ pub fn dirty_jobs(old: &Site, new: &Site) -> Option<Vec<Job>> {
     if !same_shape(old, new) {
         return None;
     }
-    let changed: Vec<bool> = old
-        .articles
-        .iter()
-        .zip(&new.articles)
-        .map(|(a, b)| !same_text(&a.article.source.text, &b.article.source.text) || !same_text(&a.html, &b.html))
-        .collect();
-    let summary: Vec<bool> = (0..new.articles.len())
-        .map(|i| changed[i] && summary_json(old, i) != summary_json(new, i))
-        .collect();
-    let page_changed = |i: usize| {
-        let (a, b) = (&old.pages[i], &new.pages[i]);
-        !same_text(&a.page.source.text, &b.page.source.text) || !same_text(&a.html, &b.html)
-    };
-    let home_changed = match (&old.home, &new.home) {
-        (Some(a), Some(b)) => !same_text(&a.page.source.text, &b.page.source.text) || !same_text(&a.html, &b.html),
-        _ => false,
-    };
-    let per = new.config.articles_per_page.max(1);
-    let any = |items: &[usize]| items.iter().any(|i| summary[*i]);
-    let any_summary = summary.iter().any(|c| *c);
-    // Topics of the articles whose summary changed: only articles sharing one can list them
-    // as related (computing every article's related list is quadratic in the site size).
-    let hot_topics: BTreeSet<usize> = (0..summary.len())
-        .filter(|i| summary[*i])
-        .flat_map(|i| new.articles[i].topics.iter().copied())
-        .collect();
-    let may_relate = |i: usize| any_summary && new.articles[i].topics.iter().any(|t| hot_topics.contains(t));
-    let jobs = render::jobs(new)
-        .into_iter()
-        .filter(|job| match *job {
-            Job::Home => home_changed || summary.iter().take(10).any(|c| *c),
-            Job::Article(i) => changed[i] || (may_relate(i) && any(&render::related_articles(new, i))),
-            Job::ArticleList(n) => summary.iter().skip((n - 1) * per).take(per).any(|c| *c),
+    let changes = Changes::between(old, new);
+    Some(
+        render::jobs(new)
+            .into_iter()
+            .filter(|job| changes.touch(new, *job))
+            .collect(),
+    )
+}
+
+/// What changed between two builds of the same shape.
+struct Changes {
+    /// Articles whose text or HTML changed.
+    changed: Vec<bool>,
+    /// Articles whose summary (as lists show it) changed.
+    summary: Vec<bool>,
+    /// Standalone pages whose text or HTML changed.
+    pages: Vec<bool>,
+    home: bool,
+    any_summary: bool,
+    /// Topics of the articles whose summary changed: only articles sharing one can list them
+    /// as related (computing every article's related list is quadratic in the site size).
+    hot_topics: BTreeSet<usize>,
+    per: usize,
+}
+
+impl Changes {
+    fn between(old: &Site, new: &Site) -> Self {
+        let changed: Vec<bool> = old
+            .articles
+            .iter()
+            .zip(&new.articles)
+            .map(|(a, b)| !same_text(&a.article.source.text, &b.article.source.text) || !same_text(&a.html, &b.html))
+            .collect();
+        let summary: Vec<bool> = (0..new.articles.len())
+            .map(|i| changed[i] && summary_json(old, i) != summary_json(new, i))
+            .collect();
+        let pages = old
+            .pages
+            .iter()
+            .zip(&new.pages)
+            .map(|(a, b)| !same_text(&a.page.source.text, &b.page.source.text) || !same_text(&a.html, &b.html))
+            .collect();
+        let home = match (&old.home, &new.home) {
+            (Some(a), Some(b)) => !same_text(&a.page.source.text, &b.page.source.text) || !same_text(&a.html, &b.html),
+            _ => false,
+        };
+        let hot_topics = (0..summary.len())
+            .filter(|i| summary[*i])
+            .flat_map(|i| new.articles[i].topics.iter().copied())
+            .collect();
+        Changes {
+            any_summary: summary.iter().any(|c| *c),
+            changed,
+            summary,
+            pages,
+            home,
+            hot_topics,
+            per: new.config.articles_per_page.max(1),
+        }
+    }
+
+    fn any(&self, items: &[usize]) -> bool {
+        items.iter().any(|i| self.summary[*i])
+    }
+
+    fn may_relate(&self, new: &Site, i: usize) -> bool {
+        self.any_summary && new.articles[i].topics.iter().any(|t| self.hot_topics.contains(t))
+    }
+
+    /// Whether `job`'s output can differ from the last build's.
+    fn touch(&self, new: &Site, job: Job) -> bool {
+        let per = self.per;
+        match job {
+            Job::Home => self.home || self.summary.iter().take(10).any(|c| *c),
+            Job::Article(i) => {
+                self.changed[i] || (self.may_relate(new, i) && self.any(&render::related_articles(new, i)))
+            }
+            Job::ArticleList(n) => self.summary.iter().skip((n - 1) * per).take(per).any(|c| *c),
             Job::Topic(t, n) => {
                 let items = &new.topics[t].articles;
-                items.iter().skip((n - 1) * per).take(per).any(|i| summary[*i])
+                items.iter().skip((n - 1) * per).take(per).any(|i| self.summary[*i])
             }
-            Job::Author(a) => any(&new.authors[a].articles) || any(&new.authors[a].reviewed),
-            Job::Page(i) => page_changed(i),
-            Job::Feed => changed.iter().take(20).any(|c| *c),
-            Job::Sitemap => any_summary,
+            Job::Author(a) => self.any(&new.authors[a].articles) || self.any(&new.authors[a].reviewed),
+            Job::Page(i) => self.pages[i],
+            Job::Feed => self.changed.iter().take(20).any(|c| *c),
+            Job::Sitemap => self.any_summary,
             // These read only what `same_shape` covers.
             Job::Topics
             | Job::Search
@@ -88,9 +133,8 @@ pub fn dirty_jobs(old: &Site, new: &Site) -> Option<Vec<Job>> {
             // A job kind added later is re-rendered on every change until it is listed here.
             #[allow(unreachable_patterns)]
             _ => true,
-        })
-        .collect();
-    Some(jobs)
+        }
+    }
 }
 
 fn summary_json(site: &Site, i: usize) -> String {

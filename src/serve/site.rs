@@ -29,7 +29,7 @@ use super::{Options, ServedFile, deps, http};
 use crate::diag::Source;
 use crate::diag::{Diag, Diags};
 use crate::load::{self, Doc, Loaded};
-use crate::memo::Memos;
+use crate::pipeline::Memos;
 use crate::pipeline::{self, BuildOptions, Prepared};
 use crate::render::{self, Output};
 use crate::{config, theme};
@@ -250,19 +250,7 @@ impl Builder {
         };
         let rendered = t.elapsed() - compared;
         let pages = outputs.len();
-        let mut what = String::from(if every {
-            "content edit, every page"
-        } else {
-            "content edit"
-        });
-        for (stage, d) in p
-            .timings
-            .stages
-            .iter()
-            .chain([&("compare", compared), &("render", rendered)])
-        {
-            what.push_str(&format!("; {stage} {:.1} ms", d.as_secs_f64() * 1000.0));
-        }
+        let mut what = content_timings(every, &p.timings.stages, compared, rendered);
         let changed = if every {
             // The set of outputs may have changed: start a new map, keeping static files read.
             match assemble(&p, outputs, Some(&good.files)) {
@@ -522,4 +510,22 @@ fn patch(cache: &Loaded, root: &Path, changed: &BTreeSet<String>) -> Option<Load
         doc.source = Source::new(root, &path, text);
     }
     Some(l)
+}
+
+/// What a content rebuild says it did: "content edit[, every page]" and each stage's time.
+fn content_timings(
+    every: bool,
+    stages: &[(&'static str, std::time::Duration)],
+    compared: std::time::Duration,
+    rendered: std::time::Duration,
+) -> String {
+    let mut what = String::from(if every {
+        "content edit, every page"
+    } else {
+        "content edit"
+    });
+    for (stage, d) in stages.iter().chain([&("compare", compared), &("render", rendered)]) {
+        what.push_str(&format!("; {stage} {:.1} ms", d.as_secs_f64() * 1000.0));
+    }
+    what
 }

@@ -7,6 +7,7 @@
 mod build;
 mod content;
 mod errors;
+mod imports;
 mod links;
 mod memo;
 mod output;

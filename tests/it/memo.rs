@@ -3,8 +3,7 @@
 
 use haven::diag::Diags;
 use haven::load;
-use haven::memo::Memos;
-use haven::pipeline::{self, BuildOptions, Prepared};
+use haven::pipeline::{self, BuildOptions, Memos, Prepared};
 
 use crate::support::Site;
 

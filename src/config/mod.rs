@@ -1,80 +1,20 @@
 //! `content/site.yaml`: the site's settings, parsed and checked.
 //!
-//! [`SiteFile`] mirrors the file exactly (unknown keys are errors); [`SiteConfig`] is the
+//! `file.rs` mirrors the file exactly (unknown keys are errors); [`SiteConfig`] is the
 //! checked form every later stage uses: `base_url` normalised with a trailing slash, its
 //! sub-path split out as `base_path`, phone numbers validated, defaults filled in.
 
-use serde::Deserialize;
+mod file;
+mod permalink;
+
+pub use permalink::{Permalinks, fill};
+
+use file::{CrisisLineFile, HotlineFile, MarkdownFile, MenuFile, SearchFile, SiteFile};
+use permalink::permalinks;
 
 use crate::diag::{Diag, Diags, Source};
 use crate::phone;
 use crate::yaml::{self, Spanned};
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SiteFile {
-    // Required keys are `Option` so that a missing one is reported with every other problem.
-    title: Option<Spanned<String>>,
-    base_url: Option<Spanned<String>>,
-    language: Option<Spanned<String>>,
-    description: Option<String>,
-    theme: Option<Spanned<String>>,
-    articles_per_page: Option<Spanned<u64>>,
-    hotline: Option<Spanned<HotlineFile>>,
-    crisis_lines: Option<Vec<CrisisLineFile>>,
-    corrections: Option<Spanned<String>>,
-    menu: Option<Vec<MenuFile>>,
-    permalinks: Option<PermalinksFile>,
-    listings_stale_after_months: Option<u32>,
-    search: Option<SearchFile>,
-    markdown: Option<MarkdownFile>,
-    extra: Option<serde_json::Value>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SearchFile {
-    synonyms: Option<Vec<Spanned<Vec<String>>>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct MarkdownFile {
-    raw_html: Option<Spanned<String>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct HotlineFile {
-    number: Option<Spanned<String>>,
-    display: Option<String>,
-    hours: Option<String>,
-    answered_by: Option<Spanned<String>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CrisisLineFile {
-    name: String,
-    number: Spanned<String>,
-    text: Option<Spanned<String>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct MenuFile {
-    title: String,
-    url: Spanned<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PermalinksFile {
-    article: Option<Spanned<String>>,
-    topic: Option<Spanned<String>>,
-    author: Option<Spanned<String>>,
-    facility: Option<Spanned<String>>,
-}
 
 /// The site's hotline, shown on every page.
 #[derive(Debug, Clone)]
@@ -109,19 +49,6 @@ pub struct MenuItem {
     pub url: String,
     /// Byte span of the URL in site.yaml.
     pub span: (usize, usize),
-}
-
-/// URL patterns, each with `{slug}` (and `{state}`, `{city}` for facilities).
-#[derive(Debug, Clone)]
-pub struct Permalinks {
-    /// Article pages.
-    pub article: String,
-    /// Topic pages.
-    pub topic: String,
-    /// Author pages.
-    pub author: String,
-    /// Facility pages.
-    pub facility: String,
 }
 
 /// What happens to raw HTML in editors' Markdown (`markdown: { raw_html: ... }`).
@@ -501,69 +428,6 @@ pub fn is_email(s: &str) -> bool {
     }
 }
 
-fn permalinks(source: &Source, file: Option<PermalinksFile>, diags: &mut Diags) -> Permalinks {
-    let mut p = Permalinks {
-        article: "/articles/{slug}/".into(),
-        topic: "/topics/{slug}/".into(),
-        author: "/authors/{slug}/".into(),
-        facility: "/treatment/{state}/{city}/{slug}/".into(),
-    };
-    let Some(file) = file else { return p };
-    let mut set = |slot: &mut String, v: Option<Spanned<String>>, allowed: &[&str]| {
-        let Some(v) = v else { return };
-        if let Err(why) = check_pattern(&v.value, allowed) {
-            diags.push(
-                Diag::at(
-                    source,
-                    yaml::span_of(&v, 0),
-                    format!("permalink pattern {:?} {why}", v.value),
-                )
-                .help(format!(
-                    "use only {} between slashes, for example \"/articles/{{slug}}/\"",
-                    allowed.join(", ")
-                )),
-            );
-        } else {
-            *slot = v.value;
-        }
-    };
-    set(&mut p.article, file.article, &["{slug}"]);
-    set(&mut p.topic, file.topic, &["{slug}"]);
-    set(&mut p.author, file.author, &["{slug}"]);
-    set(&mut p.facility, file.facility, &["{slug}", "{state}", "{city}"]);
-    p
-}
-
-fn check_pattern(pattern: &str, allowed: &[&str]) -> Result<(), &'static str> {
-    if !pattern.starts_with('/') || !pattern.ends_with('/') {
-        return Err("must start and end with `/`");
-    }
-    if !pattern.contains("{slug}") {
-        return Err("must contain {slug}");
-    }
-    let mut rest = pattern;
-    while let Some(i) = rest.find('{') {
-        let end = rest[i..].find('}').ok_or("has an unclosed `{`")? + i;
-        if !allowed.contains(&&rest[i..=end]) {
-            return Err("uses an unknown placeholder");
-        }
-        rest = &rest[end + 1..];
-    }
-    if pattern.chars().any(|c| c.is_whitespace() || c == '?' || c == '#') {
-        return Err("must not contain spaces, `?` or `#`");
-    }
-    Ok(())
-}
-
-/// Fills a permalink pattern.
-pub fn fill(pattern: &str, vars: &[(&str, &str)]) -> String {
-    let mut out = pattern.to_string();
-    for (k, v) in vars {
-        out = out.replace(&format!("{{{k}}}"), v);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -625,14 +489,6 @@ mod tests {
             let (_, d) = parsed(bad);
             assert!(d.error_count() == 1, "{bad}: {d:?}");
         }
-    }
-
-    #[test]
-    fn pattern_checks() {
-        assert!(check_pattern("/articles/{slug}/", &["{slug}"]).is_ok());
-        assert!(check_pattern("/a/{city}/{slug}/", &["{slug}"]).is_err());
-        assert!(check_pattern("articles/{slug}", &["{slug}"]).is_err());
-        assert!(check_pattern("/articles/", &["{slug}"]).is_err());
     }
 
     fn parse_str(text: &str) -> (Option<SiteConfig>, Vec<Diag>) {

@@ -1,0 +1,199 @@
+//! Markdown bodies (articles, pages, the home page, author bios): every body is scanned
+//! (headings, links, raw HTML), then rendered to HTML with its links resolved, both in
+//! parallel. Raw HTML the sanitizer removes is a warning at its place. In `haven serve`
+//! a body is scanned again only when its text changed, and rendered again only when its
+//! text, its links' URLs or the raw HTML policy changed ([`Memos`]).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::RawHtml;
+use crate::diag::{Diag, Diags};
+use crate::facility::Directory;
+use crate::markdown::{self, Scan, TocEntry};
+use crate::memo::Memo;
+use crate::model::{Article, Author, Page};
+
+use super::links::{DocRef, LinkCtx, Targets, heading_set};
+
+/// The scans and renders of the last build, by document.
+#[derive(Debug, Default)]
+pub(super) struct Memos {
+    scans: Memo<Arc<Scanned>>,
+    /// The HTML, with the links and the raw HTML policy it was made with.
+    html: Memo<(Links, RawHtml, Arc<str>)>,
+}
+
+/// A document's Markdown scan and the table of contents made from it, once per text.
+#[derive(Debug, Default)]
+pub(super) struct Scanned {
+    pub(super) scan: Scan,
+    pub(super) toc: Arc<[TocEntry]>,
+}
+
+impl Scanned {
+    fn new(scan: Scan) -> Self {
+        let toc = markdown::toc(&scan.headings).into();
+        Scanned { scan, toc }
+    }
+}
+
+/// The URLs a document's links resolved to, in order (`None`: left as written).
+type Links = Vec<Option<String>>;
+
+/// Every body, in the order the site is assembled: articles, pages, the home page, then
+/// the bios of the authors that have one.
+pub(super) fn documents<'a>(
+    articles: &'a [Article],
+    pages: &'a [Page],
+    home: Option<&'a Page>,
+    authors: &'a [Author],
+) -> Vec<DocRef<'a>> {
+    let page = |p: &'a Page| DocRef {
+        rel: &p.rel,
+        source: &p.source,
+        body: p.body(),
+        body_offset: p.body_offset,
+    };
+    let mut docs: Vec<DocRef<'_>> = Vec::new();
+    docs.extend(articles.iter().map(|a| DocRef {
+        rel: &a.rel,
+        source: &a.source,
+        body: a.body(),
+        body_offset: a.body_offset,
+    }));
+    docs.extend(pages.iter().map(page));
+    docs.extend(home.into_iter().map(page));
+    docs.extend(authors.iter().filter_map(|a| {
+        let b = a.bio.as_ref()?;
+        Some(DocRef {
+            rel: &a.rel,
+            source: &a.source,
+            body: &a.source.text[b.span.0..b.span.0 + b.span.1],
+            body_offset: b.span.0,
+        })
+    }));
+    docs
+}
+
+/// Scans every document (in parallel), or takes the scan of the same text from `memos`.
+pub(super) fn scan(docs: &[DocRef<'_>], memos: &mut Memos) -> Vec<Arc<Scanned>> {
+    let scan_memo = &memos.scans;
+    let scanned: Vec<(Arc<Scanned>, bool)> = docs
+        .par_iter()
+        .map(|d| match scan_memo.get(d.rel, &d.source.text) {
+            Some(s) => (s, false),
+            None => (Arc::new(Scanned::new(markdown::scan(d.body))), true),
+        })
+        .collect();
+    let mut scans = Vec::with_capacity(scanned.len());
+    for (d, (scan, fresh)) in docs.iter().zip(scanned) {
+        if fresh {
+            memos.scans.put(d.rel, &d.source.text, Arc::clone(&scan));
+        }
+        scans.push(scan);
+    }
+    scans
+}
+
+/// The site paths of the documents an `@/` link may name, in the order of [`documents`]:
+/// articles, pages, then the home page if there is one.
+pub(super) fn paths<'a>(articles: &'a [String], pages: &'a [String], home: bool) -> Vec<&'a str> {
+    articles
+        .iter()
+        .chain(pages)
+        .map(String::as_str)
+        .chain(home.then_some("/"))
+        .collect()
+}
+
+/// What an `@/` link may name: articles, pages and the home page (with their headings, in
+/// the order of [`documents`]) and facilities.
+pub(super) fn targets<'a>(
+    docs: &[DocRef<'a>],
+    paths: &[&'a str],
+    scans: &'a [Arc<Scanned>],
+    directory: &'a Directory,
+) -> Targets<'a> {
+    // Borrowed, not copied: this map is rebuilt on every save in `haven serve`.
+    let mut targets: Targets<'_> = HashMap::with_capacity(docs.len() + directory.facilities.len());
+    for ((d, path), s) in docs.iter().zip(paths).zip(scans) {
+        targets.insert(d.rel, (path, Some(heading_set(&s.scan.headings))));
+    }
+    for f in &directory.facilities {
+        targets.insert(&f.rel, (&f.path, None));
+    }
+    targets
+}
+
+/// Every document's HTML (in parallel), its links resolved and its problems in `diags`.
+pub(super) fn render(
+    docs: &[DocRef<'_>],
+    scans: &[Arc<Scanned>],
+    ctx: &LinkCtx<'_>,
+    memos: &mut Memos,
+    diags: &mut Diags,
+) -> Vec<Arc<str>> {
+    let policy = ctx.config.raw_html;
+    let html_memo = &memos.html;
+    let rendered: Vec<(Arc<str>, Vec<Diag>, Option<Links>)> = docs
+        .par_iter()
+        .zip(scans.par_iter())
+        .map(|(d, scanned)| render_one(d, &scanned.scan, ctx, html_memo))
+        .collect();
+    let mut html: Vec<Arc<str>> = Vec::with_capacity(rendered.len());
+    for (d, (h, errs, fresh)) in docs.iter().zip(rendered) {
+        diags.extend(errs);
+        if let Some(links) = fresh {
+            memos.html.put(d.rel, &d.source.text, (links, policy, Arc::clone(&h)));
+        }
+        html.push(h);
+    }
+    html
+}
+
+/// One document's HTML and problems, and its links when the HTML was made afresh.
+fn render_one(
+    d: &DocRef<'_>,
+    scan: &Scan,
+    ctx: &LinkCtx<'_>,
+    html_memo: &Memo<(Links, RawHtml, Arc<str>)>,
+) -> (Arc<str>, Vec<Diag>, Option<Links>) {
+    let mut errs = Vec::new();
+    let own = heading_set(&scan.headings);
+    let links: Vec<Option<String>> = scan.links.iter().map(|l| ctx.resolve(d, &own, l, &mut errs)).collect();
+    let policy = ctx.config.raw_html;
+    if policy == RawHtml::Sanitized {
+        errs.extend(
+            scan.unsafe_html
+                .iter()
+                .map(|(at, what)| unsafe_html_warning(d, *at, what)),
+        );
+    }
+    match html_memo.get(d.rel, &d.source.text) {
+        Some((l, p, h)) if l == links && p == policy => (h, errs, None),
+        _ => {
+            let mut html = markdown::render(d.body, &scan.headings, &links);
+            if scan.raw_html && policy == RawHtml::Sanitized {
+                html = crate::sanitize::clean(&html);
+            }
+            (Arc::from(html), errs, Some(links))
+        }
+    }
+}
+
+/// The warning for raw HTML the sanitizer removes from a document (`at`: offset in its body).
+fn unsafe_html_warning(d: &DocRef<'_>, at: usize, what: &str) -> Diag {
+    Diag::at(
+        d.source,
+        (d.body_offset + at, 1),
+        format!("{what} is removed from the page"),
+    )
+    .help(
+        "haven publishes only safe raw HTML (see \"Raw HTML\" in docs/format.md): remove it, or set \
+             `markdown: { raw_html: trusted }` in site.yaml if every editor of this site is trusted",
+    )
+    .warning()
+}

@@ -1,0 +1,116 @@
+//! The resolved site: what the resolve stage hands to the render stage. Every page has its
+//! URL, every author and topic reference is an index, every body is HTML with its links
+//! rewritten.
+
+use std::sync::Arc;
+
+use crate::config::SiteConfig;
+use crate::facility;
+use crate::load::StaticFile;
+use crate::markdown::TocEntry;
+use crate::model::{Article, Author, Page};
+use crate::theme::Theme;
+
+/// An article with everything resolved.
+#[derive(Debug)]
+pub struct ResolvedArticle {
+    /// The validated article.
+    pub article: Article,
+    /// Site path.
+    pub path: String,
+    /// Body HTML with links rewritten.
+    pub html: Arc<str>,
+    /// Table of contents.
+    pub toc: Arc<[TocEntry]>,
+    /// Description: as written, or cut from the first paragraph.
+    pub description: String,
+    /// Words in the body.
+    pub words: usize,
+    /// Index into [`Site::authors`].
+    pub author: usize,
+    /// Index into [`Site::authors`] of the medical reviewer.
+    pub reviewer: Option<usize>,
+    /// Indexes into [`Site::topics`].
+    pub topics: Vec<usize>,
+}
+
+/// A standalone page (or the home page) with everything resolved.
+#[derive(Debug)]
+pub struct ResolvedPage {
+    /// The validated page.
+    pub page: Page,
+    /// Site path.
+    pub path: String,
+    /// Body HTML.
+    pub html: Arc<str>,
+    /// Table of contents.
+    pub toc: Arc<[TocEntry]>,
+    /// Description: as written, or cut from the first paragraph.
+    pub description: String,
+}
+
+/// An author with a page.
+#[derive(Debug)]
+pub struct ResolvedAuthor {
+    /// The validated author.
+    pub author: Author,
+    /// Site path.
+    pub path: String,
+    /// Biography HTML.
+    pub bio_html: Option<String>,
+    /// Site path of the photo.
+    pub photo: Option<String>,
+    /// Articles written (indexes, newest first).
+    pub articles: Vec<usize>,
+    /// Articles reviewed (indexes, newest first).
+    pub reviewed: Vec<usize>,
+}
+
+/// A topic and its articles.
+#[derive(Debug)]
+pub struct Topic {
+    /// Display name (as first written).
+    pub name: String,
+    /// Slug.
+    pub slug: String,
+    /// Site path.
+    pub path: String,
+    /// Articles (indexes, newest first).
+    pub articles: Vec<usize>,
+}
+
+/// An old URL that redirects.
+#[derive(Debug, Clone)]
+pub struct Redirect {
+    /// Old site path.
+    pub from: String,
+    /// New site path.
+    pub to: String,
+}
+
+/// The whole site, resolved: what the render stage reads.
+#[derive(Debug)]
+pub struct Site {
+    /// Site settings.
+    pub config: SiteConfig,
+    /// Theme templates and assets.
+    pub theme: Theme,
+    /// Home page content.
+    pub home: Option<ResolvedPage>,
+    /// Articles, newest first.
+    pub articles: Vec<ResolvedArticle>,
+    /// Standalone pages.
+    pub pages: Vec<ResolvedPage>,
+    /// Authors.
+    pub authors: Vec<ResolvedAuthor>,
+    /// Topics, by name.
+    pub topics: Vec<Topic>,
+    /// Aliases.
+    pub redirects: Vec<Redirect>,
+    /// Files copied as-is.
+    pub statics: Vec<StaticFile>,
+    /// Treatment facilities and their directory.
+    pub facilities: std::sync::Arc<facility::Directory>,
+    /// Menu items with site paths resolved (title, URL to print).
+    pub menu: Vec<(String, String)>,
+}
