@@ -16,6 +16,7 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::diag::Diag;
@@ -268,9 +269,9 @@ fn written(
 }
 
 /// Longest passage shown as an excerpt, in bytes.
-const PASSAGE_BYTES: usize = 220;
-/// Passages stored per record.
-const PASSAGES: usize = 3;
+const PASSAGE_BYTES: usize = 180;
+/// Passages stored per record: the first and the one that holds most of its best words.
+const PASSAGES: usize = 2;
 
 /// The index files of `records`, and the number of records; warnings for records
 /// without words.
@@ -289,7 +290,7 @@ pub fn files(
     let scored = build::score(&records, &stemmer);
     lap("index: score");
     let mut warnings = Vec::new();
-    for (r, top) in records.iter_mut().zip(&scored.top) {
+    for (r, top) in records.iter().zip(&scored.top) {
         if top.is_empty() {
             warnings.push(
                 Diag::error(format!("search cannot find {}: it has no text to index", r.display.u))
@@ -297,10 +298,13 @@ pub fn files(
                     .warning(),
             );
         }
-        r.display.x = passages(r, top, &scored, &stemmer);
     }
+    records
+        .par_iter_mut()
+        .zip(&scored.hits)
+        .for_each(|(r, hits)| r.display.x = passages(r, hits));
     lap("index: passages");
-    let (firsts, shards) = build::shards(&scored);
+    let (firsts, shards) = build::shards(&scored, &records);
     lap("index: shards");
     let mut facets: format::Facets = BTreeMap::new();
     for (id, r) in records.iter().enumerate() {
@@ -371,34 +375,31 @@ fn json<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).unwrap_or_default()
 }
 
-/// The passages a record's excerpt is chosen from: its first passage (description), and
-/// the passages with most of its best-scored words, each cut to [`PASSAGE_BYTES`].
-fn passages(r: &Record, top: &[u32], scored: &build::Scored, stemmer: &text::Stemmer) -> Vec<String> {
-    let best: Vec<u32> = top.iter().take(8).copied().collect();
-    // A facility's description field is its care lists, not a passage.
-    let lede = if r.display.k == "facility" {
-        None
-    } else {
-        r.fields[2].first()
-    };
-    let all: Vec<&String> = lede.into_iter().chain(&r.fields[3]).filter(|p| !p.is_empty()).collect();
-    let mut ranked: Vec<(usize, usize)> = all
+/// Whether text `i` of field `f` of `r` is a passage an excerpt may be: a non-empty body
+/// passage, or the first of the description field (an article's or page's description; a
+/// facility's description field is its care lists, not a passage).
+pub(crate) fn is_passage(r: &Record, f: usize, i: usize, text: &str) -> bool {
+    !text.is_empty() && (f == 3 || (f == 2 && i == 0 && r.display.k != "facility"))
+}
+
+/// The passages of `r` ([`is_passage`]), in field order: the description first.
+fn passage_texts(r: &Record) -> Vec<&String> {
+    r.fields
         .iter()
         .enumerate()
-        .skip(1)
-        .map(|(i, p)| {
-            let hits = text::words(p)
-                .filter_map(|w| {
-                    scored
-                        .words
-                        .get(&w)
-                        .copied()
-                        .or_else(|| scored.words.get(&stemmer.stem(&w)).copied())
-                })
-                .filter(|id| best.contains(id))
-                .count();
-            (i, hits)
-        })
+        .flat_map(|(f, texts)| texts.iter().enumerate().map(move |(i, t)| (f, i, t)))
+        .filter(|(f, i, t)| is_passage(r, *f, *i, t))
+        .map(|(_, _, t)| t)
+        .collect()
+}
+
+/// The passages a record's excerpt is chosen from: its first passage (description), and
+/// the passages with most of its best-scored words (`hits`, from [`build::score`]), each
+/// cut to [`PASSAGE_BYTES`].
+fn passages(r: &Record, hits: &[u32]) -> Vec<String> {
+    let all = passage_texts(r);
+    let mut ranked: Vec<(usize, u32)> = (1..all.len())
+        .map(|i| (i, hits.get(i).copied().unwrap_or(0)))
         .filter(|(_, hits)| *hits > 0)
         .collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));

@@ -17,13 +17,78 @@ const B: [f32; FIELDS] = [0.5, 0.6, 0.75, 0.75];
 pub const LEVELS: f32 = 63.0;
 /// Most records one posting list holds: the best-scored ones. The shard still tells how
 /// many records have the word.
-pub const MAX_POSTINGS: usize = 4000;
+pub const MAX_POSTINGS: usize = 1000;
+/// A list of at least this many records carries, in its shard, the display data of its
+/// best [`EMBED_FIRST`] unpaid and [`EMBED_SPONSORED`] sponsored records, so a one-word
+/// search of a common word needs no record file (docs/search.md, "Cost for a reader").
+pub const EMBED_MIN: u32 = 300;
+/// Unpaid records embedded per list: the first screen of results (search.js `FIRST_SIZE`).
+pub const EMBED_FIRST: usize = 5;
+/// Sponsored records embedded per list (search.js `SPONSORED_SIZE`).
+pub const EMBED_SPONSORED: usize = 2;
 /// A shard is closed once its JSON passes this many bytes (one key's postings may make
 /// one bigger: it then has a shard to itself).
 pub const SHARD_BYTES: usize = 24_000;
 
-/// One record's term frequencies per field, by written word, and its field lengths.
-type Counted = (FxHashMap<String, [u16; FIELDS]>, [u32; FIELDS]);
+/// One record's words, tokenized once: each distinct folded word with its term frequency
+/// per field, the field lengths, and for each passage an excerpt may come from
+/// ([`super::passage_texts`]) the indices of its words in `words`.
+struct Counted {
+    words: Vec<(String, [u16; FIELDS])>,
+    len: [u32; FIELDS],
+    passages: Vec<Vec<u32>>,
+}
+
+/// A record's words as stem ids (in [`Counted`]'s `words` order), and per stem id its
+/// term frequency in each field, by stem id.
+type Stemmed = (Vec<u32>, Vec<(u32, [u16; FIELDS])>);
+
+/// Tokenizes a record once (one reused buffer; a String only per distinct word).
+fn count(r: &Record) -> Counted {
+    let mut local: FxHashMap<String, u32> = FxHashMap::default();
+    let mut tf: Vec<[u16; FIELDS]> = Vec::new();
+    let mut len = [0u32; FIELDS];
+    let mut passages = Vec::new();
+    let mut buf = String::new();
+    for (f, texts) in r.fields.iter().enumerate() {
+        for (i, t) in texts.iter().enumerate() {
+            let passage = super::is_passage(r, f, i, t);
+            let mut seen = Vec::new();
+            for w in text::raw_words(t) {
+                text::fold_into(w, &mut buf);
+                if buf.is_empty() {
+                    continue;
+                }
+                len[f] += 1;
+                let id = match local.get(buf.as_str()) {
+                    Some(&id) => id,
+                    None => {
+                        let id = u32::try_from(tf.len()).unwrap_or(u32::MAX);
+                        local.insert(buf.clone(), id);
+                        tf.push([0; FIELDS]);
+                        id
+                    }
+                };
+                if let Some(e) = tf.get_mut(id as usize) {
+                    e[f] = e[f].saturating_add(1);
+                }
+                if passage {
+                    seen.push(id);
+                }
+            }
+            if passage {
+                passages.push(seen);
+            }
+        }
+    }
+    let mut words: Vec<(String, [u16; FIELDS])> = tf.into_iter().map(|n| (String::new(), n)).collect();
+    for (w, id) in local {
+        if let Some(e) = words.get_mut(id as usize) {
+            e.0 = w;
+        }
+    }
+    Counted { words, len, passages }
+}
 
 /// What scoring found.
 pub struct Scored {
@@ -37,86 +102,101 @@ pub struct Scored {
     pub df: Vec<u32>,
     /// Stem id -> (record id, quantized score), at most [`MAX_POSTINGS`], best first.
     pub postings: Vec<Vec<(u32, u8)>>,
-    /// Record id -> its stems' ids, best first (for choosing the excerpt passages).
+    /// Record id -> its stems' ids, best first.
     pub top: Vec<Vec<u32>>,
+    /// Record id -> for each of its passages ([`super::passage_texts`]), how many of its
+    /// words are among the record's [`BEST`] stems (for choosing the excerpt passages).
+    pub hits: Vec<Vec<u32>>,
 }
 
-/// Scores every record's words with BM25F.
+/// A record's best-scored stems that choose its excerpt passages.
+pub const BEST: usize = 8;
+
+/// Scores every record's words with BM25F. Each text is tokenized once, in parallel
+/// across records; words are interned (word -> stem id) so that the rest works on ids.
 pub fn score(records: &[Record], stemmer: &Stemmer) -> Scored {
-    // Term frequencies per field of each written word, per record (in parallel).
-    let counted: Vec<Counted> = records
+    let counted: Vec<Counted> = records.par_iter().map(count).collect();
+    // The site's vocabulary with each word's total frequency, merged across threads.
+    let vocabulary: FxHashMap<&str, u32> = counted
         .par_iter()
-        .map(|r| {
-            let mut tf: FxHashMap<String, [u16; FIELDS]> = FxHashMap::default();
-            let mut len = [0u32; FIELDS];
-            for (f, texts) in r.fields.iter().enumerate() {
-                for t in texts {
-                    for w in text::words(t) {
-                        len[f] += 1;
-                        let e = tf.entry(w).or_default();
-                        e[f] = e[f].saturating_add(1);
-                    }
-                }
+        .fold(FxHashMap::default, |mut m: FxHashMap<&str, u32>, c| {
+            for (w, n) in &c.words {
+                *m.entry(w.as_str()).or_default() += n.iter().map(|&c| u32::from(c)).sum::<u32>();
             }
-            (tf, len)
+            m
         })
-        .collect();
+        .reduce(FxHashMap::default, |mut a, mut b| {
+            if a.len() < b.len() {
+                std::mem::swap(&mut a, &mut b);
+            }
+            for (k, v) in b {
+                *a.entry(k).or_default() += v;
+            }
+            a
+        });
+    let mut distinct: Vec<(&str, u32)> = vocabulary.into_iter().collect();
+    distinct.sort_unstable_by(|a, b| a.0.cmp(b.0));
     // Each distinct written word is stemmed once.
+    let stemmed: Vec<String> = distinct.par_iter().map(|(w, _)| stemmer.stem(w)).collect();
     let mut words: FxHashMap<String, u32> = FxHashMap::default();
+    words.reserve(distinct.len());
     let mut stem_ids: FxHashMap<String, u32> = FxHashMap::default();
     let mut stems: Vec<String> = Vec::new();
-    let mut surface_count: FxHashMap<String, u32> = FxHashMap::default();
-    for (tf, _) in &counted {
-        for (w, n) in tf {
-            let total: u32 = n.iter().map(|&c| u32::from(c)).sum();
-            *surface_count.entry(w.clone()).or_default() += total;
-            if !words.contains_key(w) {
-                let stem = stemmer.stem(w);
-                let id = *stem_ids.entry(stem.clone()).or_insert_with(|| {
-                    stems.push(stem);
-                    u32::try_from(stems.len() - 1).unwrap_or(u32::MAX)
-                });
-                words.insert(w.clone(), id);
-            }
-        }
-    }
-    let mut display = vec![String::new(); stems.len()];
-    let mut best = vec![0u32; stems.len()];
-    for (w, &id) in &words {
-        let n = surface_count.get(w).copied().unwrap_or(0);
+    let mut display: Vec<String> = Vec::new();
+    let mut best: Vec<u32> = Vec::new();
+    for ((w, n), stem) in distinct.iter().zip(stemmed) {
+        let id = *stem_ids.entry(stem.clone()).or_insert_with(|| {
+            stems.push(stem);
+            display.push(String::new());
+            best.push(0);
+            u32::try_from(stems.len() - 1).unwrap_or(u32::MAX)
+        });
         let i = id as usize;
-        if n > best[i] || (n == best[i] && (display[i].is_empty() || w < &display[i])) {
-            best[i] = n;
-            display[i].clone_from(w);
+        // Words come in order, so the first of equally frequent forms is kept.
+        if *n > best[i] || display[i].is_empty() {
+            best[i] = *n;
+            display[i] = (*w).to_string();
         }
+        words.insert((*w).to_string(), id);
     }
-    // Per record, per stem, per field.
-    let per_record: Vec<Vec<(u32, [u16; FIELDS])>> = counted
+    drop(distinct);
+    // Per record: its words' stem ids, and per stem the term frequency of each field.
+    let per_record: Vec<Stemmed> = counted
         .par_iter()
-        .map(|(tf, _)| {
-            let mut by_stem: FxHashMap<u32, [u16; FIELDS]> = FxHashMap::default();
-            for (w, n) in tf {
-                if let Some(&id) = words.get(w) {
-                    let e = by_stem.entry(id).or_default();
-                    for f in 0..FIELDS {
-                        e[f] = e[f].saturating_add(n[f]);
-                    }
+        .map(|c| {
+            let ids: Vec<u32> = c
+                .words
+                .iter()
+                .map(|(w, _)| words.get(w).copied().unwrap_or(u32::MAX))
+                .collect();
+            let mut by_stem: Vec<(u32, [u16; FIELDS])> =
+                ids.iter().copied().zip(c.words.iter().map(|(_, n)| *n)).collect();
+            by_stem.sort_unstable_by_key(|e| e.0);
+            by_stem.dedup_by(|next, kept| {
+                if next.0 != kept.0 {
+                    return false;
                 }
-            }
-            by_stem.into_iter().collect()
+                for f in 0..FIELDS {
+                    kept.1[f] = kept.1[f].saturating_add(next.1[f]);
+                }
+                true
+            });
+            (ids, by_stem)
         })
         .collect();
     let n = records.len().max(1) as f32;
     let mut df = vec![0u32; stems.len()];
-    for r in &per_record {
+    for (_, r) in &per_record {
         for (id, _) in r {
-            df[*id as usize] += 1;
+            if let Some(d) = df.get_mut(*id as usize) {
+                *d += 1;
+            }
         }
     }
     let mut avg = [0f32; FIELDS];
-    for (_, len) in &counted {
-        for f in 0..FIELDS {
-            avg[f] += len[f] as f32;
+    for c in &counted {
+        for (a, l) in avg.iter_mut().zip(c.len) {
+            *a += l as f32;
         }
     }
     for a in &mut avg {
@@ -125,13 +205,14 @@ pub fn score(records: &[Record], stemmer: &Stemmer) -> Scored {
     let raw: Vec<Vec<(u32, f32)>> = per_record
         .par_iter()
         .zip(&counted)
-        .map(|(terms, (_, len))| {
+        .map(|((_, terms), c)| {
             let mut s: Vec<(u32, f32)> = terms
                 .iter()
+                .filter(|(id, _)| (*id as usize) < df.len())
                 .map(|(id, tf)| {
                     let weighted: f32 = (0..FIELDS)
                         .map(|f| {
-                            let norm = 1.0 - B[f] + B[f] * len[f] as f32 / avg[f];
+                            let norm = 1.0 - B[f] + B[f] * c.len[f] as f32 / avg[f];
                             WEIGHTS[f] * f32::from(tf[f]) / norm
                         })
                         .sum();
@@ -144,8 +225,30 @@ pub fn score(records: &[Record], stemmer: &Stemmer) -> Scored {
             s
         })
         .collect();
+    // Passage hits: words of each passage among the record's best stems.
+    let hits: Vec<Vec<u32>> = per_record
+        .par_iter()
+        .zip(&counted)
+        .zip(&raw)
+        .map(|(((ids, _), c), scored)| {
+            let best: Vec<u32> = scored.iter().take(BEST).map(|(id, _)| *id).collect();
+            let good: Vec<bool> = ids.iter().map(|id| best.contains(id)).collect();
+            c.passages
+                .iter()
+                .map(|p| {
+                    let n = p
+                        .iter()
+                        .filter(|&&w| good.get(w as usize).copied().unwrap_or(false))
+                        .count();
+                    u32::try_from(n).unwrap_or(u32::MAX)
+                })
+                .collect()
+        })
+        .collect();
+    drop(per_record);
+    drop(counted);
     let max = raw.iter().flatten().map(|(_, s)| *s).fold(f32::MIN_POSITIVE, f32::max);
-    let mut postings: Vec<Vec<(u32, u8)>> = vec![Vec::new(); stems.len()];
+    let mut postings: Vec<Vec<(u32, u8)>> = df.iter().map(|&d| Vec::with_capacity(d as usize)).collect();
     for (rid, terms) in raw.iter().enumerate() {
         let rid = u32::try_from(rid).unwrap_or(u32::MAX);
         for (id, s) in terms {
@@ -157,10 +260,11 @@ pub fn score(records: &[Record], stemmer: &Stemmer) -> Scored {
         if p.len() > MAX_POSTINGS {
             p.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             p.truncate(MAX_POSTINGS);
+            p.shrink_to_fit();
         }
     });
     let top = raw
-        .into_iter()
+        .into_par_iter()
         .map(|t| t.into_iter().map(|(id, _)| id).collect())
         .collect();
     Scored {
@@ -170,12 +274,15 @@ pub fn score(records: &[Record], stemmer: &Stemmer) -> Scored {
         df,
         postings,
         top,
+        hits,
     }
 }
 
 /// The word shards: every written word and every stem is a key, keys sorted and cut into
-/// shards of about [`SHARD_BYTES`]. Returns the shards' first keys and the shards.
-pub fn shards(s: &Scored) -> (Vec<String>, Vec<Shard>) {
+/// shards of about [`SHARD_BYTES`]. Returns the shards' boundaries and the shards: the
+/// boundary of a shard is the shortest prefix of its first key that sorts after the last
+/// key of the shard before (so the manifest stays small).
+pub fn shards(s: &Scored, records: &[Record]) -> (Vec<String>, Vec<Shard>) {
     let mut keys: Vec<(&str, u32)> = s.words.iter().map(|(w, &id)| (w.as_str(), id)).collect();
     for (id, stem) in s.stems.iter().enumerate() {
         if !s.words.contains_key(stem) {
@@ -184,6 +291,18 @@ pub fn shards(s: &Scored) -> (Vec<String>, Vec<Shard>) {
     }
     keys.sort_unstable();
     let encoded: Vec<Vec<Vec<u32>>> = s.postings.par_iter().map(|p| format::encode_postings(p)).collect();
+    let embedded: Vec<Vec<u32>> = s
+        .postings
+        .par_iter()
+        .zip(&s.df)
+        .map(|(p, &df)| {
+            if df >= EMBED_MIN {
+                first_screen(p, records)
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
     // Size of a list in the JSON: its numbers' digits and separators.
     let size = |layers: &Vec<Vec<u32>>| -> usize {
         layers
@@ -192,36 +311,82 @@ pub fn shards(s: &Scored) -> (Vec<String>, Vec<Shard>) {
             .sum::<usize>()
             + 2
     };
-    let mut firsts = Vec::new();
+    let shown = |id: u32| -> usize {
+        records.get(id as usize).map_or(0, |r| {
+            let d = &r.display;
+            40 + d.u.len()
+                + d.t.len()
+                + d.k.len()
+                + d.pl.len()
+                + d.ph.len()
+                + d.tel.len()
+                + d.x.iter().map(|x| x.len() + 3).sum::<usize>()
+        })
+    };
+    let mut firsts: Vec<String> = Vec::new();
     let mut out: Vec<Shard> = Vec::new();
     let mut local: FxHashMap<u32, u32> = FxHashMap::default();
     let mut bytes = 0;
+    let mut previous = "";
     for (key, id) in keys {
+        let list = id as usize;
         let new_list = !local.contains_key(&id);
         let cost = key.len()
             + 8
             + if new_list {
-                size(&encoded[id as usize]) + s.display[id as usize].len() + 10
+                size(&encoded[list])
+                    + s.display[list].len()
+                    + 10
+                    + embedded[list].iter().map(|&r| shown(r)).sum::<usize>()
             } else {
                 0
             };
         if out.is_empty() || (bytes + cost > SHARD_BYTES && bytes > 0) {
             out.push(Shard::default());
-            firsts.push(key.to_string());
+            firsts.push(boundary(previous, key).to_string());
             local.clear();
             bytes = 0;
         }
+        previous = key;
         let Some(shard) = out.last_mut() else { continue };
         let at = *local.entry(id).or_insert_with(|| {
-            shard.d.push(s.display[id as usize].clone());
-            shard.n.push(s.df[id as usize]);
-            shard.p.push(encoded[id as usize].clone());
+            shard.d.push(s.display[list].clone());
+            shard.n.push(s.df[list]);
+            shard.p.push(encoded[list].clone());
+            for &r in &embedded[list] {
+                if let Some(rec) = records.get(r as usize) {
+                    shard.r.entry(r).or_insert_with(|| rec.display.clone());
+                }
+            }
             u32::try_from(shard.p.len() - 1).unwrap_or(u32::MAX)
         });
         shard.w.insert(key.to_string(), at);
         bytes += cost;
     }
     (firsts, out)
+}
+
+/// The shortest prefix of `key` (at a character boundary) that sorts after `previous`
+/// (`previous < key`); the whole key for the first shard.
+pub fn boundary<'a>(previous: &str, key: &'a str) -> &'a str {
+    if previous.is_empty() {
+        return key;
+    }
+    key.char_indices()
+        .map(|(i, c)| &key[..i + c.len_utf8()])
+        .find(|p| *p > previous)
+        .unwrap_or(key)
+}
+
+/// The records a list's first screen shows, as search.js ranks a one-word search: by
+/// score, then id; the best [`EMBED_FIRST`] unpaid ones and [`EMBED_SPONSORED`] sponsored.
+fn first_screen(postings: &[(u32, u8)], records: &[Record]) -> Vec<u32> {
+    let mut ranked = postings.to_vec();
+    ranked.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let paid = |id: u32| records.get(id as usize).is_some_and(|r| r.display.s == 1);
+    let unpaid = ranked.iter().filter(|(id, _)| !paid(*id)).take(EMBED_FIRST);
+    let sponsored = ranked.iter().filter(|(id, _)| paid(*id)).take(EMBED_SPONSORED);
+    unpaid.chain(sponsored).map(|(id, _)| *id).collect()
 }
 
 fn digits(n: u32) -> usize {

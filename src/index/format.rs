@@ -48,6 +48,11 @@ pub struct Shard {
     pub n: Vec<u32>,
     /// Posting lists, encoded ([`encode_postings`]).
     pub p: Vec<Vec<Vec<u32>>>,
+    /// Record id -> what it shows, for the first screen of the shard's common words'
+    /// lists (those of [`super::build::EMBED_MIN`] records or more): the same data as
+    /// in the record files, so a one-word search of such a word needs no record file.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub r: std::collections::BTreeMap<u32, Display>,
 }
 
 /// What a result shows (one element of a record file `r<i>.json`, the array of records

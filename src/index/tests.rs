@@ -190,8 +190,45 @@ fn shards_stay_small_on_many_records() {
             f.bytes.len()
         );
     }
-    assert_eq!(lookup(&manifest, &shards, "common").len(), 3000);
+    // A list holds the best MAX_POSTINGS records; the shard's `n` counts them all.
+    let common = lookup(&manifest, &shards, "common");
+    assert_eq!(common.len(), build::MAX_POSTINGS);
+    let i = manifest
+        .shards
+        .partition_point(|b| b.as_str() <= "common")
+        .saturating_sub(1);
+    let at = shards[i].w["common"] as usize;
+    assert_eq!(shards[i].n[at], 3000);
+    // A common word's first screen is in its shard: its best records, as a client ranks them.
+    let mut ranked = format::decode_postings(&shards[i].p[at]);
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    for (id, _) in ranked.iter().take(build::EMBED_FIRST) {
+        assert_eq!(shards[i].r[id].u, format!("/a{id}/"));
+    }
+    // A rare word's list carries none.
+    let j = manifest
+        .shards
+        .partition_point(|b| b.as_str() <= "w1234")
+        .saturating_sub(1);
     assert_eq!(lookup(&manifest, &shards, "w1234"), [1234]);
+    assert!(
+        !shards[j].r.contains_key(&1234)
+            || shards[j]
+                .w
+                .values()
+                .any(|&l| shards[j].n[l as usize] >= build::EMBED_MIN)
+    );
+    // Boundaries are short prefixes, still ascending.
+    assert!(manifest.shards.windows(2).all(|w| w[0] < w[1]));
+}
+
+#[test]
+fn shard_boundaries_are_the_shortest_prefix_after_the_shard_before() {
+    assert_eq!(build::boundary("apple", "banana"), "b");
+    assert_eq!(build::boundary("treat", "treatment"), "treatm");
+    assert_eq!(build::boundary("abc", "abd"), "abd");
+    assert_eq!(build::boundary("", "naloxone"), "naloxone");
+    assert_eq!(build::boundary("cafe", "cafés"), "café");
 }
 
 proptest::proptest! {

@@ -1,8 +1,6 @@
 //! Words: Unicode word boundaries, folding, stemming; and the text of a Markdown body as
 //! headings and passages (a paragraph, a list item, a table row: never cells run together).
 
-use std::borrow::Cow;
-
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -10,16 +8,35 @@ use unicode_segmentation::UnicodeSegmentation;
 /// where a transliteration exists (`Clínica` -> `clinica`, `Café` -> `cafe`), lower-case,
 /// letters and digits only (`don't` -> `dont`). Empty for a word with none.
 pub fn fold(word: &str) -> String {
-    let ascii: Cow<'_, str> = if word.is_ascii() {
-        Cow::Borrowed(word)
-    } else {
-        Cow::Owned(deunicode::deunicode(word))
-    };
-    ascii
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::new();
+    fold_into(word, &mut out);
+    out
+}
+
+/// [`fold`] into `out` (cleared first), so a caller tokenizing much text reuses one buffer.
+pub fn fold_into(word: &str, out: &mut String) {
+    out.clear();
+    if word.is_ascii() {
+        // The common case, without char decoding or Unicode case tables.
+        out.extend(
+            word.bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|b| char::from(b.to_ascii_lowercase())),
+        );
+        return;
+    }
+    let ascii = deunicode::deunicode(word);
+    out.extend(
+        ascii
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase),
+    );
+}
+
+/// The words of `text` at Unicode word boundaries, not yet folded ([`fold_into`]).
+pub fn raw_words(text: &str) -> impl Iterator<Item = &str> + '_ {
+    text.unicode_words()
 }
 
 /// The folded words of `text`, in order.

@@ -46,6 +46,7 @@ const UNAVAILABLE = 'Search is not available right now. Please try again later, 
 
 let manifest = null; // Promise of the manifest.
 const files = new Map(); // URL -> promise of a loaded index file.
+const known = new Map(); // Record id -> display data met in a shard (its `r`), so no record file is needed.
 let facets = null; // Promise of the facets file, loaded when the filters open.
 let matched = []; // Unpaid results: [id, score], best first.
 let shown = 0;
@@ -86,6 +87,7 @@ function reset() {
   manifest = null;
   facets = null;
   files.clear();
+  known.clear();
 }
 
 // ---- Words, as the index folds them (src/index/text.rs) ----
@@ -251,7 +253,7 @@ function lookup(m, shards, word, prefix, p, fuzzy) {
   const own = shards.get(shardOf(m, word));
   const lists = [];
   const at = own && Object.hasOwn(own.w, word) ? own.w[word] : undefined;
-  if (at !== undefined) lists.push(postings(own, at));
+  if (at !== undefined) { lists.push(postings(own, at)); p.total = own.n[at]; }
   if (prefix) {
     const keys = [];
     for (const i of shardsOfPrefix(m, word)) {
@@ -277,6 +279,7 @@ function lookup(m, shards, word, prefix, p, fuzzy) {
     }
     if (best) {
       p.corrected.push([word, own.d[best.i]]);
+      p.total = own.n[best.i];
       p.highlight.push(own.d[best.i]);
       return postings(own, best.i);
     }
@@ -416,7 +419,7 @@ function item(r, marks, sponsored) {
 
 /** The display data of records `ids`, in order (their record files in parallel). */
 async function records(m, ids) {
-  return Promise.all(ids.map(async (id) => (await file(m, `r${Math.floor(id / m.chunk)}.json`))[id % m.chunk]));
+  return Promise.all(ids.map(async (id) => known.get(id) ?? (await file(m, `r${Math.floor(id / m.chunk)}.json`))[id % m.chunk]));
 }
 
 /** Shows the next results. */
@@ -463,6 +466,7 @@ async function run(state, typing = false, retried = false) {
     const sets = filtering || filterToggle.hidden ? await facetSets(m) : null;
     if (mine !== generation) return;
     const shards = new Map(needed.map((i, k) => [i, loaded[k]]));
+    for (const shard of loaded) for (const id in shard.r || {}) known.set(Number(id), shard.r[id]);
     let [found, anyWord] = evaluate(m, shards, p);
     if (filtering) {
       found = new Map([...found].filter(([id]) => Object.entries(state.filters).every(([key, values]) =>
@@ -488,7 +492,9 @@ async function run(state, typing = false, retried = false) {
     }
     sponsoredBox.hidden = !sponsoredRecords.length;
     if (sets) showCounts(sets, found.keys());
-    const n = found.size;
+    // A one-word search counts every record of its word: the list holds only the best ones.
+    const single = p.slots.length === 1 && p.slots[0].alts.length === 1 && !p.slots[0].prefix && !filtering;
+    const n = single && p.total ? Math.max(found.size, p.total) : found.size;
     const filtered = filtering ? ' with the chosen filters' : '';
     const notes = p.corrected.map(([, to]) => ` Showing results for “${to}”.`).join('');
     const any = anyWord ? ' No result has all the words: showing results with any of them.' : '';
