@@ -2,8 +2,9 @@
 //! adding its problems to the file's [`Check`] and returning the checked value.
 
 use super::file::{AddressFile, Check, GeoFile, LicenseFile, LineFile, Options, S, span};
+use super::types::{License, Line};
 use super::vocabulary::{self, Term};
-use super::{License, Line, checks, zips};
+use super::{checks, zips};
 use crate::date;
 use crate::diag::{Diag, did_you_mean};
 use crate::load::Doc;

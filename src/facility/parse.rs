@@ -4,8 +4,9 @@
 
 pub use super::file::Options;
 use super::file::{Check, FacilityFile, span};
+use super::types::{Facility, License, Line};
 use super::vocabulary;
-use super::{Facility, checks, description, fields};
+use super::{checks, description, fields};
 use crate::config;
 use crate::diag::Diag;
 use crate::load::Doc;
@@ -91,7 +92,7 @@ fn place(c: &mut Check<'_>, file: &FacilityFile, opts: &Options) -> Place {
 /// Phone numbers, website and e-mail, checked.
 struct Contact {
     phone: String,
-    phones: Vec<super::Line>,
+    phones: Vec<Line>,
     website: Option<String>,
     email: Option<String>,
 }
@@ -200,7 +201,7 @@ struct Checked {
     contact: Contact,
     care: Care,
     npi: Option<String>,
-    licenses: Vec<super::License>,
+    licenses: Vec<License>,
     verified: crate::date::Date,
 }
 

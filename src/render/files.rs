@@ -10,7 +10,8 @@ use crate::diag::Diag;
 use crate::resolve::{Site, pages_count};
 
 use super::context::Paginator;
-use super::{Output, engine, html_escape, out_rel};
+use super::engine;
+use super::output::{Output, html_escape, out_rel};
 
 /// A minimal page that sends browsers and crawlers on: meta refresh + canonical + a link.
 pub(super) fn redirect_page(site: &Site, i: usize) -> Output {

@@ -9,7 +9,7 @@
 
 use crate::config::SiteConfig;
 
-use super::Output;
+use super::output::Output;
 
 /// The Content-Security-Policy of every page, without `upgrade-insecure-requests`
 /// (added only for an https `base_url`, so a site tried out over plain http still loads).

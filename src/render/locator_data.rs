@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::Output;
+use super::output::Output;
 use crate::config::SiteConfig;
 use crate::facility::vocabulary::{self, Term};
 use crate::facility::{self, Facility, zips};

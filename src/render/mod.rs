@@ -11,6 +11,7 @@ pub mod engine;
 mod files;
 pub mod headers;
 pub mod locator_data;
+mod output;
 mod pages;
 pub mod seo;
 
@@ -22,18 +23,8 @@ use crate::resolve::{Site, pages_count};
 pub use context::Paginator;
 use context::SiteCtx;
 pub use engine::engine;
+pub use output::{Output, html_escape, out_rel};
 pub use pages::related_articles;
-
-/// One file of the built site, before minification.
-#[derive(Debug, Clone)]
-pub struct Output {
-    /// Path relative to the output root (`articles/x/index.html`).
-    pub rel: String,
-    /// Contents.
-    pub bytes: Vec<u8>,
-    /// Whether this is an HTML page (minified).
-    pub html: bool,
-}
 
 /// One unit of render work.
 #[derive(Debug, Clone, Copy)]
@@ -219,16 +210,6 @@ pub fn template_of(site: &Site, job: Job) -> Option<&str> {
     })
 }
 
-/// Site path -> output file path: `/a/b/` -> `a/b/index.html`, `/404.html` -> `404.html`.
-pub fn out_rel(path: &str) -> String {
-    let p = path.trim_start_matches('/');
-    if p.is_empty() || p.ends_with('/') {
-        format!("{p}index.html")
-    } else {
-        p.to_string()
-    }
-}
-
 /// Renders one job.
 pub fn render_job(site: &Site, tera: &Tera, job: Job) -> Result<Output, Diag> {
     let page = match job {
@@ -257,33 +238,4 @@ pub fn render_job(site: &Site, tera: &Tera, job: Job) -> Result<Output, Diag> {
         Job::RedirectsFile => return Ok(files::redirects_file(site)),
     };
     pages::finish(site, tera, page)
-}
-
-/// Escapes text for an HTML attribute or element.
-pub fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn out_rel_table() {
-        assert_eq!(out_rel("/"), "index.html");
-        assert_eq!(out_rel("/articles/x/"), "articles/x/index.html");
-        assert_eq!(out_rel("/404.html"), "404.html");
-        assert_eq!(out_rel("/old.html"), "old.html");
-    }
 }

@@ -12,7 +12,8 @@ use crate::diag::Diag;
 use crate::resolve::{Site, pages_count};
 
 use super::context::{ArticleCtx, AuthorCtx, Paginator, SeoCtx, Summary, TopicRef};
-use super::{Output, engine, out_rel, seo};
+use super::output::{Output, out_rel};
+use super::{engine, seo};
 
 /// A page to render with a template.
 pub(super) struct Page<'a> {

@@ -9,8 +9,14 @@ use crate::diag::{Diag, Diags, did_you_mean};
 use crate::model::{Article, Page};
 use crate::theme::Theme;
 
-use super::Options;
 use super::routes::{Routes, page_path};
+
+/// Options of the resolve stage. Kept here, as what this build publishes is all they choose.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Build drafts too.
+    pub drafts: bool,
+}
 
 /// The drafts left out of this build (by file), so that a link to one can say why it fails.
 pub(super) fn left_out(articles: &[Article], pages: &[Page], opts: Options) -> HashSet<String> {

@@ -23,6 +23,7 @@ mod people;
 mod routes;
 mod site;
 
+pub use documents::Options;
 pub use routes::{page_path, pages_count};
 pub use site::{Redirect, ResolvedArticle, ResolvedAuthor, ResolvedPage, Site, Topic};
 
@@ -33,13 +34,6 @@ use crate::validate::Validated;
 
 use links::LinkCtx;
 use routes::Routes;
-
-/// Options of the resolve stage.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Options {
-    /// Build drafts too.
-    pub drafts: bool,
-}
 
 /// What [`resolve`] computed per document, for the next build of `haven serve`
 /// ([`crate::memo`]): Markdown is scanned again only when its text changed, and rendered

@@ -7,19 +7,25 @@
 //! served only through its `index.html`. Unknown paths get the site's 404 page with
 //! status 404.
 
+use std::convert::Infallible;
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use futures_util::stream::{self, Stream};
 use percent_encoding::percent_decode_str;
 use serde_json::json;
+use tokio::sync::broadcast::error::RecvError;
 
-use super::{Served, Shared, reload};
+use super::reload::{self, Event};
+use super::shared::{Served, Shared};
 
 /// Starts the server on `listener` in a thread of its own.
 pub fn spawn(listener: TcpListener, shared: Arc<Shared>) -> Result<(), String> {
@@ -52,11 +58,31 @@ pub fn spawn(listener: TcpListener, shared: Arc<Shared>) -> Result<(), String> {
 /// The routes: live reload, status, then the site.
 pub fn router(shared: Arc<Shared>) -> Router {
     Router::new()
-        .route("/__haven/events", get(reload::events))
+        .route("/__haven/events", get(events))
         .route("/__haven/live.js", get(script))
         .route("/__haven/status", get(status))
         .fallback(site)
         .with_state(shared)
+}
+
+/// `GET /__haven/events`: a `hello` with the served generation and any error, then every
+/// event as it happens.
+pub async fn events(State(shared): State<Arc<Shared>>) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
+    let rx = shared.events.subscribe();
+    let hello = SseEvent::default()
+        .event("hello")
+        .data(json!({ "generation": shared.current().generation, "error": shared.error_text() }).to_string());
+    let rest = stream::unfold(rx, |mut rx| async move {
+        let event = match rx.recv().await {
+            Ok(e) => e,
+            // Too far behind to know what happened: a reload is always right.
+            Err(RecvError::Lagged(_)) => Event::Reload { generation: u64::MAX },
+            Err(RecvError::Closed) => return None,
+        };
+        Some((Ok(event.to_sse()), rx))
+    });
+    let all = futures_util::StreamExt::chain(stream::once(async move { Ok(hello) }), rest);
+    Sse::new(all).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
 
 async fn script() -> Response {

@@ -14,21 +14,21 @@
 pub mod deps;
 pub mod http;
 pub mod reload;
+mod shared;
 pub mod site;
 pub mod watch;
 
 use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use axum::body::Bytes;
-use tokio::sync::broadcast;
-
 use crate::diag::{self, Diag};
+use crate::pipeline::BuildOptions;
 use reload::Event;
+pub use shared::{Served, ServedFile, Shared};
 use site::{Builder, Outcome};
 
 /// What `haven serve` was asked to do.
@@ -52,109 +52,41 @@ pub struct Options {
     pub all_warnings: bool,
 }
 
-/// One file of the served site.
-#[derive(Debug, Clone)]
-pub struct ServedFile {
-    /// Contents (reference-counted: handing them to a response copies nothing).
-    pub bytes: Bytes,
-    /// `Content-Type` header value.
-    pub content_type: String,
-}
-
-/// A complete build, as served.
-#[derive(Debug, Default)]
-pub struct Served {
-    /// Output path (`articles/x/index.html`, `style.3f2a9c1d.css`) -> file.
-    pub files: HashMap<String, ServedFile>,
-    /// Bumped on every published change; pages carry it so a stale page reloads.
-    pub generation: u64,
-    /// Path part of the site's base URL (`/` or `/sub/`).
-    pub base_path: String,
-}
-
-/// State shared by the server thread and the watcher.
-#[derive(Debug)]
-pub struct Shared {
-    /// The site being served.
-    pub served: RwLock<Arc<Served>>,
-    /// The diagnostics of the last failed build, rendered as on the command line.
-    pub error: RwLock<Option<String>>,
-    /// Live-reload events to every open page.
-    pub events: broadcast::Sender<Event>,
-    /// Rebuilds started since the server started (the first build not counted).
-    pub rebuilds: AtomicU64,
-    /// How long the last rebuild took, in microseconds.
-    pub last_rebuild_us: AtomicU64,
-}
-
-impl Shared {
-    /// Empty state for a site served under `base_path`.
-    pub fn new(base_path: &str) -> Arc<Self> {
-        let (events, _) = broadcast::channel(64);
-        Arc::new(Shared {
-            served: RwLock::new(Arc::new(Served {
-                base_path: base_path.to_string(),
-                ..Served::default()
-            })),
-            error: RwLock::new(None),
-            events,
-            rebuilds: AtomicU64::new(0),
-            last_rebuild_us: AtomicU64::new(0),
-        })
-    }
-
-    /// The current site.
-    pub fn current(&self) -> Arc<Served> {
-        match self.served.read() {
-            Ok(g) => g.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
+/// Publishes what a build did: swaps the site in, records or clears the error, and tells
+/// every open page.
+fn publish(shared: &Shared, outcome: &Outcome, files: impl FnOnce() -> HashMap<String, ServedFile>) {
+    match outcome {
+        Outcome::Failed(diags) => {
+            let text = render_diags(diags);
+            set(&shared.error, Some(text.clone()));
+            let _ = shared.events.send(Event::Problem { text });
         }
-    }
-
-    /// The current error text, if the last build failed.
-    pub fn error_text(&self) -> Option<String> {
-        match self.error.read() {
-            Ok(g) => g.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
-    }
-
-    /// Publishes what a build did: swaps the site in, records or clears the error, and tells
-    /// every open page.
-    pub fn publish(&self, outcome: &Outcome, files: impl FnOnce() -> HashMap<String, ServedFile>) {
-        match outcome {
-            Outcome::Failed(diags) => {
-                let text = render_diags(diags);
-                set(&self.error, Some(text.clone()));
-                let _ = self.events.send(Event::Problem { text });
+        Outcome::Built { change, .. } => {
+            let had_error = shared.error_text().is_some();
+            set(&shared.error, None);
+            if had_error {
+                let _ = shared.events.send(Event::Clear);
             }
-            Outcome::Built { change, .. } => {
-                let had_error = self.error_text().is_some();
-                set(&self.error, None);
-                if had_error {
-                    let _ = self.events.send(Event::Clear);
-                }
-                if matches!(change, site::Change::Nothing) {
-                    return;
-                }
-                let old = self.current();
-                let generation = old.generation + 1;
-                let files = files();
-                let new = Served {
-                    files,
+            if matches!(change, site::Change::Nothing) {
+                return;
+            }
+            let old = shared.current();
+            let generation = old.generation + 1;
+            let files = files();
+            let new = Served {
+                files,
+                generation,
+                base_path: old.base_path.clone(),
+            };
+            set(&shared.served, Arc::new(new));
+            let event = match change {
+                site::Change::Css(swaps) => Event::Css {
                     generation,
-                    base_path: old.base_path.clone(),
-                };
-                set(&self.served, Arc::new(new));
-                let event = match change {
-                    site::Change::Css(swaps) => Event::Css {
-                        generation,
-                        swaps: swaps.clone(),
-                    },
-                    _ => Event::Reload { generation },
-                };
-                let _ = self.events.send(event);
-            }
+                    swaps: swaps.clone(),
+                },
+                _ => Event::Reload { generation },
+            };
+            let _ = shared.events.send(event);
         }
     }
 }
@@ -175,6 +107,18 @@ pub fn render_diags(diags: &[Diag]) -> String {
         .join("\n")
 }
 
+/// The build options of serve mode: base URL pointing at the server, no minification.
+pub fn build_options(opts: &Options, url: &str) -> BuildOptions {
+    BuildOptions {
+        root: opts.root.clone(),
+        output: None,
+        drafts: opts.drafts,
+        base_url: Some(url.to_string()),
+        minify: false,
+        progress: None,
+    }
+}
+
 /// Runs `haven serve` until the process is stopped. Returns an error message when the
 /// server cannot start at all.
 pub fn run(opts: &Options) -> Result<(), String> {
@@ -184,12 +128,12 @@ pub fn run(opts: &Options) -> Result<(), String> {
     let base_path = site::base_path_of(&opts.root);
     let url = format!("http://{}{base_path}", display_addr(addr));
     let shared = Shared::new(&base_path);
-    let mut builder = Builder::new(site::build_options(opts, &url));
+    let mut builder = Builder::new(build_options(opts, &url));
 
     let start = Instant::now();
     let first = builder.rebuild(site::Changes::full());
     let took = start.elapsed();
-    shared.publish(&first, || builder.files().clone());
+    publish(&shared, &first, || builder.files().clone());
     let mut log = Log {
         seen: HashSet::new(),
         all_warnings: opts.all_warnings,
@@ -218,7 +162,7 @@ pub fn run(opts: &Options) -> Result<(), String> {
             .store(u64::try_from(took.as_micros()).unwrap_or(u64::MAX), Ordering::SeqCst);
         // Served first, reported after: printing (and comparing the warnings with the
         // last build's) never delays the page.
-        shared.publish(&outcome, || builder.files().clone());
+        publish(&shared, &outcome, || builder.files().clone());
         log.report(&outcome, &builder, took, false);
     }
 }

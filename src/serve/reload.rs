@@ -1,22 +1,14 @@
-//! Live reload: the events a build sends to open pages, the Server-Sent Events stream that
-//! carries them (`/__haven/events`), and the script that pages load to listen.
+//! Live reload: the events a build sends to open pages, each as the Server-Sent Event that
+//! carries it (the stream, `/__haven/events`, is served by [`http`](super::http)), and the
+//! script that pages load to listen.
 //!
 //! The script is added to HTML responses by the server ([`inject`]), so it can never reach
 //! `haven build` output. Each page carries the generation of the build it came from; on
 //! (re)connecting, the stream first says which generation is served, so a page that missed
 //! an event while loading still reloads.
 
-use std::convert::Infallible;
-use std::sync::Arc;
-use std::time::Duration;
-
-use axum::extract::State;
-use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
-use futures_util::stream::{self, Stream};
+use axum::response::sse::Event as SseEvent;
 use serde_json::json;
-use tokio::sync::broadcast::error::RecvError;
-
-use super::Shared;
 
 /// The script pages load (served at `/__haven/live.js`).
 pub const SCRIPT: &str = include_str!("live.js");
@@ -46,7 +38,8 @@ pub enum Event {
 }
 
 impl Event {
-    fn to_sse(&self) -> SseEvent {
+    /// The event as the stream sends it: its name and JSON data.
+    pub(super) fn to_sse(&self) -> SseEvent {
         let (name, data) = match self {
             Event::Reload { generation } => ("reload", json!({ "generation": generation })),
             Event::Css { generation, swaps } => ("css", json!({ "generation": generation, "swaps": swaps })),
@@ -77,26 +70,6 @@ fn find_last_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
     (0..=hay.len().checked_sub(needle.len())?)
         .rev()
         .find(|&i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
-}
-
-/// `GET /__haven/events`: a `hello` with the served generation and any error, then every
-/// event as it happens.
-pub async fn events(State(shared): State<Arc<Shared>>) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
-    let rx = shared.events.subscribe();
-    let hello = SseEvent::default()
-        .event("hello")
-        .data(json!({ "generation": shared.current().generation, "error": shared.error_text() }).to_string());
-    let rest = stream::unfold(rx, |mut rx| async move {
-        let event = match rx.recv().await {
-            Ok(e) => e,
-            // Too far behind to know what happened: a reload is always right.
-            Err(RecvError::Lagged(_)) => Event::Reload { generation: u64::MAX },
-            Err(RecvError::Closed) => return None,
-        };
-        Some((Ok(event.to_sse()), rx))
-    });
-    let all = futures_util::StreamExt::chain(stream::once(async move { Ok(hello) }), rest);
-    Sse::new(all).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
 
 #[cfg(test)]

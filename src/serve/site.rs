@@ -25,7 +25,8 @@ use std::time::{Duration, Instant};
 use axum::body::Bytes;
 use rayon::prelude::*;
 
-use super::{Options, ServedFile, deps, http};
+use super::shared::ServedFile;
+use super::{deps, http};
 use crate::diag::Source;
 use crate::diag::{Diag, Diags};
 use crate::load::{self, Doc, Loaded};
@@ -117,18 +118,6 @@ pub struct Builder {
     good: Option<Good>,
     pending: Changes,
     empty: HashMap<String, ServedFile>,
-}
-
-/// The build options of serve mode: base URL pointing at the server, no minification.
-pub fn build_options(opts: &Options, url: &str) -> BuildOptions {
-    BuildOptions {
-        root: opts.root.clone(),
-        output: None,
-        drafts: opts.drafts,
-        base_url: Some(url.to_string()),
-        minify: false,
-        progress: None,
-    }
 }
 
 /// The path part of the site's `base_url` (`/` when it cannot be read: the build then

@@ -4,9 +4,13 @@
 //!
 //! Read from the source text: every `crate::`, `super::` and `self::` path outside the
 //! `#[cfg(test)] mod tests` block (tests may reach anywhere), grouped `use` lists included,
-//! is taken to the file of the longest module it names. A folder's `mod.rs` naming its own
-//! children is its module tree, not an import, and is not an edge. Hand-written rather than
-//! with `syn`: the few rules above are all it needs, and the test binary stays small.
+//! and every bare path that starts with a child module's name (`site::Site` in a folder's
+//! `mod.rs`), is taken to the file of the longest module it names. So a folder's `mod.rs`
+//! (or `a.rs` beside `a/`) that uses or re-exports its children imports from them, and a
+//! child must not take anything from it: what the children share lives in a leaf file of
+//! the folder. Only `mod child;` itself is the module tree and no import. Hand-written
+//! rather than with `syn`: the few rules above are all it needs, and the test binary stays
+//! small.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -120,41 +124,50 @@ fn paths_after(s: &str, prefix: &[String], out: &mut Vec<Vec<String>>) {
     out.push(segs);
 }
 
-/// Every module path the code of the file at `me` names.
-fn named_paths(code: &str, me: &[String]) -> Vec<Vec<String>> {
+/// Every module path the code of the file at `me` names: `crate::`, `super::` and `self::`
+/// paths, and bare paths that start with one of its `children` (`site::Site` in
+/// `resolve/mod.rs`; `mod site;` itself names nothing).
+fn named_paths(code: &str, me: &[String], children: &[String]) -> Vec<Vec<String>> {
     let mut out = Vec::new();
-    for head in ["crate::", "super::", "self::"] {
-        for (at, _) in code.match_indices(head) {
+    let child_heads: Vec<String> = children.iter().map(|c| format!("{c}::")).collect();
+    let heads = ["crate::", "super::", "self::"].into_iter().map(String::from);
+    for head in heads.chain(child_heads) {
+        for (at, _) in code.match_indices(&head) {
             let before = code[..at].chars().next_back();
-            if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
+            // `x::`, `a::x::` and `.x::<T>()` (a method, as `.parse::<f64>()`) are no heads.
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':' || c == '.') {
                 continue;
             }
-            // The module a head means: `super` in `a/b.rs` is `a`, in `a/mod.rs` the crate.
-            let base: Vec<String> = match head {
-                "crate::" => Vec::new(),
-                "self::" => me.to_vec(),
-                _ => me[..me.len().saturating_sub(1)].to_vec(),
+            // The module a head means: `super` in `a/b.rs` is `a`, in `a/mod.rs` the crate;
+            // a child's name is read from the file's own module.
+            let (base, rest): (Vec<String>, &str) = match head.as_str() {
+                "crate::" => (Vec::new(), &code[at + head.len()..]),
+                "self::" => (me.to_vec(), &code[at + head.len()..]),
+                "super::" => (me[..me.len().saturating_sub(1)].to_vec(), &code[at + head.len()..]),
+                _ => (me.to_vec(), &code[at..]),
             };
-            paths_after(&code[at + head.len()..], &base, &mut out);
+            paths_after(rest, &base, &mut out);
         }
     }
     out
 }
 
-/// File → files it imports from.
+/// File → files it imports from. A folder's `mod.rs` (or `a.rs` beside `a/`) that uses or
+/// re-exports its children imports from them, as a child that takes its parent's items
+/// imports from the parent; only `mod child;` is the module tree and no import.
 fn graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
     let mods = modules(src);
     let file_of = |segs: &[String]| (1..=segs.len()).rev().find_map(|k| mods.get(&segs[..k]));
     let mut g = BTreeMap::new();
     for (me, file) in &mods {
         let text = std::fs::read_to_string(src.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
-        let folder_root = file.ends_with("mod.rs") || file == "lib.rs";
+        let children: Vec<String> = mods
+            .keys()
+            .filter(|m| m.len() == me.len() + 1 && m.starts_with(me))
+            .filter_map(|m| m.last().cloned())
+            .collect();
         let mut to = BTreeSet::new();
-        for p in named_paths(&code(&text), me) {
-            // A folder naming its own children is its module tree.
-            if folder_root && p.len() > me.len() && p.starts_with(me) {
-                continue;
-            }
+        for p in named_paths(&code(&text), me, &children) {
             if let Some(f) = file_of(&p)
                 && f != file
                 && f != "lib.rs"
@@ -208,6 +221,48 @@ fn find_cycle(g: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
     g.keys().find_map(|v| visit(v, g, &mut done, &mut Vec::new()))
 }
 
+/// The files of `src/` that import each other in a circle, one group per circle set (the
+/// strongly connected parts of `g` with more than one file), each with one circle in it.
+fn circles(g: &BTreeMap<String, BTreeSet<String>>) -> Vec<(BTreeSet<String>, Vec<String>)> {
+    let reach = |from: &str| {
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![from.to_string()];
+        while let Some(v) = todo.pop() {
+            for w in g.get(&v).into_iter().flatten() {
+                if seen.insert(w.clone()) {
+                    todo.push(w.clone());
+                }
+            }
+        }
+        seen
+    };
+    let reached: BTreeMap<&String, BTreeSet<String>> = g.keys().map(|v| (v, reach(v))).collect();
+    let mut out: Vec<(BTreeSet<String>, Vec<String>)> = Vec::new();
+    for (v, from_v) in &reached {
+        if !from_v.contains(*v) || out.iter().any(|(group, _)| group.contains(*v)) {
+            continue;
+        }
+        let group: BTreeSet<String> = from_v.iter().filter(|w| reached[w].contains(*v)).cloned().collect();
+        let inside: BTreeMap<String, BTreeSet<String>> = group
+            .iter()
+            .map(|w| (w.clone(), g[w].intersection(&group).cloned().collect()))
+            .collect();
+        let circle = find_cycle(&inside).unwrap_or_default();
+        out.push((group, circle));
+    }
+    out
+}
+
+/// The one circle known and left for now: `src/index/build.rs` takes `FIELDS` and `Record`
+/// from `src/index.rs`, which calls it. Those files are being reworked for issue 13 (the
+/// search index) and are left to that work; issue 15's rule holds everywhere else. The test
+/// fails once the circle is gone, so that this exception is removed with it.
+const KNOWN_CIRCLE_FOLDER: &str = "index";
+
+fn in_folder(file: &str, folder: &str) -> bool {
+    file == format!("{folder}.rs") || file == format!("{folder}/mod.rs") || file.starts_with(&format!("{folder}/"))
+}
+
 fn src_graph() -> BTreeMap<String, BTreeSet<String>> {
     graph(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"))
 }
@@ -240,9 +295,21 @@ fn no_import_circle_among_src_files() {
             .is_some_and(|t| !t.is_empty()),
         "the resolve stage's imports were not read"
     );
-    if let Some(c) = find_cycle(&g) {
-        panic!("import circle: {}", c.join(" -> "));
-    }
+    let (known, wrong): (Vec<_>, Vec<_>) = circles(&g)
+        .into_iter()
+        .partition(|(group, _)| group.iter().all(|f| in_folder(f, KNOWN_CIRCLE_FOLDER)));
+    let listed: Vec<String> = wrong
+        .iter()
+        .map(|(group, c)| {
+            let files: Vec<&str> = group.iter().map(String::as_str).collect();
+            format!("{} (files: {})", c.join(" -> "), files.join(", "))
+        })
+        .collect();
+    assert!(listed.is_empty(), "import circles:\n{}", listed.join("\n"));
+    assert!(
+        !known.is_empty(),
+        "src/{KNOWN_CIRCLE_FOLDER}/ has no import circle any more: remove KNOWN_CIRCLE_FOLDER"
+    );
 }
 
 /// The reader sees grouped and nested `use` lists, and `super::` from a folder's file.
@@ -251,7 +318,7 @@ fn import_reader_follows_groups_and_super() {
     let me: Vec<String> = vec!["facility".into(), "fields".into()];
     let code =
         "use super::file::{Check, S};\nuse crate::{diag::{Diag, Diags}, load};\nlet x = crate::paths::BUNDLE_DIR;";
-    let got: BTreeSet<String> = named_paths(code, &me).iter().map(|p| p.join("::")).collect();
+    let got: BTreeSet<String> = named_paths(code, &me, &[]).iter().map(|p| p.join("::")).collect();
     for want in [
         "facility::file::Check",
         "facility::file::S",
@@ -266,4 +333,46 @@ fn import_reader_follows_groups_and_super() {
     g.insert("a.rs".to_string(), BTreeSet::from(["b.rs".to_string()]));
     g.insert("b.rs".to_string(), BTreeSet::from(["a.rs".to_string()]));
     assert_eq!(find_cycle(&g).map(|c| c.len()), Some(3));
+}
+
+/// A folder's `mod.rs` (and `a.rs` beside `a/`) using or re-exporting its children imports
+/// from them, `mod child;` does not, and a child taking its parent's items closes a circle.
+#[test]
+fn parent_and_child_imports_are_edges() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let files = [
+        ("lib.rs", "pub mod a;\npub mod b;\n"),
+        // a/mod.rs uses its child `c` (a bare path) and re-exports from `d`.
+        (
+            "a/mod.rs",
+            "mod c;\nmod d;\npub use d::D;\npub struct A;\nfn f() { c::g() }\n",
+        ),
+        ("a/c.rs", "use super::A;\npub fn g() {}\n"),
+        ("a/d.rs", "pub struct D;\n"),
+        // b.rs beside b/: names its children only as `mod e;` and in a method call.
+        (
+            "b.rs",
+            "mod e;\nmod parse;\npub struct B;\nfn n() -> f64 { \"1\".parse::<f64>().unwrap_or(0.0) }\n",
+        ),
+        ("b/e.rs", "use super::B;\n"),
+        ("b/parse.rs", "pub fn f() {}\n"),
+    ];
+    for (rel, text) in files {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().expect("a folder")).expect("make folder");
+        std::fs::write(&p, text).expect("write file");
+    }
+    let g = graph(dir.path());
+    let to = |f: &str| g[f].iter().map(String::as_str).collect::<Vec<_>>();
+    assert_eq!(to("a/mod.rs"), ["a/c.rs", "a/d.rs"]);
+    assert_eq!(to("a/c.rs"), ["a/mod.rs"]);
+    assert_eq!(to("b.rs"), Vec::<&str>::new());
+    assert_eq!(to("b/e.rs"), ["b.rs"]);
+    let found = circles(&g);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        found[0].0,
+        BTreeSet::from(["a/c.rs".to_string(), "a/mod.rs".to_string()])
+    );
+    assert_eq!(found[0].1.len(), 3);
 }
