@@ -20,7 +20,7 @@ const filterToggle = document.getElementById('search-filters-toggle');
 const dir = app.dataset.index; // The index folder, under the site's base path.
 const base = app.dataset.base;
 
-const VERSION = 1;
+const VERSION = 2;
 // Few results first: readers are often on phones with a weak connection.
 const FIRST_SIZE = 5;
 const MORE_SIZE = 10;
@@ -145,15 +145,44 @@ function shardsOfPrefix(m, prefix) {
   return out;
 }
 
-/** Posting list `i` of a shard as a Map of record id -> score. */
+// Base-64 digit of each character code (-1: not a digit), for posting lists (docs/search.md).
+const DIGIT = new Int8Array(128).fill(-1);
+[...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'].forEach((c, i) => { DIGIT[c.charCodeAt(0)] = i; });
+
+/**
+ * Posting list `i` of a shard as a Map of record id -> score. The list is a string of
+ * base-64 varints (5 bits a digit, low bits first, 32 added when more digits follow): for
+ * each layer its score, its count of ids, its first id and the deltas to the next ones.
+ * A malformed list keeps what was read before the fault.
+ */
 function postings(shard, i) {
   shard.decoded ??= [];
   if (!shard.decoded[i]) {
+    const text = typeof shard.p[i] === 'string' ? shard.p[i] : '';
     const map = new Map();
-    for (const layer of shard.p[i] || []) {
-      let id = layer[1];
-      map.set(id, layer[0]);
-      for (let k = 2; k < layer.length; k++) { id += layer[k]; map.set(id, layer[0]); }
+    let at = 0;
+    const next = () => {
+      let n = 0;
+      for (let scale = 1; scale < 2 ** 35; scale *= 32) {
+        const d = at < text.length ? DIGIT[text.charCodeAt(at++)] ?? -1 : -1;
+        if (d < 0) return -1;
+        n += (d & 31) * scale;
+        if (d < 32) return n;
+      }
+      return -1;
+    };
+    while (at < text.length) {
+      const q = next();
+      const count = next();
+      let id = next();
+      if (q < 0 || count < 1 || id < 0) break;
+      map.set(id, q);
+      for (let k = 1; k < count; k++) {
+        const d = next();
+        if (d < 0) break;
+        id += d;
+        map.set(id, q);
+      }
     }
     shard.decoded[i] = map;
   }
