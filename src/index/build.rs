@@ -352,7 +352,7 @@ pub fn shards(s: &Scored, records: &[Record]) -> (Vec<String>, Vec<Shard>) {
         let at = *local.entry(id).or_insert_with(|| {
             shard.d.push(s.display[list].clone());
             shard.n.push(s.df[list]);
-            shard.p.push(encoded[list].clone());
+            shard.p.push(format::pack(&encoded[list]));
             for &r in &embedded[list] {
                 if let Some(rec) = records.get(r as usize) {
                     shard.r.entry(r).or_insert_with(|| rec.display.clone());

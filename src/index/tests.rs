@@ -90,6 +90,18 @@ fn postings_and_ids_round_trip() {
     let postings = vec![(7, 3), (2, 9), (40, 3), (5, 9), (41, 1)];
     let layers = format::encode_postings(&postings);
     assert_eq!(layers, vec![vec![9, 2, 3], vec![3, 7, 33], vec![1, 41]]);
+    // 33 is two digits (1 + 32 for "more follows", then 1): `h` `B`; 41 is `p` `B`.
+    let text = format::pack(&layers);
+    assert_eq!(text, "JCCDDCHhBBBpB");
+    assert_eq!(format::unpack(&text), layers);
+    // docs/search.md's example list.
+    let docs = vec![vec![63, 4], vec![41, 0, 7, 2], vec![9, 30, 1, 1, 5]];
+    assert_eq!(format::pack(&docs), "_BBEpBDAHCJEeBBF");
+    let big = vec![vec![63, 0, 31, 32, 1023, 1024, u32::MAX]];
+    assert_eq!(format::unpack(&format::pack(&big)), big);
+    // A cut or foreign string gives the whole layers before the fault, not a panic.
+    assert_eq!(format::unpack("JCCDDCHh"), vec![vec![9, 2, 3]]);
+    assert_eq!(format::unpack("JC*"), Vec::<Vec<u32>>::new());
     let mut back = format::decode_postings(&layers);
     back.sort_unstable();
     let mut want = postings.clone();
@@ -131,7 +143,7 @@ fn lookup(manifest: &Manifest, shards: &[Shard], word: &str) -> Vec<u32> {
         .w
         .get(word)
         .map(|&p| {
-            format::decode_postings(&shard.p[p as usize])
+            format::decode_postings(&format::unpack(&shard.p[p as usize]))
                 .into_iter()
                 .map(|(id, _)| id)
                 .collect()
@@ -200,7 +212,7 @@ fn shards_stay_small_on_many_records() {
     let at = shards[i].w["common"] as usize;
     assert_eq!(shards[i].n[at], 3000);
     // A common word's first screen is in its shard: its best records, as a client ranks them.
-    let mut ranked = format::decode_postings(&shards[i].p[at]);
+    let mut ranked = format::decode_postings(&format::unpack(&shards[i].p[at]));
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     for (id, _) in ranked.iter().take(build::EMBED_FIRST) {
         assert_eq!(shards[i].r[id].u, format!("/a{id}/"));

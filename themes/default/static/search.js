@@ -20,7 +20,7 @@ const filterToggle = document.getElementById('search-filters-toggle');
 const dir = app.dataset.index; // The index folder, under the site's base path.
 const base = app.dataset.base;
 
-const VERSION = 1;
+const VERSION = 2;
 // Few results first: readers are often on phones with a weak connection.
 const FIRST_SIZE = 5;
 const MORE_SIZE = 10;
@@ -145,15 +145,44 @@ function shardsOfPrefix(m, prefix) {
   return out;
 }
 
-/** Posting list `i` of a shard as a Map of record id -> score. */
+// Base-64 digit of each character code (-1: not a digit), for posting lists (docs/search.md).
+const DIGIT = new Int8Array(128).fill(-1);
+[...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'].forEach((c, i) => { DIGIT[c.charCodeAt(0)] = i; });
+
+/**
+ * Posting list `i` of a shard as a Map of record id -> score. The list is a string of
+ * base-64 varints (5 bits a digit, low bits first, 32 added when more digits follow): for
+ * each layer its score, its count of ids, its first id and the deltas to the next ones.
+ * A malformed list keeps what was read before the fault.
+ */
 function postings(shard, i) {
   shard.decoded ??= [];
   if (!shard.decoded[i]) {
+    const text = typeof shard.p[i] === 'string' ? shard.p[i] : '';
     const map = new Map();
-    for (const layer of shard.p[i] || []) {
-      let id = layer[1];
-      map.set(id, layer[0]);
-      for (let k = 2; k < layer.length; k++) { id += layer[k]; map.set(id, layer[0]); }
+    let at = 0;
+    const next = () => {
+      let n = 0;
+      for (let scale = 1; scale < 2 ** 35; scale *= 32) {
+        const d = at < text.length ? DIGIT[text.charCodeAt(at++)] ?? -1 : -1;
+        if (d < 0) return -1;
+        n += (d & 31) * scale;
+        if (d < 32) return n;
+      }
+      return -1;
+    };
+    while (at < text.length) {
+      const q = next();
+      const count = next();
+      let id = next();
+      if (q < 0 || count < 1 || id < 0) break;
+      map.set(id, q);
+      for (let k = 1; k < count; k++) {
+        const d = next();
+        if (d < 0) break;
+        id += d;
+        map.set(id, q);
+      }
     }
     shard.decoded[i] = map;
   }
@@ -161,19 +190,20 @@ function postings(shard, i) {
 }
 
 function union(maps) {
+  if (maps.length === 1) return maps[0];
   const out = new Map();
   for (const map of maps) for (const [id, q] of map) if (!(out.get(id) >= q)) out.set(id, q);
   return out;
 }
 
 function intersect(maps) {
-  if (!maps.length) return new Map();
-  const sorted = [...maps].sort((a, b) => a.size - b.size);
+  if (maps.length < 2) return maps[0] || new Map();
+  const [smallest, ...others] = [...maps].sort((a, b) => a.size - b.size);
   const out = new Map();
-  for (const [id, q] of sorted[0]) {
+  for (const [id, q] of smallest) {
     let sum = q;
     let all = true;
-    for (const other of sorted.slice(1)) {
+    for (const other of others) {
       const o = other.get(id);
       if (o === undefined) { all = false; break; }
       sum += o;
@@ -249,7 +279,7 @@ function shardsOf(m, p) {
 }
 
 /** Records of one word: the key itself, keys it starts (prefix), or a near spelling. */
-function lookup(m, shards, word, prefix, p, fuzzy) {
+async function lookup(m, shards, word, prefix, p, fuzzy) {
   const own = shards.get(shardOf(m, word));
   const lists = [];
   const at = own && Object.hasOwn(own.w, word) ? own.w[word] : undefined;
@@ -262,7 +292,10 @@ function lookup(m, shards, word, prefix, p, fuzzy) {
       for (const key in shard.w) if (key !== word && key.startsWith(word)) keys.push([shard, shard.w[key]]);
     }
     keys.sort((a, b) => b[0].n[b[1]] - a[0].n[a[1]]);
-    for (const [shard, i] of keys.slice(0, PREFIX_KEYS)) lists.push(postings(shard, i));
+    for (const [shard, i] of keys.slice(0, PREFIX_KEYS)) {
+      lists.push(postings(shard, i));
+      await breathe();
+    }
     if (lists.length) { p.highlight.push(word); return union(lists); }
   }
   // A word the site does not have: try the words of its shard within one or two edits.
@@ -289,9 +322,21 @@ function lookup(m, shards, word, prefix, p, fuzzy) {
 }
 
 /** Runs a plan over its loaded shards: [results as Map id -> score, whether any-word]. */
-function evaluate(m, shards, p) {
-  const slots = p.slots.map((s) => union(s.alts.map((alt) => intersect(alt.map((w, k) =>
-    lookup(m, shards, w, s.prefix && k === alt.length - 1, p, s.alts.length === 1))))));
+async function evaluate(m, shards, p) {
+  const slots = [];
+  for (const s of p.slots) {
+    const alts = [];
+    for (const alt of s.alts) {
+      const lists = [];
+      for (const [k, w] of alt.entries()) {
+        lists.push(await lookup(m, shards, w, s.prefix && k === alt.length - 1, p, s.alts.length === 1));
+        await breathe();
+      }
+      alts.push(intersect(lists));
+    }
+    slots.push(union(alts));
+    await breathe();
+  }
   for (const s of p.slots) if (s.alts.length > 1) for (const alt of s.alts) p.highlight.push(...alt);
   const all = intersect(slots);
   if (all.size || slots.length < 2) return [all, false];
@@ -299,9 +344,47 @@ function evaluate(m, shards, p) {
   return [any, any.size > 0];
 }
 
+// Record ids are below this (8 million records): a score and an id make one number.
+const ID_SPAN = 2 ** 23;
+
+/**
+ * Results as [id, score], best first (higher score, then lower id). Scores are sums of
+ * whole numbers, so each result is one number and the sort is a typed array's numeric sort,
+ * with no comparator to call: several times quicker for thousands of results.
+ */
+function rank(found) {
+  const keys = new Float64Array(found.size);
+  let k = 0;
+  for (const [id, q] of found) keys[k++] = q * ID_SPAN + (ID_SPAN - 1 - id);
+  keys.sort();
+  const out = new Array(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[keys.length - 1 - i];
+    const q = Math.floor(key / ID_SPAN);
+    out[i] = [ID_SPAN - 1 - (key - q * ID_SPAN), q];
+  }
+  return out;
+}
+
 function decodeIds(deltas) {
   let id = 0;
   return (deltas || []).map((d, i) => (id = i === 0 ? d : id + d));
+}
+
+/**
+ * Gives the main thread back to the browser (a macrotask, not a microtask) so that a search
+ * on a slow phone is several short tasks, none long enough to hold up a keystroke or a paint.
+ */
+async function pause() {
+  await (globalThis.scheduler?.yield ? globalThis.scheduler.yield() : new Promise((resolve) => { setTimeout(resolve, 0); }));
+  slice = performance.now();
+}
+
+let slice = 0; // When the current task of a search began.
+
+/** Pauses once the current task of a search has run for 10 ms, between two steps of it. */
+function breathe() {
+  return performance.now() - slice > 10 ? pause() : undefined;
 }
 
 // ---- Display ----
@@ -328,8 +411,11 @@ function toUrl(state, push) {
   for (const [key, values] of Object.entries(state.filters)) for (const v of values) params.append(key, v);
   const q = params.toString();
   const url = location.pathname + (q ? `?${q}` : '');
-  if (url === location.pathname + location.search) return;
-  history[push ? 'pushState' : 'replaceState'](null, '', url);
+  // A history entry can take tens of milliseconds on a slow phone: its own task, so that it
+  // does not lengthen the keystroke's or the search's.
+  setTimeout(() => {
+    if (url !== location.pathname + location.search) history[push ? 'pushState' : 'replaceState'](null, '', url);
+  }, 0);
 }
 
 function el(tag, className, text) {
@@ -377,7 +463,8 @@ function showCounts(sets, ids) {
 }
 
 function hits(token, marks) {
-  const t = fold(token);
+  // Most words are plain ASCII: lower-casing them is all folding does, and much quicker.
+  const t = /^[a-z0-9]*$/i.test(token) ? token.toLowerCase() : fold(token);
   return t.length > 0 && marks.some((w) => t.startsWith(w) || (t.length >= 4 && w.startsWith(t)));
 }
 
@@ -390,9 +477,16 @@ function excerpt(passages, marks) {
     if (n > most) { most = n; best = passage; }
   }
   const p = el('p', 'search-result-excerpt');
+  // One text node per run of unmatched words, not one per word: fewer nodes to lay out.
+  let run = '';
   best.split(/([\p{L}\p{N}\p{M}'’]+)/u).forEach((part, i) => {
-    if (part) p.append(i % 2 && hits(part, marks) ? el('mark', '', part) : part);
+    if (i % 2 && hits(part, marks)) {
+      if (run) p.append(run);
+      p.append(el('mark', '', part));
+      run = '';
+    } else run += part;
   });
+  if (run) p.append(run);
   return p;
 }
 
@@ -428,7 +522,12 @@ async function showMore(m, focus) {
   const batch = matched.slice(shown, shown ? shown + MORE_SIZE : FIRST_SIZE);
   const shownRecords = await records(m, batch.map(([id]) => id));
   if (mine !== generation) return;
-  const items = shownRecords.map((r) => item(r || {}, query.highlight, false));
+  const items = [];
+  for (const r of shownRecords) {
+    items.push(item(r || {}, query.highlight, false));
+    await breathe();
+    if (mine !== generation) return;
+  }
   list.append(...items);
   if (focus && items[0]) items[0].querySelector('a').focus();
   shown += batch.length;
@@ -457,6 +556,9 @@ async function run(state, typing = false, retried = false) {
     return;
   }
   try {
+    // The caller's own work (the history entry, the keystroke) ends its task here.
+    await pause();
+    if (mine !== generation) return;
     const m = await load();
     const p = plan(m, state.q, typing);
     crisis.hidden = !p.crisis;
@@ -464,18 +566,23 @@ async function run(state, typing = false, retried = false) {
     const loaded = await Promise.all(needed.map((i) => file(m, `s${i}.json`)));
     const filtering = Object.keys(state.filters).length > 0;
     const sets = filtering || filterToggle.hidden ? await facetSets(m) : null;
+    await pause();
     if (mine !== generation) return;
     const shards = new Map(needed.map((i, k) => [i, loaded[k]]));
     for (const shard of loaded) for (const id in shard.r || {}) known.set(Number(id), shard.r[id]);
-    let [found, anyWord] = evaluate(m, shards, p);
+    let [found, anyWord] = await evaluate(m, shards, p);
+    await pause();
+    if (mine !== generation) return;
     if (filtering) {
       found = new Map([...found].filter(([id]) => Object.entries(state.filters).every(([key, values]) =>
         values.some((v) => sets[key]?.[v]?.has(id)))));
     }
     const paid = new Set(decodeIds(m.sponsored));
-    const ranked = [...found].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    const ranked = rank(found);
     matched = ranked.filter(([id]) => !paid.has(id));
     const sponsored = ranked.filter(([id]) => paid.has(id)).slice(0, SPONSORED_SIZE);
+    await pause();
+    if (mine !== generation) return;
     query = p;
     shown = 0;
     const sponsoredRecords = await records(m, sponsored.map(([id]) => id));
