@@ -26,11 +26,14 @@ use crate::resolve::Site;
 
 pub mod build;
 pub mod format;
+pub mod record;
 pub mod text;
 
 /// Folder of the index in the output (`search-index/manifest.json`); defined in
 /// [`crate::paths`] so that render and resolve need not import from this stage.
 pub use crate::paths::BUNDLE_DIR;
+use record::passage_texts;
+pub use record::{FIELDS, Record};
 
 /// Filter: content type, one of `article`, `facility`, `page`.
 pub const FILTER_TYPE: &str = "type";
@@ -44,10 +47,6 @@ pub const FILTER_LEVEL: &str = "level_of_care";
 pub const FILTER_MEDICATION: &str = "medication";
 /// Filter: payment a facility accepts.
 pub const FILTER_PAYMENT: &str = "payment";
-
-/// Number of weighted fields: title (or facility name), headings (or place and care),
-/// description, body.
-pub const FIELDS: usize = 4;
 
 /// The built-in glossary: words and phrases of the field a reader may use for one another.
 /// A site adds its own in site.yaml (`search: { synonyms: ... }`).
@@ -73,17 +72,6 @@ pub const GLOSSARY: &[&[&str]] = &[
         "narcotics anonymous",
     ],
 ];
-
-/// One searchable record.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Record {
-    /// What a result shows (its passages are chosen after scoring).
-    pub display: format::Display,
-    /// Texts of each field (title, headings, description, body).
-    pub fields: [Vec<String>; FIELDS],
-    /// Filter name -> values.
-    pub facets: Vec<(&'static str, String)>,
-}
 
 /// What [`index`] made.
 #[derive(Debug, Default)]
@@ -373,24 +361,6 @@ pub fn files(
 /// the client report search as unavailable).
 fn json<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).unwrap_or_default()
-}
-
-/// Whether text `i` of field `f` of `r` is a passage an excerpt may be: a non-empty body
-/// passage, or the first of the description field (an article's or page's description; a
-/// facility's description field is its care lists, not a passage).
-pub(crate) fn is_passage(r: &Record, f: usize, i: usize, text: &str) -> bool {
-    !text.is_empty() && (f == 3 || (f == 2 && i == 0 && r.display.k != "facility"))
-}
-
-/// The passages of `r` ([`is_passage`]), in field order: the description first.
-fn passage_texts(r: &Record) -> Vec<&String> {
-    r.fields
-        .iter()
-        .enumerate()
-        .flat_map(|(f, texts)| texts.iter().enumerate().map(move |(i, t)| (f, i, t)))
-        .filter(|(f, i, t)| is_passage(r, *f, *i, t))
-        .map(|(_, _, t)| t)
-        .collect()
 }
 
 /// The passages a record's excerpt is chosen from: its first passage (description), and

@@ -4,8 +4,8 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::format::{self, Shard};
+use super::record::{self, FIELDS, Record};
 use super::text::{self, Stemmer};
-use super::{FIELDS, Record};
 
 /// Weight of each field ([`FIELDS`] order: title, headings, description, body).
 pub const WEIGHTS: [f32; FIELDS] = [6.0, 3.0, 2.0, 1.0];
@@ -32,7 +32,7 @@ pub const SHARD_BYTES: usize = 24_000;
 
 /// One record's words, tokenized once: each distinct folded word with its term frequency
 /// per field, the field lengths, and for each passage an excerpt may come from
-/// ([`super::passage_texts`]) the indices of its words in `words`.
+/// ([`record::passage_texts`]) the indices of its words in `words`.
 struct Counted {
     words: Vec<(String, [u16; FIELDS])>,
     len: [u32; FIELDS],
@@ -52,7 +52,7 @@ fn count(r: &Record) -> Counted {
     let mut buf = String::new();
     for (f, texts) in r.fields.iter().enumerate() {
         for (i, t) in texts.iter().enumerate() {
-            let passage = super::is_passage(r, f, i, t);
+            let passage = record::is_passage(r, f, i, t);
             let mut seen = Vec::new();
             for w in text::raw_words(t) {
                 text::fold_into(w, &mut buf);
@@ -104,7 +104,7 @@ pub struct Scored {
     pub postings: Vec<Vec<(u32, u8)>>,
     /// Record id -> its stems' ids, best first.
     pub top: Vec<Vec<u32>>,
-    /// Record id -> for each of its passages ([`super::passage_texts`]), how many of its
+    /// Record id -> for each of its passages ([`record::passage_texts`]), how many of its
     /// words are among the record's [`BEST`] stems (for choosing the excerpt passages).
     pub hits: Vec<Vec<u32>>,
 }

@@ -253,16 +253,6 @@ fn circles(g: &BTreeMap<String, BTreeSet<String>>) -> Vec<(BTreeSet<String>, Vec
     out
 }
 
-/// The one circle known and left for now: `src/index/build.rs` takes `FIELDS` and `Record`
-/// from `src/index.rs`, which calls it. Those files are being reworked for issue 13 (the
-/// search index) and are left to that work; issue 15's rule holds everywhere else. The test
-/// fails once the circle is gone, so that this exception is removed with it.
-const KNOWN_CIRCLE_FOLDER: &str = "index";
-
-fn in_folder(file: &str, folder: &str) -> bool {
-    file == format!("{folder}.rs") || file == format!("{folder}/mod.rs") || file.starts_with(&format!("{folder}/"))
-}
-
 fn src_graph() -> BTreeMap<String, BTreeSet<String>> {
     graph(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"))
 }
@@ -295,10 +285,7 @@ fn no_import_circle_among_src_files() {
             .is_some_and(|t| !t.is_empty()),
         "the resolve stage's imports were not read"
     );
-    let (known, wrong): (Vec<_>, Vec<_>) = circles(&g)
-        .into_iter()
-        .partition(|(group, _)| group.iter().all(|f| in_folder(f, KNOWN_CIRCLE_FOLDER)));
-    let listed: Vec<String> = wrong
+    let listed: Vec<String> = circles(&g)
         .iter()
         .map(|(group, c)| {
             let files: Vec<&str> = group.iter().map(String::as_str).collect();
@@ -306,10 +293,6 @@ fn no_import_circle_among_src_files() {
         })
         .collect();
     assert!(listed.is_empty(), "import circles:\n{}", listed.join("\n"));
-    assert!(
-        !known.is_empty(),
-        "src/{KNOWN_CIRCLE_FOLDER}/ has no import circle any more: remove KNOWN_CIRCLE_FOLDER"
-    );
 }
 
 /// The reader sees grouped and nested `use` lists, and `super::` from a folder's file.
