@@ -20,6 +20,8 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::diag::Diag;
+use crate::facility::Facility;
+use crate::facility::vocabulary::{self as v, Term};
 use crate::phone;
 use crate::render::Output;
 use crate::resolve::Site;
@@ -123,7 +125,6 @@ pub fn synonyms(site: &[Vec<String>]) -> Vec<Vec<String>> {
 /// The records of a site, in id order: articles, then pages, then facilities by state,
 /// city and name (so a city's facilities share record files).
 pub fn records(site: &Site) -> Vec<Record> {
-    use crate::facility::vocabulary::{self as v, Term};
     let mut out = Vec::new();
     for a in site.articles.iter().filter(|a| !a.article.draft) {
         let topics: Vec<String> = a
@@ -154,83 +155,86 @@ pub fn records(site: &Site) -> Vec<Record> {
             p.page.body_offset,
         ));
     }
-    let labels = |list: &'static [Term], ids: &[String]| -> Vec<String> {
-        ids.iter()
-            .map(|id| v::find(list, id).map_or_else(|| id.clone(), |t| t.label.to_string()))
-            .collect()
-    };
     let mut facilities: Vec<_> = site.facilities.facilities.iter().collect();
     facilities.sort_by(|a, b| (&a.state, &a.city, &a.name, &a.path).cmp(&(&b.state, &b.city, &b.name, &b.path)));
-    for f in facilities {
-        let state = v::state_name(&f.state).unwrap_or(&f.state).to_string();
-        let place = [f.city.as_str(), state.as_str()]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(", ");
-        let levels = labels(v::LEVELS_OF_CARE, &f.levels_of_care);
-        let medications = labels(v::MEDICATIONS, &f.medications);
-        let payment = labels(v::PAYMENT, &f.payment);
-        let populations = labels(v::POPULATIONS, &f.populations);
-        let languages: Vec<String> = f
-            .languages
-            .iter()
-            .map(|l| v::language(l).map_or_else(|| l.clone(), |(name, native)| format!("{name} {native}")))
-            .collect();
-        let care = [&levels, &medications, &payment]
-            .iter()
-            .filter(|l| !l.is_empty())
-            .map(|l| l.join(", "))
-            .collect::<Vec<_>>();
-        let mut passages: Vec<String> = vec![];
-        if !f.description_text.is_empty() {
-            passages.extend(f.description_text.split_inclusive(". ").map(|s| s.trim().to_string()));
-        }
-        passages.extend(care.iter().cloned());
-        let mut r = Record {
-            display: format::Display {
-                u: f.path.clone(),
-                t: f.name.clone(),
-                k: "facility".into(),
-                pl: place.clone(),
-                ph: if f.phone.is_empty() {
-                    String::new()
-                } else {
-                    phone::display(&f.phone)
-                },
-                tel: if f.phone.is_empty() {
-                    String::new()
-                } else {
-                    phone::tel(&f.phone)
-                },
-                s: u8::from(f.sponsored),
-                x: vec![],
-            },
-            fields: [
-                vec![f.name.clone()],
-                vec![place],
-                levels
-                    .iter()
-                    .chain(&medications)
-                    .chain(&payment)
-                    .chain(&populations)
-                    .chain(&languages)
-                    .chain(&f.services)
-                    .cloned()
-                    .collect(),
-                passages,
-            ],
-            facets: vec![(FILTER_TYPE, "facility".into())],
-        };
-        if !state.is_empty() {
-            r.facets.push((FILTER_STATE, state));
-        }
-        r.facets.extend(levels.into_iter().map(|l| (FILTER_LEVEL, l)));
-        r.facets.extend(medications.into_iter().map(|l| (FILTER_MEDICATION, l)));
-        r.facets.extend(payment.into_iter().map(|l| (FILTER_PAYMENT, l)));
-        out.push(r);
-    }
+    out.extend(facilities.into_iter().map(facility_record));
     out
+}
+
+/// The labels of vocabulary ids (an id the vocabulary does not know is kept as it is).
+fn labels(list: &'static [Term], ids: &[String]) -> Vec<String> {
+    ids.iter()
+        .map(|id| v::find(list, id).map_or_else(|| id.clone(), |t| t.label.to_string()))
+        .collect()
+}
+
+/// The record of a facility: its name, place, care lists and description as fields, its
+/// state and care lists as filters.
+fn facility_record(f: &Facility) -> Record {
+    let state = v::state_name(&f.state).unwrap_or(&f.state).to_string();
+    let place = [f.city.as_str(), state.as_str()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let levels = labels(v::LEVELS_OF_CARE, &f.levels_of_care);
+    let medications = labels(v::MEDICATIONS, &f.medications);
+    let payment = labels(v::PAYMENT, &f.payment);
+    let populations = labels(v::POPULATIONS, &f.populations);
+    let languages: Vec<String> = f
+        .languages
+        .iter()
+        .map(|l| v::language(l).map_or_else(|| l.clone(), |(name, native)| format!("{name} {native}")))
+        .collect();
+    let care = [&levels, &medications, &payment]
+        .iter()
+        .filter(|l| !l.is_empty())
+        .map(|l| l.join(", "))
+        .collect::<Vec<_>>();
+    let mut passages: Vec<String> = vec![];
+    if !f.description_text.is_empty() {
+        passages.extend(f.description_text.split_inclusive(". ").map(|s| s.trim().to_string()));
+    }
+    passages.extend(care.iter().cloned());
+    let (ph, tel) = if f.phone.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (phone::display(&f.phone), phone::tel(&f.phone))
+    };
+    let mut r = Record {
+        display: format::Display {
+            u: f.path.clone(),
+            t: f.name.clone(),
+            k: "facility".into(),
+            pl: place.clone(),
+            ph,
+            tel,
+            s: u8::from(f.sponsored),
+            x: vec![],
+        },
+        fields: [
+            vec![f.name.clone()],
+            vec![place],
+            levels
+                .iter()
+                .chain(&medications)
+                .chain(&payment)
+                .chain(&populations)
+                .chain(&languages)
+                .chain(&f.services)
+                .cloned()
+                .collect(),
+            passages,
+        ],
+        facets: vec![(FILTER_TYPE, "facility".into())],
+    };
+    if !state.is_empty() {
+        r.facets.push((FILTER_STATE, state));
+    }
+    r.facets.extend(levels.into_iter().map(|l| (FILTER_LEVEL, l)));
+    r.facets.extend(medications.into_iter().map(|l| (FILTER_MEDICATION, l)));
+    r.facets.extend(payment.into_iter().map(|l| (FILTER_PAYMENT, l)));
+    r
 }
 
 /// The record of an article or page: `kind` `article` or `page`, `described` its
@@ -277,16 +281,7 @@ pub fn files(
     let stemmer = text::Stemmer::for_language(language);
     let scored = build::score(&records, &stemmer);
     lap("index: score");
-    let mut warnings = Vec::new();
-    for (r, top) in records.iter().zip(&scored.top) {
-        if top.is_empty() {
-            warnings.push(
-                Diag::error(format!("search cannot find {}: it has no text to index", r.display.u))
-                    .help("give it a title and some text")
-                    .warning(),
-            );
-        }
-    }
+    let warnings = unfindable(&records, &scored.top);
     records
         .par_iter_mut()
         .zip(&scored.hits)
@@ -294,29 +289,7 @@ pub fn files(
     lap("index: passages");
     let (firsts, shards) = build::shards(&scored, &records);
     lap("index: shards");
-    let mut facets: format::Facets = BTreeMap::new();
-    for (id, r) in records.iter().enumerate() {
-        for (name, value) in &r.facets {
-            facets
-                .entry((*name).to_string())
-                .or_default()
-                .entry(value.clone())
-                .or_default()
-                .push(u32::try_from(id).unwrap_or(u32::MAX));
-        }
-    }
-    for values in facets.values_mut() {
-        for ids in values.values_mut() {
-            ids.dedup();
-            *ids = format::encode_ids(ids);
-        }
-    }
-    let sponsored: Vec<u32> = records
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.display.s == 1)
-        .map(|(i, _)| u32::try_from(i).unwrap_or(u32::MAX))
-        .collect();
+    let facets = facets(&records);
     let mut named: Vec<(String, Vec<u8>)> = Vec::new();
     for (i, s) in shards.iter().enumerate() {
         named.push((format!("s{i}.json"), json(s)));
@@ -340,7 +313,7 @@ pub fn files(
         n: u32::try_from(records.len()).unwrap_or(u32::MAX),
         chunk: format::CHUNK as u32,
         shards: firsts,
-        sponsored: format::encode_ids(&sponsored),
+        sponsored: format::encode_ids(&sponsored(&records)),
         synonyms,
     };
     let output = |rel: String, bytes: Vec<u8>| Output {
@@ -355,6 +328,52 @@ pub fn files(
     files.push(output(format!("{BUNDLE_DIR}/manifest.json"), json(&manifest)));
     lap("index: name");
     ((files, records.len()), warnings)
+}
+
+/// A warning for each record that has no word to index: search cannot find it.
+fn unfindable<T>(records: &[Record], top: &[Vec<T>]) -> Vec<Diag> {
+    records
+        .iter()
+        .zip(top)
+        .filter(|(_, top)| top.is_empty())
+        .map(|(r, _)| {
+            Diag::error(format!("search cannot find {}: it has no text to index", r.display.u))
+                .help("give it a title and some text")
+                .warning()
+        })
+        .collect()
+}
+
+/// The filters file: filter name -> value -> the ids of the records that have it.
+fn facets(records: &[Record]) -> format::Facets {
+    let mut facets: format::Facets = BTreeMap::new();
+    for (id, r) in records.iter().enumerate() {
+        for (name, value) in &r.facets {
+            facets
+                .entry((*name).to_string())
+                .or_default()
+                .entry(value.clone())
+                .or_default()
+                .push(u32::try_from(id).unwrap_or(u32::MAX));
+        }
+    }
+    for values in facets.values_mut() {
+        for ids in values.values_mut() {
+            ids.dedup();
+            *ids = format::encode_ids(ids);
+        }
+    }
+    facets
+}
+
+/// The ids of the sponsored records.
+fn sponsored(records: &[Record]) -> Vec<u32> {
+    records
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.display.s == 1)
+        .map(|(i, _)| u32::try_from(i).unwrap_or(u32::MAX))
+        .collect()
 }
 
 /// JSON of a value (serializing these types cannot fail; an empty file would only make
