@@ -116,7 +116,32 @@ pub const BEST: usize = 8;
 /// across records; words are interned (word -> stem id) so that the rest works on ids.
 pub fn score(records: &[Record], stemmer: &Stemmer) -> Scored {
     let counted: Vec<Counted> = records.par_iter().map(count).collect();
-    // The site's vocabulary with each word's total frequency, merged across threads.
+    let Interned { words, stems, display } = intern(vocabulary(&counted), stemmer);
+    let per_record = by_stem(&counted, &words);
+    let df = document_frequency(&per_record, stems.len());
+    let raw = bm25(&per_record, &counted, &df);
+    let hits = passage_hits(&per_record, &counted, &raw);
+    drop(per_record);
+    drop(counted);
+    let postings = postings(&raw, &df);
+    let top = raw
+        .into_par_iter()
+        .map(|t| t.into_iter().map(|(id, _)| id).collect())
+        .collect();
+    Scored {
+        stems,
+        words,
+        display,
+        df,
+        postings,
+        top,
+        hits,
+    }
+}
+
+/// The site's distinct written words with each one's total frequency, merged across
+/// threads, in word order.
+fn vocabulary(counted: &[Counted]) -> Vec<(&str, u32)> {
     let vocabulary: FxHashMap<&str, u32> = counted
         .par_iter()
         .fold(FxHashMap::default, |mut m: FxHashMap<&str, u32>, c| {
@@ -136,7 +161,19 @@ pub fn score(records: &[Record], stemmer: &Stemmer) -> Scored {
         });
     let mut distinct: Vec<(&str, u32)> = vocabulary.into_iter().collect();
     distinct.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    // Each distinct written word is stemmed once.
+    distinct
+}
+
+/// Written words mapped to stem ids: [`Scored`]'s `words`, `stems` and `display`.
+struct Interned {
+    words: FxHashMap<String, u32>,
+    stems: Vec<String>,
+    display: Vec<String>,
+}
+
+/// Stems each distinct written word once and gives each stem an id; a stem shows as its
+/// most frequent written form (the first of equally frequent ones, words being in order).
+fn intern(distinct: Vec<(&str, u32)>, stemmer: &Stemmer) -> Interned {
     let stemmed: Vec<String> = distinct.par_iter().map(|(w, _)| stemmer.stem(w)).collect();
     let mut words: FxHashMap<String, u32> = FxHashMap::default();
     words.reserve(distinct.len());
@@ -152,16 +189,18 @@ pub fn score(records: &[Record], stemmer: &Stemmer) -> Scored {
             u32::try_from(stems.len() - 1).unwrap_or(u32::MAX)
         });
         let i = id as usize;
-        // Words come in order, so the first of equally frequent forms is kept.
         if *n > best[i] || display[i].is_empty() {
             best[i] = *n;
             display[i] = (*w).to_string();
         }
         words.insert((*w).to_string(), id);
     }
-    drop(distinct);
-    // Per record: its words' stem ids, and per stem the term frequency of each field.
-    let per_record: Vec<Stemmed> = counted
+    Interned { words, stems, display }
+}
+
+/// Per record: its words' stem ids, and per stem the term frequency of each field.
+fn by_stem(counted: &[Counted], words: &FxHashMap<String, u32>) -> Vec<Stemmed> {
+    counted
         .par_iter()
         .map(|c| {
             let ids: Vec<u32> = c
@@ -183,18 +222,27 @@ pub fn score(records: &[Record], stemmer: &Stemmer) -> Scored {
             });
             (ids, by_stem)
         })
-        .collect();
-    let n = records.len().max(1) as f32;
-    let mut df = vec![0u32; stems.len()];
-    for (_, r) in &per_record {
+        .collect()
+}
+
+/// Per stem id, the number of records that have it.
+fn document_frequency(per_record: &[Stemmed], stems: usize) -> Vec<u32> {
+    let mut df = vec![0u32; stems];
+    for (_, r) in per_record {
         for (id, _) in r {
             if let Some(d) = df.get_mut(*id as usize) {
                 *d += 1;
             }
         }
     }
+    df
+}
+
+/// Each record's stems with their BM25F scores, best first.
+fn bm25(per_record: &[Stemmed], counted: &[Counted], df: &[u32]) -> Vec<Vec<(u32, f32)>> {
+    let n = per_record.len().max(1) as f32;
     let mut avg = [0f32; FIELDS];
-    for c in &counted {
+    for c in counted {
         for (a, l) in avg.iter_mut().zip(c.len) {
             *a += l as f32;
         }
@@ -202,9 +250,9 @@ pub fn score(records: &[Record], stemmer: &Stemmer) -> Scored {
     for a in &mut avg {
         *a = (*a / n).max(1.0);
     }
-    let raw: Vec<Vec<(u32, f32)>> = per_record
+    per_record
         .par_iter()
-        .zip(&counted)
+        .zip(counted)
         .map(|((_, terms), c)| {
             let mut s: Vec<(u32, f32)> = terms
                 .iter()
@@ -224,12 +272,16 @@ pub fn score(records: &[Record], stemmer: &Stemmer) -> Scored {
             s.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             s
         })
-        .collect();
-    // Passage hits: words of each passage among the record's best stems.
-    let hits: Vec<Vec<u32>> = per_record
+        .collect()
+}
+
+/// Passage hits: per record, for each passage, how many of its words are among the
+/// record's [`BEST`] stems.
+fn passage_hits(per_record: &[Stemmed], counted: &[Counted], raw: &[Vec<(u32, f32)>]) -> Vec<Vec<u32>> {
+    per_record
         .par_iter()
-        .zip(&counted)
-        .zip(&raw)
+        .zip(counted)
+        .zip(raw)
         .map(|(((ids, _), c), scored)| {
             let best: Vec<u32> = scored.iter().take(BEST).map(|(id, _)| *id).collect();
             let good: Vec<bool> = ids.iter().map(|id| best.contains(id)).collect();
@@ -244,9 +296,12 @@ pub fn score(records: &[Record], stemmer: &Stemmer) -> Scored {
                 })
                 .collect()
         })
-        .collect();
-    drop(per_record);
-    drop(counted);
+        .collect()
+}
+
+/// Per stem id, its postings (record id, score quantized to 1..=[`LEVELS`] of the site's
+/// best score), in record order; a list longer than [`MAX_POSTINGS`] keeps its best.
+fn postings(raw: &[Vec<(u32, f32)>], df: &[u32]) -> Vec<Vec<(u32, u8)>> {
     let max = raw.iter().flatten().map(|(_, s)| *s).fold(f32::MIN_POSITIVE, f32::max);
     let mut postings: Vec<Vec<(u32, u8)>> = df.iter().map(|&d| Vec::with_capacity(d as usize)).collect();
     for (rid, terms) in raw.iter().enumerate() {
@@ -263,19 +318,7 @@ pub fn score(records: &[Record], stemmer: &Stemmer) -> Scored {
             p.shrink_to_fit();
         }
     });
-    let top = raw
-        .into_par_iter()
-        .map(|t| t.into_iter().map(|(id, _)| id).collect())
-        .collect();
-    Scored {
-        stems,
-        words,
-        display,
-        df,
-        postings,
-        top,
-        hits,
-    }
+    postings
 }
 
 /// The word shards: every written word and every stem is a key, keys sorted and cut into
@@ -283,13 +326,7 @@ pub fn score(records: &[Record], stemmer: &Stemmer) -> Scored {
 /// boundary of a shard is the shortest prefix of its first key that sorts after the last
 /// key of the shard before (so the manifest stays small).
 pub fn shards(s: &Scored, records: &[Record]) -> (Vec<String>, Vec<Shard>) {
-    let mut keys: Vec<(&str, u32)> = s.words.iter().map(|(w, &id)| (w.as_str(), id)).collect();
-    for (id, stem) in s.stems.iter().enumerate() {
-        if !s.words.contains_key(stem) {
-            keys.push((stem.as_str(), u32::try_from(id).unwrap_or(u32::MAX)));
-        }
-    }
-    keys.sort_unstable();
+    let keys = keys(s);
     let encoded: Vec<Vec<Vec<u32>>> = s.postings.par_iter().map(|p| format::encode_postings(p)).collect();
     let embedded: Vec<Vec<u32>> = s
         .postings
@@ -303,26 +340,6 @@ pub fn shards(s: &Scored, records: &[Record]) -> (Vec<String>, Vec<Shard>) {
             }
         })
         .collect();
-    // Size of a list in the JSON: its numbers' digits and separators.
-    let size = |layers: &Vec<Vec<u32>>| -> usize {
-        layers
-            .iter()
-            .map(|l| l.iter().map(|n| digits(*n) + 1).sum::<usize>() + 2)
-            .sum::<usize>()
-            + 2
-    };
-    let shown = |id: u32| -> usize {
-        records.get(id as usize).map_or(0, |r| {
-            let d = &r.display;
-            40 + d.u.len()
-                + d.t.len()
-                + d.k.len()
-                + d.pl.len()
-                + d.ph.len()
-                + d.tel.len()
-                + d.x.iter().map(|x| x.len() + 3).sum::<usize>()
-        })
-    };
     let mut firsts: Vec<String> = Vec::new();
     let mut out: Vec<Shard> = Vec::new();
     let mut local: FxHashMap<u32, u32> = FxHashMap::default();
@@ -334,10 +351,10 @@ pub fn shards(s: &Scored, records: &[Record]) -> (Vec<String>, Vec<Shard>) {
         let cost = key.len()
             + 8
             + if new_list {
-                size(&encoded[list])
+                list_size(&encoded[list])
                     + s.display[list].len()
                     + 10
-                    + embedded[list].iter().map(|&r| shown(r)).sum::<usize>()
+                    + embedded[list].iter().map(|&r| shown_size(records, r)).sum::<usize>()
             } else {
                 0
             };
@@ -364,6 +381,42 @@ pub fn shards(s: &Scored, records: &[Record]) -> (Vec<String>, Vec<Shard>) {
         bytes += cost;
     }
     (firsts, out)
+}
+
+/// Every key of the index, sorted: each written word and each stem that is not also a
+/// written word, with its stem id.
+fn keys(s: &Scored) -> Vec<(&str, u32)> {
+    let mut keys: Vec<(&str, u32)> = s.words.iter().map(|(w, &id)| (w.as_str(), id)).collect();
+    for (id, stem) in s.stems.iter().enumerate() {
+        if !s.words.contains_key(stem) {
+            keys.push((stem.as_str(), u32::try_from(id).unwrap_or(u32::MAX)));
+        }
+    }
+    keys.sort_unstable();
+    keys
+}
+
+/// Size of a list in the JSON: its numbers' digits and separators.
+fn list_size(layers: &[Vec<u32>]) -> usize {
+    layers
+        .iter()
+        .map(|l| l.iter().map(|n| digits(*n) + 1).sum::<usize>() + 2)
+        .sum::<usize>()
+        + 2
+}
+
+/// Size of record `id`'s display data in a shard's first screens.
+fn shown_size(records: &[Record], id: u32) -> usize {
+    records.get(id as usize).map_or(0, |r| {
+        let d = &r.display;
+        40 + d.u.len()
+            + d.t.len()
+            + d.k.len()
+            + d.pl.len()
+            + d.ph.len()
+            + d.tel.len()
+            + d.x.iter().map(|x| x.len() + 3).sum::<usize>()
+    })
 }
 
 /// The shortest prefix of `key` (at a character boundary) that sorts after `previous`
