@@ -23,6 +23,7 @@ pub(super) struct SiteFile {
     pub(super) listings_stale_after_months: Option<u32>,
     pub(super) search: Option<SearchFile>,
     pub(super) markdown: Option<MarkdownFile>,
+    pub(super) languages: Option<std::collections::BTreeMap<String, Spanned<LanguageFile>>>,
     pub(super) extra: Option<serde_json::Value>,
 }
 
@@ -69,4 +70,15 @@ pub(super) struct PermalinksFile {
     pub(super) topic: Option<Spanned<String>>,
     pub(super) author: Option<Spanned<String>>,
     pub(super) facility: Option<Spanned<String>>,
+}
+
+/// One entry of `languages:`: what an added language overrides.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct LanguageFile {
+    pub(super) title: Option<String>,
+    pub(super) description: Option<String>,
+    pub(super) menu: Option<Vec<MenuFile>>,
+    pub(super) crisis_lines: Option<Vec<CrisisLineFile>>,
+    pub(super) hotline: Option<Spanned<HotlineFile>>,
 }

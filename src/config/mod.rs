@@ -5,51 +5,22 @@
 //! sub-path split out as `base_path`, phone numbers validated, defaults filled in.
 
 mod file;
+mod languages;
+mod lines;
 mod permalink;
 
+pub use languages::{Language, native_name, primary};
+pub use lines::{CrisisLine, Hotline, MenuItem};
+
+use lines::{check_e164, crisis_line, default_crisis_lines, known_line, menu_item};
 pub use permalink::{Permalinks, fill};
 
-use file::{CrisisLineFile, HotlineFile, MarkdownFile, MenuFile, SearchFile, SiteFile};
+use file::{HotlineFile, MarkdownFile, SearchFile, SiteFile};
 use permalink::permalinks;
 
 use crate::diag::{Diag, Diags, Source};
 use crate::phone;
 use crate::yaml::{self, Spanned};
-
-/// The site's hotline, shown on every page.
-#[derive(Debug, Clone)]
-pub struct Hotline {
-    /// E.164 number.
-    pub number: String,
-    /// Human form of the number.
-    pub display: String,
-    /// Opening hours, free text.
-    pub hours: Option<String>,
-    /// Who answers the calls: the disclosure shown beside the number.
-    pub answered_by: String,
-}
-
-/// A crisis line, shown on every page.
-#[derive(Debug, Clone)]
-pub struct CrisisLine {
-    /// Name of the service.
-    pub name: String,
-    /// E.164 number or short code.
-    pub number: String,
-    /// Number for text messages, if the line takes them.
-    pub text: Option<String>,
-}
-
-/// An entry of the main menu, with its URL as written and where it was written.
-#[derive(Debug, Clone)]
-pub struct MenuItem {
-    /// Label.
-    pub title: String,
-    /// URL as written (root-relative ones are checked and prefixed in the resolve stage).
-    pub url: String,
-    /// Byte span of the URL in site.yaml.
-    pub span: (usize, usize),
-}
 
 /// What happens to raw HTML in editors' Markdown (`markdown: { raw_html: ... }`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -70,8 +41,15 @@ pub struct SiteConfig {
     pub base_url: String,
     /// Path part of `base_url`: `/` or `/sub/path/`.
     pub base_path: String,
-    /// Language code for `<html lang>`.
+    /// Language code for `<html lang>`: the language of the pages these settings are for.
     pub language: String,
+    /// The site's default language (`language:`), served at the root.
+    pub default_language: String,
+    /// Languages added under `languages:`, each served under `/{code}/`.
+    pub languages: Vec<Language>,
+    /// `""` for the default language, `es/` for the settings of an added language: what
+    /// [`SiteConfig::link`] and [`SiteConfig::absolute`] put before a page's path.
+    pub lang_prefix: String,
     /// Site description.
     pub description: String,
     /// Theme folder name.
@@ -112,6 +90,9 @@ impl SiteConfig {
             base_url: "https://example.invalid/".into(),
             base_path: "/".into(),
             language: "en".into(),
+            default_language: "en".into(),
+            languages: Vec::new(),
+            lang_prefix: String::new(),
             description: String::new(),
             theme: "default".into(),
             theme_span: None,
@@ -139,14 +120,58 @@ impl SiteConfig {
         }
     }
 
-    /// Absolute URL of a site path such as `/articles/x/` (which carries no base path yet).
+    /// Absolute URL of a page's site path such as `/articles/x/` (which carries no base
+    /// path yet), in the language of these settings.
     pub fn absolute(&self, path: &str) -> String {
-        format!("{}{}", self.base_url, path.trim_start_matches('/'))
+        format!("{}{}{}", self.base_url, self.lang_prefix, path.trim_start_matches('/'))
     }
 
-    /// The path to link to from a page for a site path such as `/articles/x/`.
+    /// The path to link to from a page for a page's site path such as `/articles/x/`, in
+    /// the language of these settings (`/es/articles/x/`).
     pub fn link(&self, path: &str) -> String {
+        format!("{}{}{}", self.base_path, self.lang_prefix, path.trim_start_matches('/'))
+    }
+
+    /// The path to link to for a file every language shares (a theme asset, a static file).
+    pub fn asset_link(&self, path: &str) -> String {
         format!("{}{}", self.base_path, path.trim_start_matches('/'))
+    }
+}
+
+impl SiteConfig {
+    /// The settings of `code`, one of [`SiteConfig::languages`]: its overrides applied, its
+    /// pages under `/{code}/` (`link` and `absolute` add the prefix; `asset_link` does not).
+    pub fn for_language(&self, code: &str) -> Option<SiteConfig> {
+        let l = self.languages.iter().find(|l| l.code == code)?;
+        let mut c = self.clone();
+        c.language = l.code.clone();
+        c.lang_prefix = format!("{code}/");
+        if let Some(t) = &l.title {
+            c.title = t.clone();
+        }
+        if let Some(d) = &l.description {
+            c.description = d.clone();
+        }
+        if let Some(m) = &l.menu {
+            c.menu = m.clone();
+        }
+        c.crisis_lines = match &l.crisis_lines {
+            Some(lines) => lines.clone(),
+            None => self
+                .crisis_lines
+                .iter()
+                .map(|line| known_line(code, &line.number).unwrap_or_else(|| line.clone()))
+                .collect(),
+        };
+        c.hotline = l.hotline.clone();
+        Some(c)
+    }
+
+    /// Every language of the site, the default first.
+    pub fn all_languages(&self) -> Vec<String> {
+        let mut all = vec![self.default_language.clone()];
+        all.extend(self.languages.iter().map(|l| l.code.clone()));
+        all
     }
 }
 
@@ -176,6 +201,8 @@ pub fn parse(source: &Source, base_url_override: Option<&str>, diags: &mut Diags
     let permalinks = permalinks(source, file.permalinks, diags);
     let search_synonyms = synonyms(source, file.search, diags);
     let raw_html = raw_html(source, file.markdown, diags);
+    let language = file.language.map_or_else(|| "en".into(), |l| l.value);
+    let languages = languages::languages(source, file.languages, &language, hotline.as_ref(), diags);
     let (theme, theme_span) = match file.theme {
         Some(t) => (t.value.clone(), Some(at(&t))),
         None => ("default".into(), None),
@@ -184,7 +211,10 @@ pub fn parse(source: &Source, base_url_override: Option<&str>, diags: &mut Diags
         title: title.map(|t| t.value).unwrap_or_default(),
         base_url,
         base_path,
-        language: file.language.map_or_else(|| "en".into(), |l| l.value),
+        default_language: language.clone(),
+        language,
+        languages,
+        lang_prefix: String::new(),
         description: file.description.unwrap_or_default().trim().to_string(),
         theme,
         theme_span,
@@ -261,18 +291,6 @@ fn hotline(source: &Source, h: Spanned<HotlineFile>, diags: &mut Diags) -> Optio
     })
 }
 
-fn crisis_line(source: &Source, l: CrisisLineFile, diags: &mut Diags) -> CrisisLine {
-    check_line_number(source, &l.number, diags);
-    if let Some(t) = &l.text {
-        check_line_number(source, t, diags);
-    }
-    CrisisLine {
-        name: l.name,
-        number: l.number.value,
-        text: l.text.map(|t| t.value),
-    }
-}
-
 fn articles_per_page(source: &Source, n: Option<Spanned<u64>>, diags: &mut Diags) -> usize {
     match n {
         Some(n) if n.value == 0 => {
@@ -301,14 +319,6 @@ fn corrections(source: &Source, c: &Spanned<String>, diags: &mut Diags) -> Strin
         );
     }
     v
-}
-
-fn menu_item(m: MenuFile) -> MenuItem {
-    MenuItem {
-        span: yaml::span_of(&m.url, 0),
-        title: m.title,
-        url: m.url.value,
-    }
 }
 
 /// Splits an absolute base URL into (URL with trailing slash, path with slashes at both ends).
@@ -377,40 +387,6 @@ fn raw_html(source: &Source, file: Option<MarkdownFile>, diags: &mut Diags) -> R
             );
             RawHtml::Sanitized
         }
-    }
-}
-
-fn default_crisis_lines() -> Vec<CrisisLine> {
-    vec![
-        CrisisLine {
-            name: "988 Suicide & Crisis Lifeline".into(),
-            number: "988".into(),
-            text: Some("988".into()),
-        },
-        CrisisLine {
-            name: "SAMHSA National Helpline".into(),
-            number: "+18006624357".into(),
-            text: None,
-        },
-    ]
-}
-
-fn check_e164(source: &Source, n: &Spanned<String>, diags: &mut Diags) {
-    if !phone::is_e164(&n.value) {
-        diags.push(
-            Diag::at(
-                source,
-                yaml::span_of(n, 0),
-                format!("{:?} is not an E.164 phone number", n.value),
-            )
-            .help(phone::e164_hint(&n.value)),
-        );
-    }
-}
-
-fn check_line_number(source: &Source, n: &Spanned<String>, diags: &mut Diags) {
-    if !phone::is_short_code(&n.value) {
-        check_e164(source, n, diags);
     }
 }
 
@@ -548,5 +524,87 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].line_col(), Some((4, 11)));
         assert!(d[0].help.as_deref().unwrap_or("").contains("+18005550123"));
+    }
+
+    const HOTLINE: &str = "title: T\nbase_url: https://e.org/\nhotline:\n  number: \"+18005550123\"\n  hours: 24/7\n  answered_by: Example Health\n";
+
+    #[test]
+    fn languages_override_and_inherit() {
+        let text = format!(
+            "{HOTLINE}crisis_lines:\n  - {{ name: Local line, number: \"+15125550100\" }}\n  - {{ name: 988 Lifeline, number: \"988\", text: \"988\" }}\nlanguages:\n  es:\n    title: Recursos\n    hotline:\n      answered_by: Atiende Example Health.\n"
+        );
+        let (c, d) = parse_str(&text);
+        assert!(d.is_empty(), "{d:?}");
+        let c = c.expect("parsed");
+        assert_eq!(c.all_languages(), vec!["en".to_string(), "es".into()]);
+        let es = c.for_language("es").expect("es");
+        assert_eq!((es.title.as_str(), es.language.as_str()), ("Recursos", "es"));
+        let h = es.hotline.as_ref().expect("hotline");
+        assert_eq!(
+            (h.number.as_str(), h.hours.as_deref(), h.answered_by.as_str()),
+            ("+18005550123", Some("24/7"), "Atiende Example Health.")
+        );
+        assert_eq!(es.link("/articles/x/"), "/es/articles/x/");
+        assert_eq!(es.absolute("/"), "https://e.org/es/");
+        assert_eq!(es.asset_link("/style.css"), "/style.css");
+        // The site's own line is kept; 988 is given in Spanish, with its Spanish option.
+        assert_eq!(es.crisis_lines[0].name, "Local line");
+        assert!(es.crisis_lines[1].name.contains("988 de Prevención"));
+        assert_eq!(es.crisis_lines[1].text_body.as_deref(), Some("AYUDA"));
+        assert!(c.for_language("fr").is_none());
+        assert_eq!(c.link("/a/"), "/a/", "the default language has no prefix");
+    }
+
+    #[test]
+    fn a_language_without_answered_by_is_an_error_at_its_line() {
+        let text = format!("{HOTLINE}languages:\n  es:\n    title: Recursos\n");
+        let (_, d) = parse_str(&text);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(
+            d[0].message.contains("`es` has no `hotline.answered_by`"),
+            "{}",
+            d[0].message
+        );
+        assert_eq!(d[0].line_col().map(|l| l.0), Some(8));
+
+        let text = format!("{HOTLINE}languages:\n  es:\n    hotline: {{ hours: 24 h }}\n");
+        let (_, d) = parse_str(&text);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].line_col().map(|l| l.0), Some(9));
+
+        // No hotline on the site: nothing to disclose.
+        let (_, d) = parse_str("title: T\nbase_url: https://e.org/\nlanguages:\n  es: { title: R }\n");
+        assert!(d.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn a_language_code_must_be_iso_639_1() {
+        let (c, d) = parse_str(
+            "title: T\nbase_url: https://e.org/\nlanguages:\n  sp: { title: R }\n  en: { title: E }\n  es:\n    titel: R\n    title: R\n",
+        );
+        let got: Vec<_> = d
+            .iter()
+            .map(|d| (d.line_col().map(|l| l.0), d.message.clone()))
+            .collect();
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert!(
+            got.iter()
+                .any(|(l, m)| *l == Some(4) && m.contains("\"sp\" is not an ISO 639-1")),
+            "{got:?}"
+        );
+        assert!(
+            got.iter().any(|(l, m)| *l == Some(5) && m.contains("default language")),
+            "{got:?}"
+        );
+        assert!(
+            got.iter()
+                .any(|(l, m)| *l == Some(7) && m.contains("unknown key `titel`")),
+            "{got:?}"
+        );
+        assert!(
+            d.iter().any(|d| d.help.as_deref().is_some_and(|h| h.contains("`es`"))),
+            "{d:?}"
+        );
+        assert_eq!(c.map(|c| c.languages.len()), Some(1));
     }
 }
