@@ -18,6 +18,17 @@ pub fn stem(rel: &str) -> &str {
     name.rsplit_once('.').map_or(name, |(s, _)| s)
 }
 
+/// The language and the original of a translation's file name: `articles/x.es.md` ->
+/// `("es", "articles/x.md")`, `index.es.md` -> `("es", "index.md")`. A Markdown file whose
+/// name ends in a dot and two lower-case letters before `.md` is a translation.
+pub fn translation(rel: &str) -> Option<(&str, String)> {
+    let base = rel.strip_suffix(".md")?;
+    let (original, code) = base.rsplit_once('.')?;
+    let is_code = code.len() == 2 && code.bytes().all(|b| b.is_ascii_lowercase());
+    let named = !original.is_empty() && !original.ends_with('/');
+    (is_code && named).then(|| (code, format!("{original}.md")))
+}
+
 /// A text file of the site, read.
 #[derive(Debug, Clone)]
 pub struct Doc {
@@ -178,6 +189,7 @@ fn classify(rel: &str) -> Kind {
     match (rel.split('/').next(), ext) {
         _ if rel == "site.yaml" => Kind::Site,
         _ if rel == "index.md" => Kind::Home,
+        _ if translation(rel).is_some_and(|(_, o)| o == "index.md") => Kind::Page,
         (Some("static"), _) => Kind::Static,
         (Some("articles"), Some("md")) => Kind::Article,
         (Some("pages"), Some("md")) => Kind::Page,
@@ -296,6 +308,28 @@ mod tests {
         }
         for n in ["x.md", "a_b.md", "x#.md"] {
             assert!(!is_ignored(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn translations_by_name() {
+        assert_eq!(
+            translation("articles/x.es.md"),
+            Some(("es", "articles/x.md".to_string()))
+        );
+        assert_eq!(translation("index.es.md"), Some(("es", "index.md".to_string())));
+        assert_eq!(
+            translation("pages/a/about.fr.md"),
+            Some(("fr", "pages/a/about.md".to_string()))
+        );
+        for not in [
+            "articles/x.md",
+            "articles/v2.10.md",
+            "articles/x.ES.md",
+            "articles/.es.md",
+            "a.es.yaml",
+        ] {
+            assert_eq!(translation(not), None, "{not}");
         }
     }
 

@@ -24,6 +24,20 @@ pub struct LinkItem {
     pub url: String,
 }
 
+/// Which of the keys a translation may leave out were written in an article's file (a
+/// translation takes the others from its original).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Written {
+    /// `author`.
+    pub author: bool,
+    /// `reviewed_by`.
+    pub reviewed_by: bool,
+    /// `published`.
+    pub published: bool,
+    /// `topics`.
+    pub topics: bool,
+}
+
 /// An article, validated.
 #[derive(Debug, Clone)]
 pub struct Article {
@@ -37,6 +51,8 @@ pub struct Article {
     pub description: Option<String>,
     /// Author id.
     pub author: Ref,
+    /// Which keys the file itself gives (see [`Written`]).
+    pub written: Written,
     /// Medical reviewer id.
     pub reviewed_by: Option<Ref>,
     /// First publication.
@@ -107,8 +123,25 @@ pub struct Author {
     pub bio: Option<Ref>,
     /// Links.
     pub links: Vec<LinkItem>,
+    /// Fields in other languages.
+    pub translations: Vec<AuthorTranslation>,
     /// Custom fields.
     pub extra: serde_json::Value,
+}
+
+/// An author's fields in another language; what it leaves out stays as in the default one.
+#[derive(Debug, Clone)]
+pub struct AuthorTranslation {
+    /// Language code.
+    pub code: String,
+    /// Byte span of the entry in the file.
+    pub span: (usize, usize),
+    /// Credentials.
+    pub credentials: Option<String>,
+    /// Role.
+    pub role: Option<String>,
+    /// Markdown biography.
+    pub bio: Option<Ref>,
 }
 
 impl Article {

@@ -13,6 +13,7 @@ use tera::Tera;
 use crate::diag::{Diag, Diags, Severity};
 use crate::render::{self, Output};
 use crate::resolve::{self, Site};
+use crate::translations::{self, Alternates};
 use crate::{drafts, index, load, theme, validate, write};
 
 /// Every memo of the pipeline, owned by whoever builds again and again (`haven serve`);
@@ -23,6 +24,8 @@ pub struct Memos {
     pub validate: validate::Memos,
     /// Facility files, and Markdown scans and renders.
     pub resolve: resolve::Memos,
+    /// The same for each added language, by code.
+    pub languages: std::collections::BTreeMap<String, resolve::Memos>,
 }
 
 /// What to build and how.
@@ -90,14 +93,31 @@ pub fn built(pages: usize, files: usize) -> String {
 
 /// A site ready to render.
 pub struct Prepared {
-    /// The resolved site.
+    /// The resolved site, in its default language.
     pub site: Site,
     /// Its template engine.
     pub tera: Tera,
+    /// The site in each added language (site.yaml's `languages:`), rendered under `/{code}/`.
+    pub others: Vec<LanguageSite>,
     /// Warnings so far.
     pub warnings: Vec<Diag>,
     /// Time per stage so far.
     pub timings: Timings,
+}
+
+/// The site in one added language, and its template engine.
+pub struct LanguageSite {
+    /// The resolved site (`site.config.language` is its code).
+    pub site: Site,
+    /// Its template engine (the theme's strings in this language).
+    pub tera: Tera,
+}
+
+impl LanguageSite {
+    /// Where this language's files go in the output (`es/`).
+    pub fn prefix(&self) -> &str {
+        &self.site.config.lang_prefix
+    }
 }
 
 /// Runs load, validate and resolve, and builds the template engine.
@@ -134,43 +154,124 @@ pub fn prepare_loaded(
     let Some(validated) = validated else {
         return Err(diags.into_sorted());
     };
-    let theme = theme::load(&opts.root, &validated.config, &mut diags);
+    let split = translations::split(validated, &mut diags);
+    let theme = theme::load(&opts.root, &split.default.config, &mut diags);
     let resolve_opts = resolve::Options { drafts: opts.drafts };
-    let site = resolve::resolve_with(validated, theme, resolve_opts, &mut diags, &mut memos.resolve);
+    let others: Vec<Option<Site>> = split
+        .others
+        .into_iter()
+        .map(|v| {
+            let memo = memos.languages.entry(v.config.language.clone()).or_default();
+            resolve::resolve_with(v, theme.clone(), resolve_opts, &mut diags, memo)
+        })
+        .collect();
+    let site = resolve::resolve_with(split.default, theme, resolve_opts, &mut diags, &mut memos.resolve);
     timings.lap("resolve", &mut t);
-    let found = diags.into_sorted();
-    let Some(site) = site else {
+    // Files every language shares (authors, facilities, site.yaml) are checked once per
+    // language: each problem is reported once.
+    let found = once_each(diags.into_sorted());
+    let (Some(mut site), Some(mut others)) = (site, others.into_iter().collect::<Option<Vec<Site>>>()) else {
         return Err(found);
     };
     if found.iter().any(|d| d.severity == Severity::Error) {
         return Err(found);
     }
-    let tera = match render::site_engine(&site) {
-        Ok(t) => t,
-        Err(mut e) => {
-            e.extend(found);
-            return Err(e);
+    link_translations(&mut site, &mut others);
+    let engines = std::iter::once(&site).chain(&others).map(render::site_engine);
+    let mut teras = Vec::with_capacity(others.len() + 1);
+    let mut errors = Vec::new();
+    for e in engines {
+        match e {
+            Ok(t) => teras.push(t),
+            Err(e) => errors.extend(e),
         }
-    };
+    }
+    if !errors.is_empty() {
+        errors.extend(found);
+        return Err(once_each(errors));
+    }
+    let tera = teras.remove(0);
+    let others = others
+        .into_iter()
+        .zip(teras)
+        .map(|(site, tera)| LanguageSite { site, tera })
+        .collect();
     Ok(Prepared {
         site,
         tera,
+        others,
         warnings: found,
         timings,
     })
 }
 
-/// Renders every page of a prepared site.
+/// Each diagnostic once (sorted), however many languages' passes found it.
+fn once_each(mut diags: Vec<Diag>) -> Vec<Diag> {
+    let mut seen = HashSet::new();
+    diags.retain(|d| seen.insert((d.place(), d.message.clone(), d.severity == Severity::Error)));
+    diags
+}
+
+/// Gives each language's site the alternates of its pages (nothing for a one-language site).
+fn link_translations(site: &mut Site, others: &mut [Site]) {
+    if others.is_empty() {
+        return;
+    }
+    let all: Vec<&Site> = std::iter::once(&*site).chain(others.iter()).collect();
+    let configs: Vec<_> = all.iter().map(|s| &s.config).collect();
+    let keys: Vec<_> = all.iter().map(|s| s.page_keys()).collect();
+    let mut alternates = Alternates::compute(&configs, &keys).into_iter();
+    for s in std::iter::once(site).chain(others.iter_mut()) {
+        s.alternates = std::sync::Arc::new(alternates.next().unwrap_or_default());
+    }
+}
+
+/// Renders every page of a prepared site, in every language.
 pub fn render_all(p: &mut Prepared, progress: Option<&indicatif::ProgressBar>) -> Result<Vec<Output>, Vec<Diag>> {
     let mut t = Instant::now();
     let mut diags = Diags::new();
     let jobs = render::jobs(&p.site);
-    let outputs = render::render_all(&p.site, &p.tera, &jobs, progress, &mut diags);
+    let mut outputs = render::render_all(&p.site, &p.tera, &jobs, progress, &mut diags);
+    for l in &p.others {
+        let jobs = render::language_jobs(&l.site);
+        let more = render::render_all(&l.site, &l.tera, &jobs, None, &mut diags);
+        add_language(&mut outputs, more, l.prefix());
+    }
     p.timings.lap("render", &mut t);
     if diags.has_errors() {
         return Err(diags.into_sorted());
     }
     Ok(outputs)
+}
+
+/// An added language's outputs under its prefix; its aliases join the site's `_redirects`.
+fn add_language(outputs: &mut Vec<Output>, more: Vec<Output>, prefix: &str) {
+    for mut o in more {
+        if o.rel == "_redirects" {
+            if let Some(all) = outputs.iter_mut().find(|x| x.rel == "_redirects") {
+                all.bytes.extend(o.bytes);
+            }
+            continue;
+        }
+        o.rel = format!("{prefix}{}", o.rel);
+        outputs.push(o);
+    }
+}
+
+/// The search index of every language: each its own, with its own stemmer, under its prefix.
+pub fn index_all(p: &Prepared) -> index::SearchIndex {
+    let mut all = index::index(&p.site);
+    for l in &p.others {
+        let more = index::index(&l.site);
+        all.files.extend(more.files.into_iter().map(|mut o| {
+            o.rel = format!("{}{}", l.prefix(), o.rel);
+            o
+        }));
+        all.records += more.records;
+        all.warnings.extend(more.warnings);
+        all.steps.extend(more.steps);
+    }
+    all
 }
 
 /// Renders only `jobs` (`haven serve` re-renders what a change touched).
@@ -256,7 +357,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diag>> {
     // The search index reads the typed site data, not the pages. It runs before the write,
     // not beside it: both use the one rayon pool, and beside the minifier it would wait.
     let t = Instant::now();
-    let mut search = index::index(&p.site);
+    let mut search = index_all(&p);
     p.timings.stages.push(("index", t.elapsed()));
     let index_files = std::mem::take(&mut search.files);
     let files = write::SiteFiles {

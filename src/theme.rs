@@ -46,6 +46,8 @@ pub struct Theme {
     pub templates: BTreeMap<String, Template>,
     /// Assets by name.
     pub assets: BTreeMap<String, Asset>,
+    /// The theme's strings, by language code (`i18n/es.yaml` -> `es`): (origin, text).
+    pub strings: BTreeMap<String, (String, String)>,
 }
 
 impl Theme {
@@ -68,7 +70,7 @@ impl Theme {
     pub fn asset_paths(&self, config: &SiteConfig) -> BTreeMap<String, String> {
         self.assets
             .iter()
-            .map(|(k, a)| (k.clone(), config.link(&a.out_rel)))
+            .map(|(k, a)| (k.clone(), config.asset_link(&a.out_rel)))
             .collect()
     }
 }
@@ -155,6 +157,13 @@ fn add(theme: &mut Theme, rel: &str, bytes: Vec<u8>, origin: String, diags: &mut
             Err(_) => {
                 diags.push(Diag::error(format!("{origin} is not valid UTF-8")).help("save the template as UTF-8"))
             }
+        }
+    } else if let Some(code) = rel.strip_prefix("i18n/").and_then(|n| n.strip_suffix(".yaml")) {
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                theme.strings.insert(code.to_string(), (origin, text));
+            }
+            Err(_) => diags.push(Diag::error(format!("{origin} is not valid UTF-8")).help("save the file as UTF-8")),
         }
     } else if let Some(name) = rel.strip_prefix("static/") {
         let out_rel = hashed_name(name, &bytes);

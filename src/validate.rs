@@ -16,7 +16,7 @@ use crate::diag::{Diag, Diags, Source};
 use crate::frontmatter::{self, SplitError};
 use crate::load::{Doc, Loaded, StaticFile, stem};
 use crate::memo::Memo;
-use crate::model::{Article, Author, LinkItem, Page, Ref};
+use crate::model::{Article, Author, AuthorTranslation, LinkItem, Page, Ref, Written};
 use crate::placeholder;
 use crate::slug;
 use crate::yaml::{self, Spanned};
@@ -83,7 +83,17 @@ struct AuthorFile {
     photo: Option<Spanned<String>>,
     bio: Option<Spanned<String>>,
     links: Option<Vec<LinkFile>>,
+    translations: Option<std::collections::BTreeMap<String, Spanned<AuthorTranslationFile>>>,
     extra: Option<serde_json::Value>,
+}
+
+/// An author's fields in another language (`translations: { es: { role, bio } }`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuthorTranslationFile {
+    credentials: Option<String>,
+    role: Option<String>,
+    bio: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -226,8 +236,23 @@ fn article(doc: &Doc) -> Parsed<Article> {
     };
     let src = &doc.source;
     let title = yaml::required(f.title, src, top(base), "title", &mut errs);
-    let author = yaml::required(f.author, src, top(base), "author", &mut errs);
-    let written = yaml::required(f.published, src, top(base), "published", &mut errs);
+    // A translation may leave these out: they come from its original (crate::languages).
+    let translation = crate::load::translation(&doc.rel).is_some();
+    let given = Written {
+        author: f.author.is_some(),
+        reviewed_by: f.reviewed_by.is_some(),
+        published: f.published.is_some(),
+        topics: f.topics.is_some(),
+    };
+    let (author, written) = if translation {
+        (f.author, f.published)
+    } else {
+        let author = yaml::required(f.author, src, top(base), "author", &mut errs);
+        (
+            author,
+            yaml::required(f.published, src, top(base), "published", &mut errs),
+        )
+    };
     if let Some(t) = &title {
         check_title(src, t, base, &mut errs);
     }
@@ -252,9 +277,18 @@ fn article(doc: &Doc) -> Parsed<Article> {
     let extra = extra(src, f.extra, &mut errs);
     let empty = f.description.as_deref().is_none_or(|d| d.trim().is_empty());
     errs.extend(placeholder::in_body(src, &src.text[body_offset..], body_offset, empty));
-    let (Some(title), Some(author), Some(_)) = (title, author, written) else {
-        return (None, errs);
+    let Some(title) = title else { return (None, errs) };
+    let author = match author {
+        Some(a) => r(&a, base),
+        None if translation => Ref {
+            value: String::new(),
+            span: top(base),
+        },
+        None => return (None, errs),
     };
+    if written.is_none() && !translation {
+        return (None, errs);
+    }
     // A date already reported as wrong: the article is kept only for the whole-site checks.
     let published = published.unwrap_or_else(fallback_date);
     let article = Article {
@@ -262,7 +296,8 @@ fn article(doc: &Doc) -> Parsed<Article> {
         source: src.clone(),
         title: title.value.trim().to_string(),
         description: f.description.map(|d| d.trim().to_string()).filter(|d| !d.is_empty()),
-        author: r(&author, base),
+        author,
+        written: given,
         reviewed_by: f.reviewed_by.as_ref().map(|x| r(x, base)),
         published,
         updated,
@@ -402,6 +437,22 @@ fn author(doc: &Doc) -> Parsed<Author> {
         photo,
         bio: f.bio.as_ref().map(|b| r(b, 0)),
         links,
+        translations: f
+            .translations
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(code, t)| AuthorTranslation {
+                span: yaml::span_of(&t, 0),
+                code,
+                credentials: t
+                    .value
+                    .credentials
+                    .map(|c| c.trim().to_string())
+                    .filter(|c| !c.is_empty()),
+                role: t.value.role.map(|c| c.trim().to_string()).filter(|c| !c.is_empty()),
+                bio: t.value.bio.as_ref().map(|b| r(b, 0)),
+            })
+            .collect(),
         extra,
     };
     (Some(author), errs)

@@ -175,6 +175,26 @@ impl SiteConfig {
     }
 }
 
+/// The error for a file, or an entry of one, in a language the site does not have.
+pub fn unknown_language(source: &Source, span: (usize, usize), code: &str, config: &SiteConfig) -> Diag {
+    let all = config.all_languages();
+    let msg = format!("the language `{code}` is not one of the site's languages");
+    let d = Diag::at(source, span, msg);
+    if primary(&config.default_language) == code {
+        return d.help(format!(
+            "`{code}` is the default language: its text goes in the file itself, not under a language code"
+        ));
+    }
+    let hint = match crate::diag::did_you_mean(code, all.iter().map(String::as_str)) {
+        Some(m) => format!("did you mean `{m}`? Or add `{code}` under `languages:` in content/site.yaml"),
+        None => format!(
+            "add `{code}` under `languages:` in content/site.yaml (the site has: {})",
+            all.join(", ")
+        ),
+    };
+    d.help(hint)
+}
+
 /// Parses and checks site.yaml. `base_url_override` is the `--base-url` flag. Returns the
 /// settings whenever the file could be read, even with errors (they are in `diags`), so
 /// that the rest of the site is checked against them (its menu links, for one).

@@ -40,7 +40,16 @@ pub(super) struct FacilityFile {
     pub(super) verified: Option<S>,
     pub(super) sponsored: Option<bool>,
     pub(super) description: Option<String>,
+    pub(super) translations: Option<std::collections::BTreeMap<String, Spanned<TranslationFile>>>,
     pub(super) extra: Option<serde_json::Value>,
+}
+
+/// A facility's fields in another language (`translations: { es: { description, hours } }`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct TranslationFile {
+    pub(super) description: Option<String>,
+    pub(super) hours: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -26,7 +26,7 @@ use crate::diag::{Diag, Diags, Source};
 use crate::load::Doc;
 use crate::memo;
 
-pub use types::{Facility, License, Line};
+pub use types::{Facility, License, Line, Translation};
 
 /// A state (or DC, PR, a territory) with facilities.
 #[derive(Debug, Clone)]
@@ -159,6 +159,21 @@ impl Last {
 /// A facility file checked: the facility (unless it has errors) and its problems.
 type Checked = (Option<Facility>, Vec<Diag>);
 
+/// Each facility in the language of `config`; in the default language's pass, a
+/// translation for a language the site does not have is an error (once, not per language).
+fn translations(config: &SiteConfig, facilities: &mut [Facility], found: &mut Diags) {
+    if config.language != config.default_language {
+        facilities.iter_mut().for_each(|f| f.translate(&config.language));
+        return;
+    }
+    let added: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
+    for f in facilities.iter() {
+        for t in f.translations.iter().filter(|t| !added.contains(&t.code.as_str())) {
+            found.push(config::unknown_language(&f.source, t.span, &t.code, config));
+        }
+    }
+}
+
 /// [`resolve`], reusing and updating `memo`.
 pub fn resolve_with(config: &SiteConfig, docs: Vec<Doc>, diags: &mut Diags, memo: &mut Memo) -> Arc<Directory> {
     let opts = parse::Options::from_config(config);
@@ -193,6 +208,7 @@ pub fn resolve_with(config: &SiteConfig, docs: Vec<Doc>, diags: &mut Diags, memo
         facilities.extend(f);
     }
     let mut facilities = check_slugs(facilities, &mut found);
+    translations(config, &mut facilities, &mut found);
     for f in &mut facilities {
         let state = f.state.to_lowercase();
         f.path = config::fill(pattern, &[("slug", &f.slug), ("state", &state), ("city", &f.city_slug)]);

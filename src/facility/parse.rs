@@ -4,7 +4,7 @@
 
 pub use super::file::Options;
 use super::file::{Check, FacilityFile, span};
-use super::types::{Facility, License, Line};
+use super::types::{Facility, License, Line, Translation};
 use super::vocabulary;
 use super::{checks, description, fields};
 use crate::config;
@@ -207,7 +207,11 @@ struct Checked {
 
 /// The description as HTML (sanitized) and as plain text; both empty when there is none.
 fn description(file: &FacilityFile) -> (String, String) {
-    let description = file.description.as_deref().unwrap_or("").trim();
+    markdown_description(file.description.as_deref())
+}
+
+fn markdown_description(written: Option<&str>) -> (String, String) {
+    let description = written.unwrap_or("").trim();
     let html = if description.is_empty() {
         String::new()
     } else {
@@ -258,6 +262,21 @@ fn build(doc: &Doc, file: FacilityFile, v: Checked) -> Facility {
         sponsored: file.sponsored.unwrap_or(false),
         description_html,
         description_text,
+        translations: file
+            .translations
+            .into_iter()
+            .flatten()
+            .map(|(code, t)| Translation {
+                span: span(&t),
+                code,
+                hours: t.value.hours.map(|h| h.trim().to_string()).filter(|h| !h.is_empty()),
+                description: t
+                    .value
+                    .description
+                    .filter(|d| !d.trim().is_empty())
+                    .map(|d| markdown_description(Some(&d))),
+            })
+            .collect(),
         extra: file.extra.unwrap_or(serde_json::Value::Object(serde_json::Map::new())),
     }
 }

@@ -94,6 +94,37 @@ pub struct Facility {
     pub description_html: String,
     /// Description as plain text, for search and meta descriptions.
     pub description_text: String,
+    /// Description and hours in other languages.
+    pub translations: Vec<Translation>,
     /// Custom fields.
     pub extra: serde_json::Value,
+}
+
+/// A facility's description and hours in another language (`None`: as in the default one).
+#[derive(Debug, Clone)]
+pub struct Translation {
+    /// Language code.
+    pub code: String,
+    /// Byte span of the entry in the file.
+    pub span: (usize, usize),
+    /// Opening hours.
+    pub hours: Option<String>,
+    /// Description as sanitized HTML and as plain text.
+    pub description: Option<(String, String)>,
+}
+
+impl Facility {
+    /// The facility as shown in language `code`: its translated fields in place.
+    pub fn translate(&mut self, code: &str) {
+        let Some(t) = self.translations.iter().find(|t| t.code == code) else {
+            return;
+        };
+        if let Some(h) = &t.hours {
+            self.hours = Some(h.clone());
+        }
+        if let Some((html, text)) = &t.description {
+            self.description_html = html.clone();
+            self.description_text = text.clone();
+        }
+    }
 }

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::config::SiteConfig;
 use crate::date::Date;
+use crate::i18n::localized;
 use crate::markdown::TocEntry;
 use crate::model::LinkItem;
 use crate::phone;
@@ -21,6 +22,7 @@ pub struct SiteCtx {
     language: String,
     base_url: String,
     base_path: String,
+    root_path: String,
     home_url: String,
     search_url: String,
     hotline: Option<HotlineCtx>,
@@ -48,6 +50,8 @@ struct CrisisCtx {
     tel: String,
     text: Option<String>,
     sms: Option<String>,
+    text_body: Option<String>,
+    note: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -70,8 +74,9 @@ impl SiteCtx {
             title: c.title.clone(),
             description: c.description.clone(),
             language: c.language.clone(),
-            base_url: c.base_url.clone(),
-            base_path: c.base_path.clone(),
+            base_url: c.absolute("/"),
+            base_path: c.link("/"),
+            root_path: c.asset_link("/"),
             home_url: c.link("/"),
             search_url: c.link("/search/"),
             hotline: c.hotline.as_ref().map(|h| HotlineCtx {
@@ -90,7 +95,12 @@ impl SiteCtx {
                     display: phone::display(&l.number),
                     tel: phone::tel(&l.number),
                     text: l.text.clone(),
-                    sms: l.text.as_ref().map(|t| format!("sms:{t}")),
+                    sms: l.text.as_ref().map(|t| match &l.text_body {
+                        Some(body) => format!("sms:{t}?&body={body}"),
+                        None => format!("sms:{t}"),
+                    }),
+                    text_body: l.text_body.clone(),
+                    note: l.note.clone(),
                 })
                 .collect(),
             menu: site
@@ -181,8 +191,8 @@ impl Summary {
             title: a.article.title.clone(),
             url: site.config.link(&a.path),
             description: a.description.clone(),
-            published: a.article.published.clone(),
-            updated: a.article.updated.clone(),
+            published: localized(&a.article.published, &site.config.language),
+            updated: a.article.updated.as_ref().map(|d| localized(d, &site.config.language)),
             author_name: site
                 .authors
                 .get(a.author)
@@ -219,7 +229,7 @@ impl AuthorCtx {
             name: a.author.name.clone(),
             credentials: a.author.credentials.clone(),
             role: a.author.role.clone(),
-            photo: a.photo.as_ref().map(|p| config.link(p)),
+            photo: a.photo.as_ref().map(|p| config.asset_link(p)),
             bio_html: a.bio_html.clone(),
             links: a.author.links.clone(),
             url: config.link(&a.path),
@@ -264,8 +274,8 @@ impl<'a> ArticleCtx<'a> {
                 .reviewer
                 .and_then(|r| site.authors.get(r))
                 .map(|x| AuthorCtx::new(c, x)),
-            published: a.article.published.clone(),
-            updated: a.article.updated.clone(),
+            published: localized(&a.article.published, &site.config.language),
+            updated: a.article.updated.as_ref().map(|d| localized(d, &site.config.language)),
             topics: a.topics.iter().map(|t| TopicRef::new(c, &site.topics[*t])).collect(),
             show_toc: a.article.toc && !a.toc.is_empty(),
             toc: a.toc.to_vec(),

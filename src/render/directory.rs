@@ -207,7 +207,7 @@ impl FacilityCtx {
                 .iter()
                 .map(|l| json!({ "number": l.number, "authority": l.authority, "url": l.url }))
                 .collect(),
-            verified: f.verified.clone(),
+            verified: crate::i18n::localized(&f.verified, &c.language),
             sponsored: f.sponsored,
             content: f.description_html.clone(),
             extra: f.extra.clone(),

@@ -8,6 +8,7 @@ use tera::{Context, Tera};
 use crate::config::SiteConfig;
 use crate::diag::Diag;
 use crate::resolve::{Site, pages_count};
+use crate::translations::Alternates;
 
 use super::context::Paginator;
 use super::engine;
@@ -32,9 +33,12 @@ pub(super) fn redirect_page(site: &Site, i: usize) -> Output {
     }
 }
 
-/// `/robots.txt`: everything may be crawled; where the sitemap is.
-pub(super) fn robots(c: &SiteConfig) -> Output {
-    let body = format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", c.absolute("/sitemap.xml"));
+/// `/robots.txt`: everything may be crawled; where the sitemaps are (one per language).
+pub(super) fn robots(c: &SiteConfig, alternates: &Alternates) -> Output {
+    let mut body = format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", c.absolute("/sitemap.xml"));
+    for home in alternates.homes.iter().skip(1) {
+        body.push_str(&format!("Sitemap: {}sitemap.xml\n", home.absolute));
+    }
     Output {
         rel: "robots.txt".into(),
         bytes: body.into_bytes(),
@@ -118,12 +122,13 @@ pub(super) fn render_feed(site: &Site, tera: &Tera) -> Result<Output, Diag> {
 /// `/sitemap.xml`: every page of the site.
 pub(super) fn render_sitemap(site: &Site, tera: &Tera) -> Result<Output, Diag> {
     let c = &site.config;
+    let alternates = |path: &str| super::pages::hreflang(site, path);
     let mut entries = vec![
-        json!({ "loc": c.absolute("/"), "lastmod": site.articles.first().map(|a| a.article.updated.as_ref().unwrap_or(&a.article.published).iso.clone()) }),
+        json!({ "loc": c.absolute("/"), "lastmod": site.articles.first().map(|a| a.article.updated.as_ref().unwrap_or(&a.article.published).iso.clone()), "alternates": alternates("/") }),
     ];
     for a in &site.articles {
         let lastmod = a.article.updated.as_ref().unwrap_or(&a.article.published);
-        entries.push(json!({ "loc": c.absolute(&a.path), "lastmod": lastmod.iso }));
+        entries.push(json!({ "loc": c.absolute(&a.path), "lastmod": lastmod.iso, "alternates": alternates(&a.path) }));
     }
     let per = c.articles_per_page;
     let mut plain: Vec<String> = vec!["/articles/".into(), "/topics/".into(), "/search/".into()];
@@ -134,9 +139,14 @@ pub(super) fn render_sitemap(site: &Site, tera: &Tera) -> Result<Output, Diag> {
     plain.extend(site.authors.iter().map(|a| a.path.clone()));
     plain.extend(site.pages.iter().map(|p| p.path.clone()));
     plain.extend(site.facilities.routes.iter().map(|r| r.path.clone()));
-    entries.extend(plain.iter().map(|p| json!({ "loc": c.absolute(p), "lastmod": null })));
+    entries.extend(
+        plain
+            .iter()
+            .map(|p| json!({ "loc": c.absolute(p), "lastmod": null, "alternates": alternates(p) })),
+    );
     let mut ctx = Context::new();
     ctx.insert("entries", &entries);
+    ctx.insert("multilingual", &!site.alternates.homes.is_empty());
     let xml = tera
         .render("sitemap.xml", &ctx)
         .map_err(|e| engine::template_error(&site.theme, Some("/sitemap.xml"), &e))?;

@@ -115,11 +115,21 @@ pub fn jobs(site: &Site) -> Vec<Job> {
     jobs
 }
 
+/// The jobs of an added language's site: every job but the files that exist once for the
+/// whole site (`robots.txt` and `_headers`, whose rules cover every language).
+pub fn language_jobs(site: &Site) -> Vec<Job> {
+    let mut jobs = jobs(site);
+    jobs.retain(|j| !matches!(j, Job::Robots | Job::HeadersFile));
+    jobs
+}
+
 /// The Tera engine with the site-wide variables set.
 pub fn site_engine(site: &Site) -> Result<Tera, Vec<Diag>> {
     let mut globals = Context::new();
     globals.insert("site", &SiteCtx::new(site));
     globals.insert("assets", &site.theme.asset_paths(&site.config));
+    let all = site.config.all_languages();
+    globals.insert("t", &crate::i18n::strings(&site.theme, &site.config.language, &all)?);
     engine(&site.theme, globals)
 }
 
@@ -234,7 +244,7 @@ pub fn render_job(site: &Site, tera: &Tera, job: Job) -> Result<Output, Diag> {
         Job::HeadersFile => return Ok(headers::headers_file(&site.config)),
         Job::Feed => return files::render_feed(site, tera),
         Job::Sitemap => return files::render_sitemap(site, tera),
-        Job::Robots => return Ok(files::robots(&site.config)),
+        Job::Robots => return Ok(files::robots(&site.config, &site.alternates)),
         Job::RedirectsFile => return Ok(files::redirects_file(site)),
     };
     pages::finish(site, tera, page)

@@ -10,6 +10,7 @@ use tera::{Context, Tera};
 
 use crate::diag::Diag;
 use crate::resolve::{Site, pages_count};
+use crate::translations::Alternate;
 
 use super::context::{ArticleCtx, AuthorCtx, Paginator, SeoCtx, Summary, TopicRef};
 use super::output::{Output, out_rel};
@@ -30,6 +31,8 @@ pub(super) fn finish(site: &Site, tera: &Tera, p: Page<'_>) -> Result<Output, Di
     ctx.insert("seo", &p.seo);
     ctx.insert("page_kind", p.kind);
     ctx.insert("current_url", &site.config.link(&p.path));
+    ctx.insert("hreflang", &hreflang(site, &p.path));
+    ctx.insert("languages", &switcher(site, &p.path));
     let html = tera
         .render(p.template, &ctx)
         .map_err(|e| engine::template_error(&site.theme, Some(&p.path), &e))?;
@@ -38,6 +41,42 @@ pub(super) fn finish(site: &Site, tera: &Tera, p: Page<'_>) -> Result<Output, Di
         bytes: html.into_bytes(),
         html: true,
     })
+}
+
+/// The `hreflang` alternates of a page: every language version of it (its own included)
+/// and `x-default`, the default language's; none when it exists in one language only.
+pub(super) fn hreflang(site: &Site, path: &str) -> Vec<Alternate> {
+    let Some(versions) = site.alternates.by_path.get(path) else {
+        return Vec::new();
+    };
+    let mut out = versions.clone();
+    if let Some(first) = versions.first() {
+        out.push(Alternate {
+            code: "x-default".into(),
+            ..first.clone()
+        });
+    }
+    out
+}
+
+/// The language switcher: each other language, linking to this page's version in it, or
+/// to that language's home page when the page has none.
+fn switcher(site: &Site, path: &str) -> Vec<serde_json::Value> {
+    let versions = site.alternates.by_path.get(path);
+    site.alternates
+        .homes
+        .iter()
+        .filter(|h| h.code != site.config.language)
+        .map(|home| {
+            let version = versions.and_then(|v| v.iter().find(|a| a.code == home.code));
+            json!({
+                "code": home.code,
+                "name": home.name,
+                "url": version.unwrap_or(home).url,
+                "translated": version.is_some(),
+            })
+        })
+        .collect()
 }
 
 /// `/`.

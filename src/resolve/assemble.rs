@@ -94,6 +94,7 @@ pub(super) fn site(p: Parts) -> Site {
         statics: p.statics,
         facilities: p.directory,
         menu: p.menu,
+        alternates: Default::default(),
     }
 }
 

@@ -183,7 +183,14 @@ fn check_root_link(
     match routes.find(&decoded) {
         Some(found) => {
             let to = if found == decoded { path } else { &found };
-            format!("{}{}{rest}", config.base_path, to.trim_start_matches('/'))
+            // A page is the one in the page's language (`/es/treatment/`); a file every
+            // language shares (static files, theme assets) is at the site's root.
+            let shared = routes
+                .map
+                .get(found.as_ref())
+                .is_some_and(|owner| owner.starts_with("content/static/") || owner.starts_with("theme asset "));
+            let at = if shared { config.asset_link(to) } else { config.link(to) };
+            format!("{at}{rest}")
         }
         None => {
             let mut d = Diag::at(source, span, format!("{path} does not exist in the built site")).label("broken link");

@@ -24,8 +24,8 @@ mod routes;
 mod site;
 
 pub use documents::Options;
-pub use routes::{page_path, pages_count};
-pub use site::{Redirect, ResolvedArticle, ResolvedAuthor, ResolvedPage, Site, Topic};
+pub use routes::page_path;
+pub use site::{Redirect, ResolvedArticle, ResolvedAuthor, ResolvedPage, Site, Topic, pages_count};
 
 use crate::diag::Diags;
 use crate::facility;

@@ -9,7 +9,8 @@ use crate::diag::{Diag, Diags, Source, did_you_mean};
 use crate::model::{Article, Author, Ref};
 use crate::slug::slugify;
 
-use super::routes::{Routes, pages_count};
+use super::routes::Routes;
+use super::site::pages_count;
 use super::site::{ResolvedArticle, Topic};
 
 /// The authors' ids and site paths, for looking up the ids articles name.

@@ -11,7 +11,7 @@ use crate::slug::slugify;
 use crate::theme::Theme;
 use crate::validate::Validated;
 
-use super::site::Redirect;
+use super::site::{Redirect, pages_count};
 
 /// Every path the build writes, with who writes it, for clash and link checks.
 #[derive(Default)]
@@ -165,14 +165,13 @@ pub(super) fn aliases(
     redirects
 }
 
-/// Number of list pages for `n` items (at least one page).
-pub fn pages_count(n: usize, per_page: usize) -> usize {
-    n.div_ceil(per_page.max(1)).max(1)
-}
-
 /// `pages/about.md` -> `/about/`, `pages/legal/privacy.md` -> `/legal/privacy/`,
 /// `pages/legal/index.md` -> `/legal/`.
+/// A translation has its original's path (`pages/about.es.md` -> `/about/`, under `/es/`).
 pub fn page_path(rel: &str) -> String {
+    if let Some((_, original)) = crate::load::translation(rel) {
+        return page_path(&original);
+    }
     let inner = rel.strip_prefix("pages/").unwrap_or(rel);
     let inner = inner.strip_suffix(".md").unwrap_or(inner);
     let inner = inner.strip_suffix("/index").unwrap_or(inner);

@@ -2,14 +2,22 @@
 //! URL, every author and topic reference is an index, every body is HTML with its links
 //! rewritten.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::config::SiteConfig;
 use crate::facility;
 use crate::load::StaticFile;
+use crate::load::translation;
 use crate::markdown::TocEntry;
 use crate::model::{Article, Author, Page};
 use crate::theme::Theme;
+use crate::translations::Alternates;
+
+/// Number of list pages for `n` items (at least one page).
+pub fn pages_count(n: usize, per_page: usize) -> usize {
+    n.div_ceil(per_page.max(1)).max(1)
+}
 
 /// An article with everything resolved.
 #[derive(Debug)]
@@ -113,4 +121,44 @@ pub struct Site {
     pub facilities: std::sync::Arc<facility::Directory>,
     /// Menu items with site paths resolved (title, URL to print).
     pub menu: Vec<(String, String)>,
+    /// The other language versions of each page (empty for a one-language site); set by
+    /// the pipeline once every language is resolved.
+    pub alternates: Arc<Alternates>,
+}
+
+impl Site {
+    /// Page key -> site path of every page that may have a version in another language: the
+    /// original's file for articles and pages (`doc:articles/x.md`), the path itself for
+    /// the pages the build makes. See [`Alternates::compute`].
+    pub fn page_keys(&self) -> BTreeMap<String, String> {
+        let doc = |rel: &str| format!("doc:{}", translation(rel).map_or_else(|| rel.to_string(), |(_, o)| o));
+        let mut keys = BTreeMap::new();
+        let mut made = |path: &str| {
+            keys.insert(path.to_string(), path.to_string());
+        };
+        made("/");
+        made("/articles/");
+        made("/topics/");
+        made("/search/");
+        let per = self.config.articles_per_page;
+        for n in 2..=pages_count(self.articles.len(), per) {
+            made(&format!("/articles/page/{n}/"));
+        }
+        for t in &self.topics {
+            made(&t.path);
+        }
+        for a in &self.authors {
+            made(&a.path);
+        }
+        for r in &self.facilities.routes {
+            made(&r.path);
+        }
+        for a in &self.articles {
+            keys.insert(doc(&a.article.rel), a.path.clone());
+        }
+        for p in &self.pages {
+            keys.insert(doc(&p.page.rel), p.path.clone());
+        }
+        keys
+    }
 }

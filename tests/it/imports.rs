@@ -34,7 +34,9 @@ const LAYERS: &[&[&str]] = &[
     &["config", "markdown", "drafts"],
     &["theme"],
     // Stage 2, validate; facility files are parsed and checked below resolve.
-    &["validate", "facility"],
+    &["validate", "facility", "i18n"],
+    // Between validate and resolve: the validated site split by language.
+    &["translations"],
     &["resolve"],
     &["render"],
     &["index", "write"],
