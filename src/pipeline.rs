@@ -157,15 +157,26 @@ pub fn prepare_loaded(
     let split = translations::split(validated, &mut diags);
     let theme = theme::load(&opts.root, &split.default.config, &mut diags);
     let resolve_opts = resolve::Options { drafts: opts.drafts };
+    let site = resolve::resolve_with(
+        split.default,
+        theme.clone(),
+        resolve_opts,
+        &resolve::Elsewhere::new(),
+        &mut diags,
+        &mut memos.resolve,
+    );
+    let elsewhere = site
+        .as_ref()
+        .map(|s| std::sync::Arc::clone(&s.link_targets))
+        .unwrap_or_default();
     let others: Vec<Option<Site>> = split
         .others
         .into_iter()
         .map(|v| {
             let memo = memos.languages.entry(v.config.language.clone()).or_default();
-            resolve::resolve_with(v, theme.clone(), resolve_opts, &mut diags, memo)
+            resolve::resolve_with(v, theme.clone(), resolve_opts, &elsewhere, &mut diags, memo)
         })
         .collect();
-    let site = resolve::resolve_with(split.default, theme, resolve_opts, &mut diags, &mut memos.resolve);
     timings.lap("resolve", &mut t);
     // Files every language shares (authors, facilities, site.yaml) are checked once per
     // language: each problem is reported once.

@@ -117,7 +117,7 @@ pub(super) fn known_line(code: &str, number: &str) -> Option<CrisisLine> {
             text: Some("988".into()),
             text_body: Some("AYUDA".into()),
             note: Some(
-                "En español: al llamar, marca 2; por texto, envía AYUDA al 988; o chatea en español en 988lifeline.org."
+                "Para hablar en español, marque 2 al llamar, o envíe la palabra AYUDA al 988 por mensaje de texto; también puede chatear en español en 988lifeline.org."
                     .into(),
             ),
         }),
@@ -126,7 +126,7 @@ pub(super) fn known_line(code: &str, number: &str) -> Option<CrisisLine> {
             number: "+18006624357".into(),
             text: None,
             text_body: None,
-            note: Some("Gratuita, confidencial, las 24 horas, todos los días, en inglés y en español.".into()),
+            note: Some("Gratuita y confidencial, las 24 horas, todos los días del año, en inglés y en español.".into()),
         }),
         _ => None,
     }

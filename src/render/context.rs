@@ -96,7 +96,7 @@ impl SiteCtx {
                     tel: phone::tel(&l.number),
                     text: l.text.clone(),
                     sms: l.text.as_ref().map(|t| match &l.text_body {
-                        Some(body) => format!("sms:{t}?&body={body}"),
+                        Some(body) => format!("sms:{t}?body={body}"),
                         None => format!("sms:{t}"),
                     }),
                     text_body: l.text_body.clone(),

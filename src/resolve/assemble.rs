@@ -14,7 +14,7 @@ use crate::theme::Theme;
 
 use super::bodies::Scanned;
 use super::people::{self, Bylines};
-use super::site::{Redirect, ResolvedArticle, ResolvedAuthor, ResolvedPage, Site};
+use super::site::{Elsewhere, Redirect, ResolvedArticle, ResolvedAuthor, ResolvedPage, Site};
 
 /// Everything resolve decided, to be put together into a [`Site`].
 pub(super) struct Parts {
@@ -34,6 +34,7 @@ pub(super) struct Parts {
     pub(super) redirects: Vec<Redirect>,
     pub(super) statics: Vec<StaticFile>,
     pub(super) directory: Arc<Directory>,
+    pub(super) link_targets: Elsewhere,
     pub(super) menu: Vec<(String, String)>,
 }
 
@@ -95,6 +96,7 @@ pub(super) fn site(p: Parts) -> Site {
         facilities: p.directory,
         menu: p.menu,
         alternates: Default::default(),
+        link_targets: std::sync::Arc::new(p.link_targets),
     }
 }
 

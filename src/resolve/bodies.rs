@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::config::RawHtml;
+use crate::config::{RawHtml, SiteConfig};
 use crate::diag::{Diag, Diags};
 use crate::facility::Directory;
 use crate::markdown::{self, Scan, TocEntry};
@@ -17,6 +17,7 @@ use crate::memo::Memo;
 use crate::model::{Article, Author, Page};
 
 use super::links::{DocRef, LinkCtx, Targets, heading_set};
+use super::site::Elsewhere;
 
 /// The scans and renders of the last build, by document.
 #[derive(Debug, Default)]
@@ -126,6 +127,21 @@ pub(super) fn targets<'a>(
         targets.insert(&f.rel, (&f.path, None));
     }
     targets
+}
+
+/// What the other languages' `@/` links may name on this site (only for the default
+/// language of a site that has others).
+pub(super) fn elsewhere(config: &SiteConfig, targets: &Targets<'_>) -> Elsewhere {
+    if config.languages.is_empty() || !config.lang_prefix.is_empty() {
+        return Elsewhere::new();
+    }
+    targets
+        .iter()
+        .filter_map(|(rel, (path, headings))| {
+            let ids = headings.as_ref()?.iter().map(|h| h.to_string()).collect();
+            Some((rel.to_string(), (config.link(path), ids)))
+        })
+        .collect()
 }
 
 /// Every document's HTML (in parallel), its links resolved and its problems in `diags`.

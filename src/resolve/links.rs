@@ -14,6 +14,7 @@ use crate::markdown::{self, Heading};
 use crate::safe_url;
 
 use super::routes::Routes;
+use super::site::Elsewhere;
 
 /// A document whose links are resolved and whose Markdown is rendered.
 pub(super) struct DocRef<'a> {
@@ -40,6 +41,8 @@ pub(super) struct LinkCtx<'a> {
     pub(super) drafts: &'a HashSet<String>,
     /// Files with errors of their own: links to them are not reported again.
     pub(super) invalid: &'a HashSet<String>,
+    /// The default language's documents, for an added language's links to them.
+    pub(super) elsewhere: &'a Elsewhere,
 }
 
 impl LinkCtx<'_> {
@@ -91,6 +94,9 @@ impl LinkCtx<'_> {
             return None;
         }
         let Some((path, headings)) = self.targets.get(file) else {
+            if let Some((url, ids)) = self.elsewhere.get(file) {
+                return self.in_default_language(d, span, file, url, ids, frag, errs);
+            }
             errs.push(self.missing_target(d, span, file).label("broken link"));
             return None;
         };
@@ -110,6 +116,37 @@ impl LinkCtx<'_> {
             return None;
         }
         Some(format!("{}#{frag}", self.config.link(path)))
+    }
+
+    /// An added language's link to a page of the default language (one with no translation,
+    /// or named by its original's file on purpose).
+    #[allow(clippy::too_many_arguments)]
+    fn in_default_language(
+        &self,
+        d: &DocRef<'_>,
+        span: (usize, usize),
+        file: &str,
+        url: &str,
+        ids: &[String],
+        frag: Option<&str>,
+        errs: &mut Vec<Diag>,
+    ) -> Option<String> {
+        let Some(frag) = frag else {
+            return Some(url.to_string());
+        };
+        if ids.iter().any(|i| i == frag) {
+            return Some(format!("{url}#{frag}"));
+        }
+        let hint = match did_you_mean(frag, ids.iter().map(String::as_str)) {
+            Some(s) => format!("did you mean `#{s}`?"),
+            None => "link to a heading id of that page: its text in lower case with hyphens".into(),
+        };
+        errs.push(
+            Diag::at(d.source, span, format!("@/{file} has no heading with id `{frag}`"))
+                .label("broken fragment")
+                .help(hint),
+        );
+        None
     }
 
     /// The error for an `@/` link to a file that is not built.
@@ -179,6 +216,12 @@ fn check_root_link(
 ) -> String {
     let end = url.find(['?', '#']).unwrap_or(url.len());
     let (path, rest) = url.split_at(end);
+    // In an added language, `/es/treatment/` is written as often as `/treatment/`: both are
+    // the page in this language.
+    let path = match path.strip_prefix(&format!("/{}", config.lang_prefix)) {
+        Some(inner) if !config.lang_prefix.is_empty() => &path[path.len() - inner.len() - 1..],
+        _ => path,
+    };
     let decoded = percent_decode(path);
     match routes.find(&decoded) {
         Some(found) => {

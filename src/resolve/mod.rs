@@ -25,7 +25,7 @@ mod site;
 
 pub use documents::Options;
 pub use routes::page_path;
-pub use site::{Redirect, ResolvedArticle, ResolvedAuthor, ResolvedPage, Site, Topic, pages_count};
+pub use site::{Elsewhere, Redirect, ResolvedArticle, ResolvedAuthor, ResolvedPage, Site, Topic, pages_count};
 
 use crate::diag::Diags;
 use crate::facility;
@@ -49,11 +49,20 @@ pub struct Memos {
 
 /// Resolves the validated site.
 pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> Option<Site> {
-    resolve_with(v, theme, opts, diags, &mut Memos::default())
+    resolve_with(v, theme, opts, &Elsewhere::new(), diags, &mut Memos::default())
 }
 
-/// [`resolve`], reusing and updating `memos` (the Markdown and facility ones).
-pub fn resolve_with(v: Validated, theme: Theme, opts: Options, diags: &mut Diags, memos: &mut Memos) -> Option<Site> {
+/// [`resolve`], reusing and updating `memos` (the Markdown and facility ones). An added
+/// language's site gets the default language's documents in `elsewhere`, so that its `@/`
+/// links may name a page that has no translation.
+pub fn resolve_with(
+    v: Validated,
+    theme: Theme,
+    opts: Options,
+    elsewhere: &Elsewhere,
+    diags: &mut Diags,
+    memos: &mut Memos,
+) -> Option<Site> {
     let mut routes = Routes::for_site(&v);
     let Validated {
         config,
@@ -91,6 +100,7 @@ pub fn resolve_with(v: Validated, theme: Theme, opts: Options, diags: &mut Diags
         targets: &targets,
         drafts: &drafts,
         invalid: &invalid,
+        elsewhere,
     };
     let html = bodies::render(&docs, &scans, &ctx, &mut memos.bodies, diags);
     // Checked before giving up, so that these errors come in the same run as the link errors.
@@ -98,6 +108,7 @@ pub fn resolve_with(v: Validated, theme: Theme, opts: Options, diags: &mut Diags
     if diags.has_errors() {
         return None;
     }
+    let link_targets = bodies::elsewhere(&config, &targets);
     let author_paths = people.paths;
     Some(assemble::site(assemble::Parts {
         config,
@@ -116,5 +127,6 @@ pub fn resolve_with(v: Validated, theme: Theme, opts: Options, diags: &mut Diags
         statics,
         directory,
         menu,
+        link_targets,
     }))
 }

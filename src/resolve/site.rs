@@ -14,6 +14,10 @@ use crate::model::{Article, Author, Page};
 use crate::theme::Theme;
 use crate::translations::Alternates;
 
+/// The documents of the default language an added language's `@/` links may name: file
+/// (`articles/x.md`) -> (the path to link to, the ids of its headings).
+pub type Elsewhere = std::collections::HashMap<String, (String, Vec<String>)>;
+
 /// Number of list pages for `n` items (at least one page).
 pub fn pages_count(n: usize, per_page: usize) -> usize {
     n.div_ceil(per_page.max(1)).max(1)
@@ -124,6 +128,9 @@ pub struct Site {
     /// The other language versions of each page (empty for a one-language site); set by
     /// the pipeline once every language is resolved.
     pub alternates: Arc<Alternates>,
+    /// This site's documents for the `@/` links of the other languages (empty for a
+    /// one-language site, and for an added language's site).
+    pub link_targets: Arc<Elsewhere>,
 }
 
 impl Site {
