@@ -161,14 +161,14 @@ pub fn prepare_loaded(
         split.default,
         theme.clone(),
         resolve_opts,
-        &resolve::Elsewhere::new(),
+        &resolve::Elsewhere::default(),
         &mut diags,
         &mut memos.resolve,
     );
-    let elsewhere = site
-        .as_ref()
-        .map(|s| std::sync::Arc::clone(&s.link_targets))
-        .unwrap_or_default();
+    let elsewhere = match &site {
+        Some(s) => std::sync::Arc::clone(&s.link_targets),
+        None => std::sync::Arc::new(std::mem::take(&mut memos.resolve.failed_links)),
+    };
     let others: Vec<Option<Site>> = split
         .others
         .into_iter()

@@ -175,6 +175,19 @@ impl SiteConfig {
     }
 }
 
+/// The site language a mistyped code most likely meant: one letter off (`ed` for `es`), or
+/// the start of its English name (`sp` for Spanish). Two-letter codes are too short for the
+/// usual did-you-mean, which would call every code near every other.
+fn nearest_language<'a>(code: &str, all: &'a [String]) -> Option<&'a str> {
+    let named = |l: &str| {
+        isolang::Language::from_639_1(&primary(l))
+            .is_some_and(|lang| lang.to_name().to_lowercase().starts_with(&code.to_lowercase()))
+    };
+    all.iter()
+        .find(|l| strsim::levenshtein(code, &primary(l)) <= 1 || named(l))
+        .map(String::as_str)
+}
+
 /// The error for a file, or an entry of one, in a language the site does not have.
 pub fn unknown_language(source: &Source, span: (usize, usize), code: &str, config: &SiteConfig) -> Diag {
     let all = config.all_languages();
@@ -185,7 +198,8 @@ pub fn unknown_language(source: &Source, span: (usize, usize), code: &str, confi
             "`{code}` is the default language: its text goes in the file itself, not under a language code"
         ));
     }
-    let hint = match crate::diag::did_you_mean(code, all.iter().map(String::as_str)) {
+    let added: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
+    let hint = match nearest_language(code, &added) {
         Some(m) => format!("did you mean `{m}`? Or add `{code}` under `languages:` in content/site.yaml"),
         None => format!(
             "add `{code}` under `languages:` in content/site.yaml (the site has: {})",

@@ -17,6 +17,7 @@ use crate::memo::Memo;
 use crate::model::{Article, Author, Page};
 
 use super::links::{DocRef, LinkCtx, Targets, heading_set};
+use super::routes::Routes;
 use super::site::Elsewhere;
 
 /// The scans and renders of the last build, by document.
@@ -131,17 +132,21 @@ pub(super) fn targets<'a>(
 
 /// What the other languages' `@/` links may name on this site (only for the default
 /// language of a site that has others).
-pub(super) fn elsewhere(config: &SiteConfig, targets: &Targets<'_>) -> Elsewhere {
+pub(super) fn elsewhere(config: &SiteConfig, targets: &Targets<'_>, routes: &Routes) -> Elsewhere {
     if config.languages.is_empty() || !config.lang_prefix.is_empty() {
-        return Elsewhere::new();
+        return Elsewhere::default();
     }
-    targets
+    let docs = targets
         .iter()
         .filter_map(|(rel, (path, headings))| {
             let ids = headings.as_ref()?.iter().map(|h| h.to_string()).collect();
             Some((rel.to_string(), (config.link(path), ids)))
         })
-        .collect()
+        .collect();
+    Elsewhere {
+        docs,
+        routes: routes.map.keys().cloned().collect(),
+    }
 }
 
 /// Every document's HTML (in parallel), its links resolved and its problems in `diags`.

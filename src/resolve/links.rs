@@ -79,7 +79,15 @@ impl LinkCtx<'_> {
         if l.dest.starts_with('/') && !l.dest.starts_with("//") {
             let mut local = Vec::new();
             let mut diags = Diags::new();
-            let url = check_root_link(&l.dest, self.routes, self.config, d.source, span, &mut diags);
+            let url = check_root_link(
+                &l.dest,
+                self.routes,
+                self.elsewhere,
+                self.config,
+                d.source,
+                span,
+                &mut diags,
+            );
             local.extend(diags.into_sorted());
             errs.extend(local);
             return Some(url);
@@ -94,7 +102,7 @@ impl LinkCtx<'_> {
             return None;
         }
         let Some((path, headings)) = self.targets.get(file) else {
-            if let Some((url, ids)) = self.elsewhere.get(file) {
+            if let Some((url, ids)) = self.elsewhere.docs.get(file) {
                 return self.in_default_language(d, span, file, url, ids, frag, errs);
             }
             errs.push(self.missing_target(d, span, file).label("broken link"));
@@ -169,13 +177,18 @@ impl LinkCtx<'_> {
 }
 
 /// The menu's entries (title, URL to print), each checked like a link in site.yaml.
-pub(super) fn menu(config: &SiteConfig, routes: &Routes, diags: &mut Diags) -> Vec<(String, String)> {
+pub(super) fn menu(
+    config: &SiteConfig,
+    routes: &Routes,
+    elsewhere: &Elsewhere,
+    diags: &mut Diags,
+) -> Vec<(String, String)> {
     config
         .menu
         .iter()
         .map(|m| {
             let url = if m.url.starts_with('/') && !m.url.starts_with("//") {
-                check_root_link(&m.url, routes, config, &config.source, m.span, diags)
+                check_root_link(&m.url, routes, elsewhere, config, &config.source, m.span, diags)
             } else if let Some(scheme) = safe_url::script_scheme(&m.url, false) {
                 diags.push(script_link(&config.source, m.span, &scheme));
                 m.url.clone()
@@ -209,6 +222,7 @@ fn split_fragment(s: &str) -> (&str, Option<&str>) {
 fn check_root_link(
     url: &str,
     routes: &Routes,
+    elsewhere: &Elsewhere,
     config: &SiteConfig,
     source: &Source,
     span: (usize, usize),
@@ -235,6 +249,8 @@ fn check_root_link(
             let at = if shared { config.asset_link(to) } else { config.link(to) };
             format!("{at}{rest}")
         }
+        // A page of the default language that this language has no version of.
+        None if elsewhere.routes.contains(decoded.as_ref()) => format!("{}{rest}", config.asset_link(path)),
         None => {
             let mut d = Diag::at(source, span, format!("{path} does not exist in the built site")).label("broken link");
             // Never the page the link is on: "did you mean" the page itself helps nobody.

@@ -45,11 +45,14 @@ pub struct Memos {
     facilities: facility::Memo,
     /// Markdown scans and renders.
     bodies: bodies::Memos,
+    /// What the other languages may link to, from a build that stopped at errors (so that
+    /// their links are still checked in the same run, without errors that only echo these).
+    pub failed_links: Elsewhere,
 }
 
 /// Resolves the validated site.
 pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> Option<Site> {
-    resolve_with(v, theme, opts, &Elsewhere::new(), diags, &mut Memos::default())
+    resolve_with(v, theme, opts, &Elsewhere::default(), diags, &mut Memos::default())
 }
 
 /// [`resolve`], reusing and updating `memos` (the Markdown and facility ones). An added
@@ -88,7 +91,7 @@ pub fn resolve_with(
     let directory = facilities::directory(&config, facilities, &mut memos.facilities, &mut routes, diags);
     routes::add_files(&mut routes, &statics, &theme, diags);
     let redirects = routes::aliases(&mut routes, &articles, &article_paths, &pages, &page_paths, diags);
-    let menu = links::menu(&config, &routes, diags);
+    let menu = links::menu(&config, &routes, elsewhere, diags);
 
     let docs = bodies::documents(&articles, &pages, home.as_ref(), &authors);
     let scans = bodies::scan(&docs, &mut memos.bodies);
@@ -103,12 +106,14 @@ pub fn resolve_with(
         elsewhere,
     };
     let html = bodies::render(&docs, &scans, &ctx, &mut memos.bodies, diags);
+    // Before giving up at errors: the other languages' links are checked against it anyway.
+    let link_targets = bodies::elsewhere(&config, &targets, &routes);
     // Checked before giving up, so that these errors come in the same run as the link errors.
     people::check_photos(&authors, &routes, diags);
     if diags.has_errors() {
+        memos.failed_links = link_targets;
         return None;
     }
-    let link_targets = bodies::elsewhere(&config, &targets);
     let author_paths = people.paths;
     Some(assemble::site(assemble::Parts {
         config,

@@ -14,9 +14,15 @@ use crate::model::{Article, Author, Page};
 use crate::theme::Theme;
 use crate::translations::Alternates;
 
-/// The documents of the default language an added language's `@/` links may name: file
-/// (`articles/x.md`) -> (the path to link to, the ids of its headings).
-pub type Elsewhere = std::collections::HashMap<String, (String, Vec<String>)>;
+/// What of the default language an added language's links may name when it has no page
+/// of its own for them.
+#[derive(Debug, Default)]
+pub struct Elsewhere {
+    /// `@/` targets: file (`articles/x.md`) -> (the path to link to, its heading ids).
+    pub docs: std::collections::HashMap<String, (String, Vec<String>)>,
+    /// Root-relative links: the site paths of the default language's pages.
+    pub routes: std::collections::HashSet<String>,
+}
 
 /// Number of list pages for `n` items (at least one page).
 pub fn pages_count(n: usize, per_page: usize) -> usize {

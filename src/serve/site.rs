@@ -221,7 +221,7 @@ impl Builder {
         let statics = &c.statics;
         let (loaded, diags, took) = self.load(good.loaded.as_ref(), &c.files);
         let cache = diags.items().is_empty().then(|| copy(&loaded));
-        let p = match pipeline::prepare_loaded(&self.opts, loaded, diags, took, &mut self.memos) {
+        let mut p = match pipeline::prepare_loaded(&self.opts, loaded, diags, took, &mut self.memos) {
             Ok(p) => p,
             Err(e) => return Err((e, Some(good))),
         };
@@ -229,11 +229,22 @@ impl Builder {
             return self.full().map_err(|e| (e, Some(good)));
         }
         let t = Instant::now();
-        let dirty = deps::dirty_jobs(&good.p.site, &p.site);
+        // A site in more than one language is rendered whole (every language): a translation's
+        // save changes its original's switcher and hreflang links too.
+        let multilingual = !p.others.is_empty() || !good.p.others.is_empty();
+        let dirty = if multilingual {
+            None
+        } else {
+            deps::dirty_jobs(&good.p.site, &p.site)
+        };
         let compared = t.elapsed();
         let every = dirty.is_none();
-        let jobs = dirty.unwrap_or_else(|| render::jobs(&p.site));
-        let outputs = match pipeline::render_jobs(&p, &jobs) {
+        let rendered = match dirty {
+            Some(jobs) => pipeline::render_jobs(&p, &jobs),
+            None if multilingual => pipeline::render_all(&mut p, None),
+            None => pipeline::render_jobs(&p, &render::jobs(&p.site)),
+        };
+        let outputs = match rendered {
             Ok(o) => o,
             Err(e) => return Err((e, Some(good))),
         };
@@ -270,7 +281,11 @@ impl Builder {
         Ok((good, pages + static_count, what, change))
     }
 
-    fn theme(&self, mut good: Good, statics: &BTreeSet<String>) -> Result<Built, Failure> {
+    fn theme(&mut self, mut good: Good, statics: &BTreeSet<String>) -> Result<Built, Failure> {
+        // Every language has its engine and strings: a theme edit rebuilds them all.
+        if !good.p.others.is_empty() {
+            return self.full().map_err(|e| (e, Some(good)));
+        }
         let mut diags = Diags::new();
         let new_theme = theme::load(&self.opts.root, &good.p.site.config, &mut diags);
         if diags.has_errors() {
@@ -379,17 +394,26 @@ fn add_outputs(files: &mut HashMap<String, ServedFile>, outputs: Vec<Output>) ->
 /// Replaces the search index in the map by `p`'s; returns whether it changed (a new
 /// index has a new build folder, so comparing the manifest is enough).
 fn add_search(files: &mut HashMap<String, ServedFile>, p: &Prepared) -> bool {
-    let index = crate::index::index(&p.site);
-    let manifest = format!("{}/manifest.json", crate::index::BUNDLE_DIR);
-    let same = index.files.iter().find(|o| o.rel == manifest).is_some_and(|m| {
-        files
-            .get(&manifest)
-            .is_some_and(|f| f.bytes.as_ref() == m.bytes.as_slice())
+    // Every language's index, each under its prefix (`es/search-index/`).
+    let index = pipeline::index_all(p);
+    let prefixes: Vec<&str> = std::iter::once("").chain(p.others.iter().map(|l| l.prefix())).collect();
+    let same = prefixes.iter().all(|prefix| {
+        let manifest = format!("{prefix}{}/manifest.json", crate::index::BUNDLE_DIR);
+        index.files.iter().find(|o| o.rel == manifest).is_some_and(|m| {
+            files
+                .get(&manifest)
+                .is_some_and(|f| f.bytes.as_ref() == m.bytes.as_slice())
+        })
     });
     if same {
         return false;
     }
-    files.retain(|k, _| !k.starts_with(crate::index::BUNDLE_DIR));
+    files.retain(|k, _| {
+        !prefixes.iter().any(|prefix| {
+            k.strip_prefix(prefix)
+                .is_some_and(|rest| rest.starts_with(crate::index::BUNDLE_DIR))
+        })
+    });
     for o in index.files {
         insert(files, o.rel, o.bytes);
     }

@@ -8,6 +8,7 @@ mod build;
 mod content;
 mod errors;
 mod imports;
+mod languages;
 mod links;
 mod memo;
 mod output;
