@@ -188,9 +188,15 @@ pub fn prepare_loaded(
         return Err(found);
     }
     link_translations(&mut site, &mut others);
+    let mut errors = Vec::new();
+    for s in std::iter::once(&mut site).chain(others.iter_mut()) {
+        match crate::i18n::strings(&s.theme, &s.config.language, &s.config.all_languages()) {
+            Ok(strings) => s.strings = std::sync::Arc::new(strings),
+            Err(e) => errors.extend(e),
+        }
+    }
     let engines = std::iter::once(&site).chain(&others).map(render::site_engine);
     let mut teras = Vec::with_capacity(others.len() + 1);
-    let mut errors = Vec::new();
     for e in engines {
         match e {
             Ok(t) => teras.push(t),

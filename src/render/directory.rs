@@ -4,12 +4,12 @@
 
 use serde::Serialize;
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 use tera::Context;
 
 use super::locator_data::DATA_PATH;
 use super::pages::{Page, seo_for};
 use super::seo;
-use crate::config::SiteConfig;
 use crate::date::Date;
 use crate::facility::vocabulary::{self, Term};
 use crate::facility::{self, Facility, hours, zips};
@@ -19,17 +19,41 @@ use crate::resolve::Site;
 #[derive(Debug, Serialize)]
 struct TermCtx {
     id: &'static str,
-    label: &'static str,
-    explain: &'static str,
+    label: String,
+    explain: String,
 }
 
-fn terms(ids: &[String], vocab: &'static [Term]) -> Vec<TermCtx> {
+/// The prefix of a vocabulary's keys in the theme's strings (`care_detox`, `care_detox_explain`).
+fn prefix_of(vocab: &'static [Term]) -> Option<&'static str> {
+    [
+        (vocabulary::LEVELS_OF_CARE, "care"),
+        (vocabulary::MEDICATIONS, "med"),
+        (vocabulary::PAYMENT, "pay"),
+        (vocabulary::POPULATIONS, "pop"),
+    ]
+    .into_iter()
+    .find(|(v, _)| std::ptr::eq(*v, vocab))
+    .map(|(_, p)| p)
+}
+
+/// A term's label and explanation in the page's language: from the theme's strings when
+/// they have it, else the vocabulary's own English.
+fn localized(strings: &BTreeMap<String, String>, vocab: &'static [Term], t: &Term) -> (String, String) {
+    let key = prefix_of(vocab).map(|p| format!("{p}_{}", t.id.replace('-', "_")));
+    let own = key.and_then(|k| Some((strings.get(&k)?.clone(), strings.get(&format!("{k}_explain"))?.clone())));
+    own.unwrap_or_else(|| (t.label.to_string(), t.explain.to_string()))
+}
+
+fn terms(strings: &BTreeMap<String, String>, ids: &[String], vocab: &'static [Term]) -> Vec<TermCtx> {
     ids.iter()
         .filter_map(|id| vocabulary::find(vocab, id))
-        .map(|t| TermCtx {
-            id: t.id,
-            label: t.label,
-            explain: t.explain,
+        .map(|t| {
+            let (label, explain) = localized(strings, vocab, t);
+            TermCtx {
+                id: t.id,
+                label,
+                explain,
+            }
         })
         .collect()
 }
@@ -191,11 +215,11 @@ impl FacilityCtx {
             lines: lines(f),
             website: f.website.clone(),
             email: f.email.clone(),
-            levels_of_care: terms(&f.levels_of_care, vocabulary::LEVELS_OF_CARE),
-            medications: terms(&f.medications, vocabulary::MEDICATIONS),
-            payment: terms(&f.payment, vocabulary::PAYMENT),
-            populations: terms(&f.populations, vocabulary::POPULATIONS),
-            accreditations: terms(&f.accreditations, vocabulary::ACCREDITATIONS),
+            levels_of_care: terms(&site.strings, &f.levels_of_care, vocabulary::LEVELS_OF_CARE),
+            medications: terms(&site.strings, &f.medications, vocabulary::MEDICATIONS),
+            payment: terms(&site.strings, &f.payment, vocabulary::PAYMENT),
+            populations: terms(&site.strings, &f.populations, vocabulary::POPULATIONS),
+            accreditations: terms(&site.strings, &f.accreditations, vocabulary::ACCREDITATIONS),
             services: f.services.iter().map(|s| label_of_id(s)).collect(),
             languages: languages(&f.languages, &c.language),
             hours: f.hours.clone(),
@@ -226,12 +250,13 @@ struct ItemCtx {
     zip: String,
     phone_display: String,
     tel: String,
-    levels_of_care: Vec<&'static str>,
+    levels_of_care: Vec<String>,
     walk_in: Option<bool>,
     sponsored: bool,
 }
 
-fn item(c: &SiteConfig, f: &Facility) -> ItemCtx {
+fn item(site: &Site, f: &Facility) -> ItemCtx {
+    let c = &site.config;
     ItemCtx {
         name: f.name.clone(),
         url: c.link(&f.path),
@@ -244,7 +269,8 @@ fn item(c: &SiteConfig, f: &Facility) -> ItemCtx {
         levels_of_care: f
             .levels_of_care
             .iter()
-            .filter_map(|id| vocabulary::find(vocabulary::LEVELS_OF_CARE, id).map(|t| t.label))
+            .filter_map(|id| vocabulary::find(vocabulary::LEVELS_OF_CARE, id))
+            .map(|t| localized(&site.strings, vocabulary::LEVELS_OF_CARE, t).0)
             .collect(),
         walk_in: f.walk_in,
         sponsored: f.sponsored,
@@ -255,7 +281,7 @@ fn item(c: &SiteConfig, f: &Facility) -> ItemCtx {
 fn split_items(site: &Site, list: &[usize]) -> (Vec<ItemCtx>, Vec<ItemCtx>) {
     let fs = &site.facilities.facilities;
     let (paid, free): (Vec<usize>, Vec<usize>) = list.iter().partition(|i| fs[**i].sponsored);
-    let items = |l: Vec<usize>| l.into_iter().map(|i| item(&site.config, &fs[i])).collect();
+    let items = |l: Vec<usize>| l.into_iter().map(|i| item(site, &fs[i])).collect();
     (items(free), items(paid))
 }
 
@@ -265,11 +291,17 @@ fn locator_ctx(site: &Site) -> Value {
     let term_list = |v: &'static [Term]| {
         v.iter()
             .enumerate()
-            .map(|(bit, t)| json!({ "id": t.id, "label": t.label, "explain": t.explain, "bit": bit }))
+            .map(|(bit, t)| {
+                let (label, explain) = localized(&site.strings, v, t);
+                json!({ "id": t.id, "label": label, "explain": explain, "bit": bit })
+            })
             .collect::<Vec<_>>()
     };
     let vocab = json!({
-        "levels": vocabulary::LEVELS_OF_CARE.iter().map(|t| t.label).collect::<Vec<_>>(),
+        "levels": vocabulary::LEVELS_OF_CARE
+            .iter()
+            .map(|t| localized(&site.strings, vocabulary::LEVELS_OF_CARE, t).0)
+            .collect::<Vec<_>>(),
     });
     json!({
         "data_url": c.link(DATA_PATH),

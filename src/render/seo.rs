@@ -95,7 +95,7 @@ pub fn website(site: &Site) -> String {
         "@context": "https://schema.org",
         "@type": "WebSite",
         "name": c.title,
-        "url": c.base_url,
+        "url": c.absolute("/"),
         "description": c.description,
         "inLanguage": c.language,
         "potentialAction": {

@@ -137,6 +137,9 @@ pub struct Site {
     /// This site's documents for the `@/` links of the other languages (empty for a
     /// one-language site, and for an added language's site).
     pub link_targets: Arc<Elsewhere>,
+    /// The theme's strings in this site's language (`i18n/{code}.yaml`); set by the
+    /// pipeline once the theme is checked.
+    pub strings: Arc<BTreeMap<String, String>>,
 }
 
 impl Site {
