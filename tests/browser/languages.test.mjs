@@ -1,0 +1,139 @@
+// The demo site in Spanish (issue 17): every Spanish page kind passes axe and the Nu HTML
+// Checker, shows the hotline disclosure and the crisis lines in Spanish, the language
+// switcher goes to the page's translation or else to the other language's home, and the
+// Spanish search finds the Spanish articles with Spanish stemming.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { createRequire } from 'node:module';
+import { buildSite, serve, browser, forbidThirdParty, cleanup } from './harness.mjs';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const vnuJar = join(require.resolve('vnu-jar'), '..', 'build', 'dist', 'vnu.jar');
+
+// One Spanish URL per page kind the build makes.
+const SPANISH_KINDS = {
+  home: 'es/',
+  article: 'es/articles/naloxona-como-responder-a-una-sobredosis/',
+  articles: 'es/articles/',
+  topics: 'es/topics/',
+  topic: 'es/topics/naloxone/',
+  author: 'es/authors/elena-marsh-md/',
+  page: 'es/about/',
+  search: 'es/search/',
+  locator: 'es/treatment/',
+  state: 'es/treatment/tx/',
+  city: 'es/treatment/tx/austin/',
+  facility: 'es/treatment/tx/austin/austin-example-recovery/',
+  notFound: 'es/404.html',
+};
+
+let site, server, chrome;
+before(async () => { site = buildSite(); server = await serve(site); chrome = await browser(); });
+after(async () => { await chrome?.close(); server?.close(); if (site) cleanup(site); });
+
+for (const [kind, path] of Object.entries(SPANISH_KINDS)) {
+  test(`Spanish ${kind} page: axe clean, lang="es", hotline disclosure and crisis lines in Spanish`, async () => {
+    const page = await chrome.newPage();
+    const outside = forbidThirdParty(page);
+    const response = await page.goto(server.url + path);
+    assert.equal(response.status(), 200, path);
+    assert.equal(await page.getAttribute('html', 'lang'), 'es');
+    await page.addScriptTag({ content: axeSource });
+    const result = await page.evaluate(async () => window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+    }));
+    const bad = result.violations.filter((v) => ['moderate', 'serious', 'critical'].includes(v.impact));
+    assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), []);
+    assert.ok(result.passes.length > 10, 'axe ran its rules');
+    // The disclosure sits beside the number, in Spanish; "Who answers?" too.
+    assert.match(await page.locator('#hotline-note').innerText(), /anunciante pagado/);
+    assert.equal(await page.locator('.hotline-who').innerText(), '¿Quién contesta?');
+    const crisis = await page.locator('aside.crisis').innerText();
+    assert.match(crisis, /Línea 988 de Prevención del Suicidio y Crisis/);
+    assert.match(crisis, /marque 2/);
+    assert.match(crisis, /AYUDA/);
+    assert.match(crisis, /SAMHSA/);
+    assert.match(crisis, /en inglés y en español/);
+    assert.equal(await page.locator('aside.crisis a[href="sms:988?body=AYUDA"]').count(), 1);
+    assert.deepEqual(outside, [], 'no third-party request');
+    await page.close();
+  });
+}
+
+function htmlFiles(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...htmlFiles(p));
+    else if (name.endsWith('.html')) out.push(p);
+  }
+  return out;
+}
+
+test('Nu HTML Checker: no error on any Spanish page', () => {
+  const files = htmlFiles(join(site, 'es'));
+  assert.ok(files.length > 50, `the Spanish site has pages (${files.length})`);
+  const r = spawnSync('java', ['-jar', vnuJar, '--errors-only', '--format', 'json', ...files], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const messages = JSON.parse(r.stderr || '{"messages":[]}').messages;
+  const errors = messages.filter((m) => m.type === 'error').map((m) => `${relative(site, new URL(m.url).pathname)}:${m.lastLine}: ${m.message}`);
+  assert.deepEqual(errors, []);
+});
+
+test('the switcher goes to the translation of an article that has one', async () => {
+  const page = await chrome.newPage();
+  await page.goto(server.url + 'articles/naloxone-how-to-respond-to-an-overdose/');
+  const link = page.locator('nav.languages a');
+  assert.equal(await link.innerText(), 'Español');
+  assert.equal(await link.getAttribute('lang'), 'es');
+  await Promise.all([page.waitForURL(/\/es\/articles\/naloxona-como-responder-a-una-sobredosis\/$/), link.click()]);
+  assert.equal(await page.getAttribute('html', 'lang'), 'es');
+  const back = page.locator('nav.languages a');
+  assert.equal(await back.innerText(), 'English');
+  await Promise.all([page.waitForURL(/\/articles\/naloxone-how-to-respond-to-an-overdose\/$/), back.click()]);
+  await page.close();
+});
+
+test('the switcher goes to the Spanish home from an article without a translation', async () => {
+  const page = await chrome.newPage();
+  await page.goto(server.url + 'articles/fentanyl-and-the-drug-supply/');
+  await Promise.all([page.waitForURL((u) => new URL(u).pathname === '/es/'), page.locator('nav.languages a').click()]);
+  assert.equal(await page.locator('main h1').innerText(), 'No está solo');
+  await page.close();
+});
+
+test('Spanish search: "naloxona" finds the Spanish naloxone article through the Spanish index', async () => {
+  const page = await chrome.newPage();
+  const outside = forbidThirdParty(page);
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  await page.goto(server.url + 'es/search/');
+  await page.fill('#search-q', 'naloxona');
+  await page.press('#search-q', 'Enter');
+  const links = page.locator('#search-results .search-result-title a');
+  await links.first().waitFor();
+  const hrefs = await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.ok(hrefs.includes('/es/articles/naloxona-como-responder-a-una-sobredosis/'), hrefs.join(' '));
+  assert.ok(hrefs.every((h) => h.startsWith('/es/')), `only Spanish pages: ${hrefs.join(' ')}`);
+  assert.ok(fetched.some((p) => p === '/es/search-index/manifest.json'), fetched.join(' '));
+  assert.ok(!fetched.some((p) => p.startsWith('/search-index/')), 'the English index is not loaded');
+  // Spanish stemming: the plural form finds the same article ("sobredosis" is invariable;
+  // "medicamentos" and "medicamento" share a stem).
+  await page.fill('#search-q', 'medicamento');
+  await page.press('#search-q', 'Enter');
+  await page.locator('#search-results .search-result-title a[href^="/es/articles/"]').first().waitFor();
+  assert.deepEqual(outside, []);
+  await page.close();
+});
+
+test('Spanish search finds facilities too, with their Spanish pages', async () => {
+  const page = await chrome.newPage();
+  await page.goto(server.url + 'es/search/?q=Austin');
+  const facility = page.locator('#search-results a[href^="/es/treatment/tx/austin/"]');
+  await facility.first().waitFor();
+  assert.ok(await facility.count() >= 1);
+  await page.close();
+});
