@@ -129,6 +129,14 @@ pub struct NewArgs {
     /// For a facility: its city.
     #[arg(long, value_name = "NAME")]
     pub city: Option<String>,
+    /// For an article or page: the language it is written in, one of site.yaml's
+    /// `languages:` (es); the file is named `<slug>.<code>.md`.
+    #[arg(long, value_name = "CODE")]
+    pub lang: Option<String>,
+    /// With --lang: the file this one translates, under content/ (articles/naloxone.md); the
+    /// translation is made beside it and takes its author, dates and topics.
+    #[arg(long, value_name = "PATH", requires = "lang")]
+    pub translation_of: Option<String>,
 }
 
 /// Kinds of file `haven new` makes.

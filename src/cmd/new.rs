@@ -17,7 +17,11 @@ pub fn run(args: &NewArgs) -> u8 {
         state: args.state.as_deref(),
         city: args.city.as_deref(),
     };
-    match create(&args.root, args.kind, &args.title, place) {
+    let lang = Lang {
+        code: args.lang.as_deref(),
+        of: args.translation_of.as_deref(),
+    };
+    match create_in(&args.root, args.kind, &args.title, place, lang) {
         Ok(made) => {
             println!("{}", made.path.display());
             for line in made.notes {
@@ -41,6 +45,15 @@ pub struct Place<'a> {
     pub city: Option<&'a str>,
 }
 
+/// The language of a new article or page (`--lang`, `--translation-of`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Lang<'a> {
+    /// A code of site.yaml's `languages:`.
+    pub code: Option<&'a str>,
+    /// The original it translates, under content/ (`articles/naloxone.md`).
+    pub of: Option<&'a str>,
+}
+
 /// A file [`create`] wrote.
 #[derive(Debug)]
 pub struct Made {
@@ -52,6 +65,11 @@ pub struct Made {
 
 /// Writes the new file under `root` and returns its path and what to tell the editor.
 pub fn create(root: &Path, kind: NewKind, title: &str, place: Place<'_>) -> Result<Made, String> {
+    create_in(root, kind, title, place, Lang::default())
+}
+
+/// [`create`], in a language of the site, or as the translation of an existing file.
+pub fn create_in(root: &Path, kind: NewKind, title: &str, place: Place<'_>, lang: Lang<'_>) -> Result<Made, String> {
     if !root.join("content/site.yaml").is_file() {
         return Err(format!(
             "there is no site in {}: it has no content/site.yaml. Start a site with \
@@ -71,6 +89,9 @@ pub fn create(root: &Path, kind: NewKind, title: &str, place: Place<'_>) -> Resu
         quoted: quote(title),
         title,
     };
+    if let Some(code) = lang.code {
+        return translation(root, kind, &new, code, lang.of, notes);
+    }
     let (dir, file, text) = match kind {
         NewKind::Article => new.article(root, &mut notes),
         NewKind::Page => new.page(&mut notes),
@@ -79,6 +100,81 @@ pub fn create(root: &Path, kind: NewKind, title: &str, place: Place<'_>) -> Resu
     };
     let path = write_new(&root.join(dir), &file, &text)?;
     Ok(Made { path, notes })
+}
+
+/// A new article or page in language `code`: beside its original when it translates one
+/// (its own title and slug; author, reviewer, dates and topics left to the original), else a
+/// page in that language only, made like any new one.
+fn translation(
+    root: &Path,
+    kind: NewKind,
+    new: &NewFile<'_>,
+    code: &str,
+    of: Option<&str>,
+    mut notes: Vec<String>,
+) -> Result<Made, String> {
+    if !matches!(kind, NewKind::Article | NewKind::Page) {
+        return Err("--lang is for articles and pages; authors and facilities have one file for every language, with `translations:` in it".into());
+    }
+    site_has_language(root, code)?;
+    let Some(of) = of else {
+        let (dir, file, text) = match kind {
+            NewKind::Page => new.page(&mut notes),
+            _ => new.article(root, &mut notes),
+        };
+        let file = file.replace(".md", &format!(".{code}.md"));
+        let path = write_new(&root.join(dir), &file, &text)?;
+        return Ok(Made { path, notes });
+    };
+    let of = of.trim_start_matches("content/").trim_start_matches('/');
+    let original = root.join("content").join(of);
+    let stem = of.strip_suffix(".md").filter(|_| original.is_file()).ok_or_else(|| {
+        format!("there is no content/{of} to translate: give the original's path under content/, such as articles/naloxone.md")
+    })?;
+    if crate::load::translation(of).is_some() {
+        return Err(format!("content/{of} is itself a translation: translate its original"));
+    }
+    let text = format!(
+        "---
+title: {}
+slug: {}
+description: \"\"
+updated: {}
+draft: true
+---
+
+Write the translation of content/{of} here.
+",
+        new.quoted,
+        new.slug,
+        date::today()
+    );
+    notes.push(format!(
+        "The translation takes its author, reviewer, dates and topics from content/{of}; `updated:` is today, keep it as the day the translation was last brought up to date."
+    ));
+    draft_notes(&mut notes, "translation");
+    let path = write_new(&root.join("content"), &format!("{stem}.{code}.md"), &text)?;
+    Ok(Made { path, notes })
+}
+
+/// Whether site.yaml lists `code` under `languages:` (an error saying how to add it if not).
+fn site_has_language(root: &Path, code: &str) -> Result<(), String> {
+    let path = root.join("content/site.yaml");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read content/site.yaml: {e}"))?;
+    let source = crate::diag::Source {
+        name: "content/site.yaml".into(),
+        text: text.into(),
+    };
+    let mut diags = crate::diag::Diags::new();
+    let config = crate::config::parse(&source, None, &mut diags)
+        .ok_or("content/site.yaml has errors: run `haven check` to see them")?;
+    if config.languages.iter().any(|l| l.code == code) {
+        return Ok(());
+    }
+    let have = config.all_languages().join(", ");
+    Err(format!(
+        "the site has no language `{code}` (it has {have}): add `{code}:` under `languages:` in content/site.yaml first"
+    ))
 }
 
 /// The new file's folder (under the site root), name and text.

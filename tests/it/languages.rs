@@ -85,6 +85,9 @@ fn a_translation_is_a_spanish_page_with_what_it_leaves_out_from_its_original() {
         assert!(p.has("#hotline-note"), "{kind} has the hotline disclosure");
     }
     assert!(built.exists("/es/feed.xml") && built.exists("/es/search-index/manifest.json"));
+    assert_eq!(es.json_ld()["inLanguage"], "es");
+    assert_eq!(es.json_ld()["mainEntity"]["inLanguage"], "es");
+    assert_eq!(built.page("/articles/naloxone/").json_ld()["inLanguage"], "en");
 }
 
 #[test]
@@ -314,5 +317,61 @@ fn spanish_search_has_its_own_index_with_spanish_stemming() {
     assert_eq!(
         built.page("/es/search/").attr("#search-app", "data-index"),
         "/es/search-index/"
+    );
+}
+
+#[test]
+fn haven_new_writes_a_translation_beside_its_original() {
+    let site = bilingual();
+    let run = site.haven(&[
+        "new",
+        "article",
+        "Cómo apoyar a la familia",
+        "--lang",
+        "es",
+        "--translation-of",
+        "articles/family.md",
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stdout.trim().ends_with("content/articles/family.es.md"),
+        "{}",
+        run.stdout
+    );
+    let text = site.read("content/articles/family.es.md");
+    assert!(
+        text.contains("title: \"Cómo apoyar a la familia\"\nslug: como-apoyar-a-la-familia\n"),
+        "{text}"
+    );
+    assert!(!text.contains("author:"), "the author comes from the original: {text}");
+    let built = site.drafts().build();
+    let page = built.page("/es/articles/como-apoyar-a-la-familia/");
+    assert_eq!(page.attrs("nav.languages a", "href"), vec!["/articles/family/"]);
+
+    let other = bilingual();
+    let run = other.haven(&[
+        "new",
+        "article",
+        "Titre",
+        "--lang",
+        "fr",
+        "--translation-of",
+        "articles/family.md",
+    ]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(run.stderr.contains("the site has no language `fr`"), "{}", run.stderr);
+    let run = other.haven(&[
+        "new",
+        "article",
+        "Nada",
+        "--lang",
+        "es",
+        "--translation-of",
+        "articles/nothing.md",
+    ]);
+    assert!(
+        run.stderr.contains("there is no content/articles/nothing.md"),
+        "{}",
+        run.stderr
     );
 }
