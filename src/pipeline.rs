@@ -291,6 +291,22 @@ pub fn index_all(p: &Prepared) -> index::SearchIndex {
     all
 }
 
+/// Renders only `jobs[0]` of the default language and `jobs[i]` of the added language
+/// `i - 1` (`haven serve` re-renders what a change touched, in every language).
+pub fn render_jobs_all(p: &Prepared, jobs: &[Vec<render::Job>]) -> Result<Vec<Output>, Vec<Diag>> {
+    let mut diags = Diags::new();
+    let none = Vec::new();
+    let mut outputs = render::render_all(&p.site, &p.tera, jobs.first().unwrap_or(&none), None, &mut diags);
+    for (l, jobs) in p.others.iter().zip(jobs.iter().skip(1)) {
+        let more = render::render_all(&l.site, &l.tera, jobs, None, &mut diags);
+        add_language(&mut outputs, more, l.prefix());
+    }
+    if diags.has_errors() {
+        return Err(diags.into_sorted());
+    }
+    Ok(outputs)
+}
+
 /// Renders only `jobs` (`haven serve` re-renders what a change touched).
 pub fn render_jobs(p: &Prepared, jobs: &[render::Job]) -> Result<Vec<Output>, Vec<Diag>> {
     let mut diags = Diags::new();

@@ -253,7 +253,7 @@ fn check_author_languages(authors: &[Author], config: &SiteConfig, diags: &mut D
 }
 
 /// One language version of a page, for `hreflang` links and the language switcher.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Alternate {
     /// Language code.
     pub code: String,
@@ -266,7 +266,7 @@ pub struct Alternate {
 }
 
 /// Which pages are translations of each other, for one language's site.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Alternates {
     /// Site path of a page (without the language prefix) -> every language version of it,
     /// the default language first, this page's own included.

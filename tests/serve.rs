@@ -202,9 +202,12 @@ fn template_edit_rerenders_only_the_pages_using_it() {
         s.get("/topics/").2.contains("TOPICS-TEMPLATE-MARK").then_some(())
     });
     assert!(!s.get(ARTICLE_URL).2.contains("TOPICS-TEMPLATE-MARK"));
-    s.wait("the log line `Rebuilt 1 pages (template edit)`", || {
-        s.log().contains("Rebuilt 1 pages (template edit)").then_some(())
+    // Two pages use topics.html since the demo is in English and Spanish: /topics/ and
+    // /es/topics/ (issue 17); before, it was one.
+    s.wait("the log line `Rebuilt 2 pages (template edit)`", || {
+        s.log().contains("Rebuilt 2 pages (template edit)").then_some(())
     });
+    assert!(s.get("/es/topics/").2.contains("TOPICS-TEMPLATE-MARK"));
 }
 
 #[test]
@@ -415,4 +418,39 @@ fn drafts_are_served_with_a_banner_and_noindex_unless_no_drafts() {
     let s = Server::start_with(&["--no-drafts"]);
     assert_eq!(s.get(DRAFT).0, 404, "--no-drafts hides drafts");
     assert_eq!(s.get(ARTICLE_URL).0, 200);
+}
+
+/// A translation saved while serving: its page is rebuilt, and when its slug changes, the
+/// original's language switcher and hreflang link follow it (issue 17).
+#[test]
+fn a_translation_and_its_originals_switcher_are_rebuilt_on_save() {
+    let s = Server::start();
+    let es = "content/articles/naloxone-how-to-respond-to-an-overdose.es.md";
+    let original = "/articles/naloxone-how-to-respond-to-an-overdose/";
+    let old = "/es/articles/naloxona-como-responder-a-una-sobredosis/";
+    let page = s.get(original).2;
+    assert!(
+        page.contains(&format!("href=\"{old}\" hreflang=\"es\"")),
+        "the switcher links to the translation: {page}"
+    );
+    s.append(es, "\nUn párrafo guardado por la prueba: MARCA-ES-1.\n");
+    s.wait("the Spanish edit to be served", || {
+        s.get(old).2.contains("MARCA-ES-1").then_some(())
+    });
+    let text = std::fs::read_to_string(s.path(es)).unwrap();
+    let slug = text.lines().find(|l| l.starts_with("slug:")).unwrap().to_string();
+    std::fs::write(s.path(es), text.replace(&slug, "slug: naloxona-nueva")).unwrap();
+    s.wait("the original's switcher to follow the new slug", || {
+        s.get(original)
+            .2
+            .contains("href=\"/es/articles/naloxona-nueva/\" hreflang=\"es\"")
+            .then_some(())
+    });
+    let body = s.get(original).2;
+    assert!(
+        body.contains("hreflang=\"es\" href=\"http://"),
+        "the hreflang link: {body}"
+    );
+    assert!(!body.contains(old), "nothing links to the old slug any more");
+    assert_eq!(s.get("/es/articles/naloxona-nueva/").0, 200);
 }

@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::SiteConfig;
 use crate::memo::same_text;
+use crate::pipeline::Prepared;
 use crate::render::context::Summary;
 use crate::render::{self, Job};
 use crate::resolve::Site;
@@ -34,6 +35,25 @@ pub fn dirty_jobs(old: &Site, new: &Site) -> Option<Vec<Job>> {
             .filter(|job| changes.touch(new, *job))
             .collect(),
     )
+}
+
+/// [`dirty_jobs`] of every language (the default's first); `None` when every page of every
+/// language must be rendered: a language's shape changed, or which pages are translations
+/// of each other (a switcher or an `hreflang` link may point elsewhere now).
+pub fn dirty_jobs_all(old: &Prepared, new: &Prepared) -> Option<Vec<Vec<Job>>> {
+    if old.others.len() != new.others.len() || old.site.alternates != new.site.alternates {
+        return None;
+    }
+    let mut all = vec![dirty_jobs(&old.site, &new.site)?];
+    for (o, n) in old.others.iter().zip(&new.others) {
+        if o.site.alternates != n.site.alternates {
+            return None;
+        }
+        let mut jobs = dirty_jobs(&o.site, &n.site)?;
+        jobs.retain(|j| !matches!(j, Job::Robots | Job::HeadersFile));
+        all.push(jobs);
+    }
+    Some(all)
 }
 
 /// What changed between two builds of the same shape.

@@ -233,14 +233,14 @@ impl Builder {
         // save changes its original's switcher and hreflang links too.
         let multilingual = !p.others.is_empty() || !good.p.others.is_empty();
         let dirty = if multilingual {
-            None
+            deps::dirty_jobs_all(&good.p, &p)
         } else {
-            deps::dirty_jobs(&good.p.site, &p.site)
+            deps::dirty_jobs(&good.p.site, &p.site).map(|jobs| vec![jobs])
         };
         let compared = t.elapsed();
         let every = dirty.is_none();
         let rendered = match dirty {
-            Some(jobs) => pipeline::render_jobs(&p, &jobs),
+            Some(jobs) => pipeline::render_jobs_all(&p, &jobs),
             None if multilingual => pipeline::render_all(&mut p, None),
             None => pipeline::render_jobs(&p, &render::jobs(&p.site)),
         };
@@ -282,41 +282,80 @@ impl Builder {
     }
 
     fn theme(&mut self, mut good: Good, statics: &BTreeSet<String>) -> Result<Built, Failure> {
-        // Every language has its engine and strings: a theme edit rebuilds them all.
-        if !good.p.others.is_empty() {
-            return self.full().map_err(|e| (e, Some(good)));
-        }
         let mut diags = Diags::new();
         let new_theme = theme::load(&self.opts.root, &good.p.site.config, &mut diags);
         if diags.has_errors() {
             return Err((diags.into_sorted(), Some(good)));
         }
-        let old_theme = std::mem::replace(&mut good.p.site.theme, new_theme);
-        let tera = match render::site_engine(&good.p.site) {
-            Ok(t) => t,
-            Err(e) => {
-                good.p.site.theme = old_theme;
-                return Err((e, Some(good)));
+        // Every language has its own engine (its strings): each is made again, and each
+        // re-renders the pages of the templates that changed.
+        let old_theme = std::mem::replace(&mut good.p.site.theme, new_theme.clone());
+        for l in &mut good.p.others {
+            l.site.theme = new_theme.clone();
+        }
+        let restore = |good: &mut Good| {
+            good.p.site.theme = old_theme.clone();
+            for l in &mut good.p.others {
+                l.site.theme = old_theme.clone();
             }
         };
-        let old_tera = std::mem::replace(&mut good.p.tera, tera);
+        let mut teras = Vec::with_capacity(good.p.others.len() + 1);
+        for site in std::iter::once(&good.p.site).chain(good.p.others.iter().map(|l| &l.site)) {
+            match render::site_engine(site) {
+                Ok(t) => teras.push(t),
+                Err(e) => {
+                    restore(&mut good);
+                    return Err((e, Some(good)));
+                }
+            }
+        }
+        let mut teras = teras.into_iter();
+        let old_tera = teras.next().map(|t| std::mem::replace(&mut good.p.tera, t));
+        let old_teras: Vec<_> = good
+            .p
+            .others
+            .iter_mut()
+            .zip(teras)
+            .map(|(l, t)| std::mem::replace(&mut l.tera, t))
+            .collect();
         let css = deps::css_swaps(&old_theme, &good.p.site.theme, &good.p.site.config);
         let assets_changed = deps::assets_differ(&old_theme, &good.p.site.theme);
-        let jobs = if assets_changed {
-            Some(render::jobs(&good.p.site))
-        } else {
-            deps::template_jobs(&good.p.site, &old_theme)
+        let mut every = assets_changed;
+        let mut jobs = Vec::new();
+        for (i, site) in std::iter::once(&good.p.site)
+            .chain(good.p.others.iter().map(|l| &l.site))
+            .enumerate()
+        {
+            let all = || {
+                if i == 0 {
+                    render::jobs(site)
+                } else {
+                    render::language_jobs(site)
+                }
+            };
+            jobs.push(match assets_changed {
+                true => all(),
+                false => deps::template_jobs(site, &old_theme).unwrap_or_else(|| {
+                    every = true;
+                    all()
+                }),
+            });
+        }
+        let what = match (assets_changed, every) {
+            (true, _) => "theme asset edit, every page".to_string(),
+            (false, true) => "template edit, every page".to_string(),
+            (false, false) => "template edit".to_string(),
         };
-        let (jobs, what) = match jobs {
-            Some(j) if !assets_changed => (j, "template edit".to_string()),
-            Some(j) => (j, "theme asset edit, every page".to_string()),
-            None => (render::jobs(&good.p.site), "template edit, every page".to_string()),
-        };
-        let outputs = match pipeline::render_jobs(&good.p, &jobs) {
+        let outputs = match pipeline::render_jobs_all(&good.p, &jobs) {
             Ok(o) => o,
             Err(e) => {
-                good.p.site.theme = old_theme;
-                good.p.tera = old_tera;
+                restore(&mut good);
+                if let Some(t) = old_tera {
+                    good.p.tera = t;
+                }
+                for (l, t) in good.p.others.iter_mut().zip(old_teras) {
+                    l.tera = t;
+                }
                 return Err((e, Some(good)));
             }
         };
