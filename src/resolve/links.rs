@@ -112,15 +112,8 @@ impl LinkCtx<'_> {
             return Some(self.config.link(path));
         };
         if !headings.as_ref().is_some_and(|h| h.contains(frag)) {
-            let hint = match headings.as_ref().and_then(|h| did_you_mean(frag, h.iter().copied())) {
-                Some(s) => format!("did you mean `#{s}`?"),
-                None => "link to a heading id of that page: its text in lower case with hyphens".into(),
-            };
-            errs.push(
-                Diag::at(d.source, span, format!("@/{file} has no heading with id `{frag}`"))
-                    .label("broken fragment")
-                    .help(hint),
-            );
+            let ids = headings.iter().flat_map(|h| h.iter().copied());
+            errs.push(no_heading(d, span, file, frag, ids));
             return None;
         }
         Some(format!("{}#{frag}", self.config.link(path)))
@@ -145,15 +138,7 @@ impl LinkCtx<'_> {
         if ids.iter().any(|i| i == frag) {
             return Some(format!("{url}#{frag}"));
         }
-        let hint = match did_you_mean(frag, ids.iter().map(String::as_str)) {
-            Some(s) => format!("did you mean `#{s}`?"),
-            None => "link to a heading id of that page: its text in lower case with hyphens".into(),
-        };
-        errs.push(
-            Diag::at(d.source, span, format!("@/{file} has no heading with id `{frag}`"))
-                .label("broken fragment")
-                .help(hint),
-        );
+        errs.push(no_heading(d, span, file, frag, ids.iter().map(String::as_str)));
         None
     }
 
@@ -174,6 +159,23 @@ impl LinkCtx<'_> {
         };
         Diag::at(d.source, span, format!("link to @/{file}, which does not exist")).help(hint)
     }
+}
+
+/// The error for `@/file#frag` when `file` has no heading `frag` (its ids are `ids`).
+fn no_heading<'a>(
+    d: &DocRef<'_>,
+    span: (usize, usize),
+    file: &str,
+    frag: &str,
+    ids: impl IntoIterator<Item = &'a str>,
+) -> Diag {
+    let hint = match did_you_mean(frag, ids) {
+        Some(s) => format!("did you mean `#{s}`?"),
+        None => "link to a heading id of that page: its text in lower case with hyphens".into(),
+    };
+    Diag::at(d.source, span, format!("@/{file} has no heading with id `{frag}`"))
+        .label("broken fragment")
+        .help(hint)
 }
 
 /// The menu's entries (title, URL to print), each checked like a link in site.yaml.

@@ -4,16 +4,8 @@
 // scrolling at 320px, the no-JavaScript path, and the article page-weight budget.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { join, relative } from 'node:path';
-import { createRequire } from 'node:module';
-import { buildSite, serve, browser, forbidThirdParty, cleanup } from './harness.mjs';
-
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const vnuJar = join(require.resolve('vnu-jar'), '..', 'build', 'dist', 'vnu.jar');
+import { buildSite, serve, browser, forbidThirdParty, cleanup, axeViolations, htmlFiles, nuErrors } from './harness.mjs';
 
 // One URL per page kind the build makes.
 export const PAGE_KINDS = {
@@ -37,28 +29,14 @@ let site, server, chrome;
 before(async () => { site = buildSite(); server = await serve(site); chrome = await browser(); });
 after(async () => { await chrome?.close(); server?.close(); if (site) cleanup(site); });
 
-function htmlFiles(dir) {
-  const out = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...htmlFiles(p));
-    else if (name.endsWith('.html')) out.push(p);
-  }
-  return out;
-}
-
 for (const [kind, path] of Object.entries(PAGE_KINDS)) {
   test(`axe: no moderate-or-worse violation on the ${kind} page`, async () => {
     const page = await chrome.newPage();
     const outside = forbidThirdParty(page);
     await page.goto(server.url + path);
-    await page.addScriptTag({ content: axeSource });
-    const result = await page.evaluate(async () => window.axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
-    }));
-    const bad = result.violations.filter((v) => ['moderate', 'serious', 'critical'].includes(v.impact));
-    assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), []);
-    assert.ok(result.passes.length > 10, 'axe ran its rules');
+    const { bad, passes } = await axeViolations(page);
+    assert.deepEqual(bad, []);
+    assert.ok(passes > 10, 'axe ran its rules');
     assert.deepEqual(outside, [], 'no third-party request');
     await page.close();
   });
@@ -92,10 +70,7 @@ test('every page kind works without JavaScript: content, menu, header search and
 test('Nu HTML Checker: no error on any built page', () => {
   const files = htmlFiles(site);
   assert.ok(files.length > 20, 'the demo site has pages');
-  const r = spawnSync('java', ['-jar', vnuJar, '--errors-only', '--format', 'json', ...files], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  const messages = JSON.parse(r.stderr || '{"messages":[]}').messages;
-  const errors = messages.filter((m) => m.type === 'error').map((m) => `${relative(site, new URL(m.url).pathname)}:${m.lastLine}: ${m.message}`);
-  assert.deepEqual(errors, []);
+  assert.deepEqual(nuErrors(site, files), []);
 });
 
 test('an article page weighs at most 50 KB gzip (HTML + CSS + JS, no images)', async () => {

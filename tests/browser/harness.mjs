@@ -1,10 +1,11 @@
 // Shared helpers for the browser tests: build a site with haven, serve it on 127.0.0.1,
 // drive Debian's Chromium with playwright-core. Nothing leaves the machine.
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, statSync, existsSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, extname, normalize, resolve, dirname } from 'node:path';
+import { join, extname, normalize, resolve, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -68,3 +69,36 @@ export function forbidThirdParty(page, seen = []) {
 }
 
 export function cleanup(dir) { rmSync(dirname(dir), { recursive: true, force: true }); }
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const vnuJar = join(require.resolve('vnu-jar'), '..', 'build', 'dist', 'vnu.jar');
+
+/** Runs axe-core on an open page (WCAG 2.0/2.1/2.2 A and AA + best practices); returns the
+ * violations of impact moderate or above as readable lines, and how many rules passed. */
+export async function axeViolations(page) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+  }));
+  const bad = result.violations.filter((v) => ['moderate', 'serious', 'critical'].includes(v.impact));
+  return { bad: bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), passes: result.passes.length };
+}
+
+/** Every .html file under `dir`. */
+export function htmlFiles(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...htmlFiles(p));
+    else if (name.endsWith('.html')) out.push(p);
+  }
+  return out;
+}
+
+/** The Nu HTML Checker's errors on `files`, as `path:line: message` relative to `site`. */
+export function nuErrors(site, files) {
+  const r = spawnSync('java', ['-jar', vnuJar, '--errors-only', '--format', 'json', ...files], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const messages = JSON.parse(r.stderr || '{"messages":[]}').messages;
+  return messages.filter((m) => m.type === 'error').map((m) => `${relative(site, new URL(m.url).pathname)}:${m.lastLine}: ${m.message}`);
+}

@@ -4,15 +4,7 @@
 // Spanish search finds the Spanish articles with Spanish stemming.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { createRequire } from 'node:module';
-import { buildSite, serve, browser, forbidThirdParty, cleanup } from './harness.mjs';
-
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const vnuJar = join(require.resolve('vnu-jar'), '..', 'build', 'dist', 'vnu.jar');
+import { buildSite, serve, browser, forbidThirdParty, cleanup, axeViolations, htmlFiles, nuErrors } from './harness.mjs';
 
 // One Spanish URL per page kind the build makes.
 const SPANISH_KINDS = {
@@ -42,13 +34,9 @@ for (const [kind, path] of Object.entries(SPANISH_KINDS)) {
     const response = await page.goto(server.url + path);
     assert.equal(response.status(), 200, path);
     assert.equal(await page.getAttribute('html', 'lang'), 'es');
-    await page.addScriptTag({ content: axeSource });
-    const result = await page.evaluate(async () => window.axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
-    }));
-    const bad = result.violations.filter((v) => ['moderate', 'serious', 'critical'].includes(v.impact));
-    assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), []);
-    assert.ok(result.passes.length > 10, 'axe ran its rules');
+    const { bad, passes } = await axeViolations(page);
+    assert.deepEqual(bad, []);
+    assert.ok(passes > 10, 'axe ran its rules');
     // The disclosure sits beside the number, in Spanish; "Who answers?" too.
     assert.match(await page.locator('#hotline-note').innerText(), /anunciante pagado/);
     assert.equal(await page.locator('.hotline-who').innerText(), '¿Quién contesta?');
@@ -64,23 +52,10 @@ for (const [kind, path] of Object.entries(SPANISH_KINDS)) {
   });
 }
 
-function htmlFiles(dir) {
-  const out = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...htmlFiles(p));
-    else if (name.endsWith('.html')) out.push(p);
-  }
-  return out;
-}
-
 test('Nu HTML Checker: no error on any Spanish page', () => {
-  const files = htmlFiles(join(site, 'es'));
+  const files = htmlFiles(`${site}/es`);
   assert.ok(files.length > 50, `the Spanish site has pages (${files.length})`);
-  const r = spawnSync('java', ['-jar', vnuJar, '--errors-only', '--format', 'json', ...files], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  const messages = JSON.parse(r.stderr || '{"messages":[]}').messages;
-  const errors = messages.filter((m) => m.type === 'error').map((m) => `${relative(site, new URL(m.url).pathname)}:${m.lastLine}: ${m.message}`);
-  assert.deepEqual(errors, []);
+  assert.deepEqual(nuErrors(site, files), []);
 });
 
 test('the switcher goes to the translation of an article that has one', async () => {
