@@ -23,32 +23,21 @@ struct TermCtx {
     explain: String,
 }
 
-/// The prefix of a vocabulary's keys in the theme's strings (`care_detox`, `care_detox_explain`).
-fn prefix_of(vocab: &'static [Term]) -> Option<&'static str> {
-    [
-        (vocabulary::LEVELS_OF_CARE, "care"),
-        (vocabulary::MEDICATIONS, "med"),
-        (vocabulary::PAYMENT, "pay"),
-        (vocabulary::POPULATIONS, "pop"),
-    ]
-    .into_iter()
-    .find(|(v, _)| std::ptr::eq(*v, vocab))
-    .map(|(_, p)| p)
-}
-
 /// A term's label and explanation in the page's language: from the theme's strings when
 /// they have it, else the vocabulary's own English.
-fn localized(strings: &BTreeMap<String, String>, vocab: &'static [Term], t: &Term) -> (String, String) {
-    let key = prefix_of(vocab).map(|p| format!("{p}_{}", t.id.replace('-', "_")));
-    let own = key.and_then(|k| Some((strings.get(&k)?.clone(), strings.get(&format!("{k}_explain"))?.clone())));
+/// `prefix` is the vocabulary's in the strings' keys (`care` for `care_detox`).
+fn localized(strings: &BTreeMap<String, String>, prefix: &str, t: &Term) -> (String, String) {
+    let k = format!("{prefix}_{}", t.id.replace('-', "_"));
+    let own = strings.get(&k).zip(strings.get(&format!("{k}_explain")));
+    let own = own.map(|(l, e)| (l.clone(), e.clone()));
     own.unwrap_or_else(|| (t.label.to_string(), t.explain.to_string()))
 }
 
-fn terms(strings: &BTreeMap<String, String>, ids: &[String], vocab: &'static [Term]) -> Vec<TermCtx> {
+fn terms(strings: &BTreeMap<String, String>, ids: &[String], vocab: &'static [Term], prefix: &str) -> Vec<TermCtx> {
     ids.iter()
         .filter_map(|id| vocabulary::find(vocab, id))
         .map(|t| {
-            let (label, explain) = localized(strings, vocab, t);
+            let (label, explain) = localized(strings, prefix, t);
             TermCtx {
                 id: t.id,
                 label,
@@ -62,7 +51,7 @@ fn terms(strings: &BTreeMap<String, String>, ids: &[String], vocab: &'static [Te
 struct LineCtx {
     kind: String,
     label: String,
-    explain: Option<&'static str>,
+    explain: Option<String>,
     number: String,
     display: String,
     /// `tel:` or `sms:` URL; null for fax lines.
@@ -148,15 +137,20 @@ struct FacilityCtx {
     extra: Value,
 }
 
-fn lines(f: &Facility) -> Vec<LineCtx> {
+fn lines(strings: &BTreeMap<String, String>, f: &Facility) -> Vec<LineCtx> {
+    // The button's words before the number, in the page's language (`button_intake`).
+    let button = |kind: &str, english: &str, display: &str| {
+        let words = strings.get(&format!("button_{}", kind.replace('-', "_")));
+        format!("{} {display}", words.map_or(english, String::as_str))
+    };
     let main = LineCtx {
         kind: "main".into(),
-        label: "Main line".into(),
+        label: strings.get("main_line").map_or("Main line", String::as_str).into(),
         explain: None,
         display: phone::display(&f.phone),
         href: Some(phone::tel(&f.phone)),
         action: Some("call"),
-        text: format!("Call {}", phone::display(&f.phone)),
+        text: button("main", "Call", &phone::display(&f.phone)),
         number: f.phone.clone(),
     };
     let others = f.phones.iter().map(|l| {
@@ -167,18 +161,20 @@ fn lines(f: &Facility) -> Vec<LineCtx> {
             _ => (Some(phone::tel(&l.number)), Some("call")),
         };
         let display = phone::display(&l.number);
-        let text = match l.kind.as_str() {
-            "sms" => format!("Text {display}"),
-            "tty" => format!("TTY: {display}"),
-            "fax" => format!("Fax: {display}"),
-            "after-hours" => format!("Call after hours: {display}"),
-            other => format!("Call {other}: {display}"),
+        let english = match l.kind.as_str() {
+            "sms" => "Text".to_string(),
+            "tty" => "TTY:".to_string(),
+            "fax" => "Fax:".to_string(),
+            "after-hours" => "Call after hours:".to_string(),
+            other => format!("Call {other}:"),
         };
+        let text = button(&l.kind, &english, &display);
+        let term = term.map(|t| localized(strings, "phone", t));
         LineCtx {
             text,
             kind: l.kind.clone(),
-            label: term.map_or_else(|| l.kind.clone(), |t| t.label.to_string()),
-            explain: term.map(|t| t.explain),
+            label: term.as_ref().map_or_else(|| l.kind.clone(), |t| t.0.clone()),
+            explain: term.map(|t| t.1),
             display: phone::display(&l.number),
             number: l.number.clone(),
             href,
@@ -212,14 +208,19 @@ impl FacilityCtx {
             map_url: map_url(f.lat, f.lon),
             city_url: c.link(&city_path),
             state_url: c.link(&facility::state_path(&f.state)),
-            lines: lines(f),
+            lines: lines(&site.strings, f),
             website: f.website.clone(),
             email: f.email.clone(),
-            levels_of_care: terms(&site.strings, &f.levels_of_care, vocabulary::LEVELS_OF_CARE),
-            medications: terms(&site.strings, &f.medications, vocabulary::MEDICATIONS),
-            payment: terms(&site.strings, &f.payment, vocabulary::PAYMENT),
-            populations: terms(&site.strings, &f.populations, vocabulary::POPULATIONS),
-            accreditations: terms(&site.strings, &f.accreditations, vocabulary::ACCREDITATIONS),
+            levels_of_care: terms(&site.strings, &f.levels_of_care, vocabulary::LEVELS_OF_CARE, "care"),
+            medications: terms(&site.strings, &f.medications, vocabulary::MEDICATIONS, "med"),
+            payment: terms(&site.strings, &f.payment, vocabulary::PAYMENT, "pay"),
+            populations: terms(&site.strings, &f.populations, vocabulary::POPULATIONS, "pop"),
+            accreditations: terms(
+                &site.strings,
+                &f.accreditations,
+                vocabulary::ACCREDITATIONS,
+                "accreditation",
+            ),
             services: f.services.iter().map(|s| label_of_id(s)).collect(),
             languages: languages(&f.languages, &c.language),
             hours: f.hours.clone(),
@@ -270,7 +271,7 @@ fn item(site: &Site, f: &Facility) -> ItemCtx {
             .levels_of_care
             .iter()
             .filter_map(|id| vocabulary::find(vocabulary::LEVELS_OF_CARE, id))
-            .map(|t| localized(&site.strings, vocabulary::LEVELS_OF_CARE, t).0)
+            .map(|t| localized(&site.strings, "care", t).0)
             .collect(),
         walk_in: f.walk_in,
         sponsored: f.sponsored,
@@ -288,11 +289,11 @@ fn split_items(site: &Site, list: &[usize]) -> (Vec<ItemCtx>, Vec<ItemCtx>) {
 /// `locator`: the search form's options, on the locator, state and city pages.
 fn locator_ctx(site: &Site) -> Value {
     let c = &site.config;
-    let term_list = |v: &'static [Term]| {
+    let term_list = |v: &'static [Term], prefix: &str| {
         v.iter()
             .enumerate()
             .map(|(bit, t)| {
-                let (label, explain) = localized(&site.strings, v, t);
+                let (label, explain) = localized(&site.strings, prefix, t);
                 json!({ "id": t.id, "label": label, "explain": explain, "bit": bit })
             })
             .collect::<Vec<_>>()
@@ -300,17 +301,17 @@ fn locator_ctx(site: &Site) -> Value {
     let vocab = json!({
         "levels": vocabulary::LEVELS_OF_CARE
             .iter()
-            .map(|t| localized(&site.strings, vocabulary::LEVELS_OF_CARE, t).0)
+            .map(|t| localized(&site.strings, "care", t).0)
             .collect::<Vec<_>>(),
     });
     json!({
         "data_url": c.link(DATA_PATH),
         "radii": super::locator_data::RADII,
         "default_radius": 25,
-        "levels_of_care": term_list(vocabulary::LEVELS_OF_CARE),
-        "medications": term_list(vocabulary::MEDICATIONS),
-        "payment": term_list(vocabulary::PAYMENT),
-        "populations": term_list(vocabulary::POPULATIONS),
+        "levels_of_care": term_list(vocabulary::LEVELS_OF_CARE, "care"),
+        "medications": term_list(vocabulary::MEDICATIONS, "med"),
+        "payment": term_list(vocabulary::PAYMENT, "pay"),
+        "populations": term_list(vocabulary::POPULATIONS, "pop"),
         "languages": languages(&site.facilities.languages, &c.language),
         "vocab_json": seo::script_safe(&vocab),
         "attribution": zips::ATTRIBUTION,

@@ -112,3 +112,16 @@ test('Spanish search finds facilities too, with their Spanish pages', async () =
   assert.ok(await facility.count() >= 1);
   await page.close();
 });
+
+test('a Spanish facility page: labels, explanations, phone buttons, hours and description in Spanish', async () => {
+  const page = await chrome.newPage();
+  await page.goto(server.url + SPANISH_KINDS.facility);
+  const terms = await page.locator('dl.terms dt').allInnerTexts();
+  assert.ok(terms.includes('Desintoxicación (manejo de la abstinencia)'), terms.join(' | '));
+  assert.ok(terms.includes('Buprenorfina'), terms.join(' | '));
+  assert.match(await page.locator('.lines').innerText(), /Admisiones: llame al \(512\) 555-0111/);
+  assert.match(await page.locator('.facility-contact').innerText(), /Horario: Lunes a viernes/);
+  assert.match(await page.locator('.facility-footer').innerText(), /Verificado por última vez el \d+ de [a-z]+ de \d{4}/);
+  assert.match(await page.locator('.facility .prose').innerText(), /Los familiares siempre son bienvenidos/);
+  await page.close();
+});
