@@ -286,6 +286,48 @@ fn split_items(site: &Site, list: &[usize]) -> (Vec<ItemCtx>, Vec<ItemCtx>) {
     (items(free), items(paid))
 }
 
+/// The theme's strings that locator.js writes itself (status lines, result counts, badges,
+/// errors), in the page's language. `{n}`-style placeholders are filled by the script.
+const LOCATOR_SCRIPT_KEYS: &[&str] = &[
+    "button_main",
+    "sponsored",
+    "sponsored_listings",
+    "walk_ins_welcome",
+    "locator_js_count_zip_one",
+    "locator_js_count_zip_many",
+    "locator_js_count_here_one",
+    "locator_js_count_here_many",
+    "locator_js_none_near_zip3",
+    "locator_js_sponsored_one",
+    "locator_js_sponsored_many",
+    "locator_js_nearest_one",
+    "locator_js_nearest_many",
+    "locator_js_try_larger",
+    "locator_js_results",
+    "locator_js_nearest_label",
+    "locator_js_show_more",
+    "locator_js_sponsored_apart",
+    "locator_js_distance",
+    "locator_js_distance_about",
+    "locator_js_searching",
+    "locator_js_load_error",
+    "locator_js_enter_zip",
+    "locator_js_zip_unknown",
+    "locator_js_finding_location",
+    "locator_js_no_location",
+];
+
+/// The strings a script writes itself, keyed as in the theme's i18n files: the page gives
+/// them to the script in a JSON block (the CSP lets no inline script run). A key the files
+/// lack is left out here; the i18n check makes every language's file have the same keys.
+pub(super) fn script_strings(strings: &BTreeMap<String, String>, keys: &[&str]) -> Value {
+    let map = keys
+        .iter()
+        .filter_map(|k| strings.get(*k).map(|v| (k.to_string(), Value::String(v.clone()))))
+        .collect::<serde_json::Map<_, _>>();
+    Value::Object(map)
+}
+
 /// `locator`: the search form's options, on the locator, state and city pages.
 fn locator_ctx(site: &Site) -> Value {
     let c = &site.config;
@@ -303,6 +345,7 @@ fn locator_ctx(site: &Site) -> Value {
             .iter()
             .map(|t| localized(&site.strings, "care", t).0)
             .collect::<Vec<_>>(),
+        "strings": script_strings(&site.strings, LOCATOR_SCRIPT_KEYS),
     });
     json!({
         "data_url": c.link(DATA_PATH),
