@@ -115,6 +115,8 @@ pub struct Builder {
     /// Per-document work of earlier builds (kept across failed builds too: entries are
     /// keyed by the text they came from, so they are never stale).
     memos: Memos,
+    /// What the search index kept of the last build (records' words, by record).
+    search: crate::index::build::Memo,
     good: Option<Good>,
     pending: Changes,
     empty: HashMap<String, ServedFile>,
@@ -141,6 +143,7 @@ impl Builder {
         Builder {
             opts,
             memos: Memos::default(),
+            search: crate::index::build::Memo::remembering(),
             good: None,
             pending: Changes::default(),
             empty: HashMap::new(),
@@ -194,7 +197,7 @@ impl Builder {
         // Counted as `haven build` counts: HTML pages (the files are counted by the caller).
         let pages = outputs.iter().filter(|o| o.html).count();
         let mut files = assemble(&p, outputs, None)?;
-        add_search(&mut files, &p);
+        add_search(&mut files, &p, &mut self.search, &mut String::new());
         let good = Good {
             p,
             files,
@@ -254,8 +257,12 @@ impl Builder {
         };
         // The index is rebuilt in the same rebuild: a saved article is searchable on reload.
         let t = Instant::now();
-        let changed = add_search(&mut good.files, &p) | changed;
-        what.push_str(&format!("; index {:.1} ms", t.elapsed().as_secs_f64() * 1000.0));
+        let mut steps = String::new();
+        let changed = add_search(&mut good.files, &p, &mut self.search, &mut steps) | changed;
+        what.push_str(&format!(
+            "; index {:.1} ms ({steps})",
+            t.elapsed().as_secs_f64() * 1000.0
+        ));
         good.p = p;
         good.loaded = cache;
         let static_count = match read_statics(&mut good, statics) {
@@ -377,9 +384,21 @@ fn add_outputs(files: &mut HashMap<String, ServedFile>, outputs: Vec<Output>) ->
 }
 
 /// Replaces the search index in the map by `p`'s; returns whether it changed (a new
-/// index has a new build folder, so comparing the manifest is enough).
-fn add_search(files: &mut HashMap<String, ServedFile>, p: &Prepared) -> bool {
-    let index = crate::index::index(&p.site);
+/// index has a new build folder, so comparing the manifest is enough). `steps` gets the
+/// time of each step, for the log line.
+fn add_search(
+    files: &mut HashMap<String, ServedFile>,
+    p: &Prepared,
+    memo: &mut crate::index::build::Memo,
+    steps: &mut String,
+) -> bool {
+    let index = crate::index::index_with(&p.site, memo);
+    let t = Instant::now();
+    let mut times: Vec<String> = index
+        .steps
+        .iter()
+        .map(|(step, d)| format!("{} {:.1}", step.trim_start_matches("index: "), d.as_secs_f64() * 1000.0))
+        .collect();
     let manifest = format!("{}/manifest.json", crate::index::BUNDLE_DIR);
     let same = index.files.iter().find(|o| o.rel == manifest).is_some_and(|m| {
         files
@@ -393,6 +412,8 @@ fn add_search(files: &mut HashMap<String, ServedFile>, p: &Prepared) -> bool {
     for o in index.files {
         insert(files, o.rel, o.bytes);
     }
+    times.push(format!("serve {:.1}", t.elapsed().as_secs_f64() * 1000.0));
+    *steps = times.join(", ");
     true
 }
 
