@@ -316,8 +316,9 @@ fn files_with(
         t = Instant::now();
     };
     let stemmer = text::Stemmer::for_language(language);
-    let scored = build::score_with(&records, &stemmer, memo);
+    let mut scored = build::score_with(&records, &stemmer, memo);
     lap("index: score");
+    let score_steps = std::mem::take(&mut scored.steps);
     let warnings = unfindable(&records, &scored.top);
     records
         .par_iter_mut()
@@ -364,6 +365,7 @@ fn files_with(
         .collect();
     files.push(output(format!("{BUNDLE_DIR}/manifest.json"), json(&manifest)));
     lap("index: name");
+    steps.extend(score_steps);
     ((files, records.len()), warnings)
 }
 

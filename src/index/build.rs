@@ -55,6 +55,8 @@ pub struct Lexicon {
     ids: FxHashMap<Box<str>, u32>,
     words: Vec<Box<str>>,
     stems: Vec<Box<str>>,
+    /// Every id, in word order (sorted again only when words were added).
+    sorted: Vec<u32>,
 }
 
 impl Lexicon {
@@ -93,6 +95,17 @@ impl Lexicon {
             ids[i] = id;
         }
         ids
+    }
+
+    /// Brings [`Lexicon::sorted`] up to date.
+    fn sort(&mut self) {
+        if self.sorted.len() == self.words.len() {
+            return;
+        }
+        let mut sorted: Vec<u32> = (0..u32::try_from(self.words.len()).unwrap_or(u32::MAX)).collect();
+        let words = &self.words;
+        sorted.par_sort_unstable_by(|&a, &b| words[a as usize].cmp(&words[b as usize]));
+        self.sorted = sorted;
     }
 
     fn word(&self, id: u32) -> &str {
@@ -141,7 +154,9 @@ impl Memo {
     }
 }
 
-/// Records tokenized per chunk (each chunk on one thread, with its own word list).
+/// Fewest records tokenized per chunk (each chunk on one thread, with its own word list;
+/// a build makes about four chunks per thread, so merging the chunks' word lists into the
+/// lexicon stays a small part of the work).
 const COUNT_CHUNK: usize = 64;
 
 /// Every record's [`Counted`] words, from `memo` when it has them for an equal record,
@@ -159,12 +174,13 @@ fn count_all(records: &[Record], stemmer: &Stemmer, memo: &mut Memo) -> Vec<Arc<
         .collect();
     let missing: Vec<usize> = (0..records.len()).filter(|&i| found[i].is_none()).collect();
     memo.tokenized = missing.len();
+    let size = COUNT_CHUNK.max(missing.len().div_ceil(4 * rayon::current_num_threads()));
     let chunks: Vec<(Vec<Box<str>>, Vec<Counted>)> = missing
-        .par_chunks(COUNT_CHUNK)
+        .par_chunks(size)
         .map(|ids| count_chunk(ids.iter().map(|&i| &records[i])))
         .collect();
     let mut counted = found;
-    for ((local, chunk), ids) in chunks.into_iter().zip(missing.chunks(COUNT_CHUNK)) {
+    for ((local, chunk), ids) in chunks.into_iter().zip(missing.chunks(size)) {
         let global = memo.lexicon.add(local, stemmer);
         for (mut c, &i) in chunk.into_iter().zip(ids) {
             for (w, _) in &mut c.words {
@@ -178,6 +194,7 @@ fn count_all(records: &[Record], stemmer: &Stemmer, memo: &mut Memo) -> Vec<Arc<
             counted[i] = Some(c);
         }
     }
+    memo.lexicon.sort();
     if memo.remember && memo.counted.len() > records.len() {
         let live: rustc_hash::FxHashSet<&str> = records.iter().map(|r| r.display.u.as_str()).collect();
         memo.counted.retain(|u, _| live.contains(u.as_str()));
@@ -262,6 +279,8 @@ pub struct Scored {
     /// Record id -> for each of its passages ([`record::passage_texts`]), how many of its
     /// words are among the record's [`BEST`] stems (for choosing the excerpt passages).
     pub hits: Vec<Vec<u32>>,
+    /// Time of each step of scoring, for `haven build --timings`.
+    pub steps: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// A record's best-scored stems that choose its excerpt passages.
@@ -286,7 +305,14 @@ pub fn score_with(records: &[Record], stemmer: &Stemmer, memo: &mut Memo) -> Sco
             ..Memo::default()
         };
     }
+    let mut steps = Vec::new();
+    let mut t = std::time::Instant::now();
+    let mut lap = |step| {
+        steps.push((step, t.elapsed()));
+        t = std::time::Instant::now();
+    };
     let counted = count_all(records, stemmer, memo);
+    lap("index: score: count");
     let lexicon = &memo.lexicon;
     let voc = vocabulary(&counted, lexicon);
     let Interned {
@@ -295,18 +321,24 @@ pub fn score_with(records: &[Record], stemmer: &Stemmer, memo: &mut Memo) -> Sco
         display,
         of_word,
     } = intern(&voc, lexicon);
+    lap("index: score: intern");
     let per_record = by_stem(&counted, &of_word);
     let df = document_frequency(&per_record, stems.len());
+    lap("index: score: by stem");
     let raw = bm25(&per_record, &counted, &df);
+    lap("index: score: bm25");
     let hits = passage_hits(&per_record, &counted, &raw);
     drop(per_record);
     drop(counted);
+    lap("index: score: hits");
     let postings = postings(&raw, &df);
     let top = raw
         .into_par_iter()
         .map(|t| t.into_iter().map(|(id, _)| id).collect())
         .collect();
+    lap("index: score: postings");
     Scored {
+        steps,
         stems,
         words,
         display,
@@ -343,9 +375,11 @@ fn vocabulary(counted: &[Arc<Counted>], lexicon: &Lexicon) -> Vec<(u32, u32)> {
                 a
             },
         );
-    let mut distinct: Vec<(u32, u32)> = (0..).zip(totals).filter(|(_, n)| *n > 0).collect();
-    distinct.par_sort_unstable_by(|a, b| lexicon.word(a.0).cmp(lexicon.word(b.0)));
-    distinct
+    lexicon
+        .sorted
+        .iter()
+        .filter_map(|&id| totals.get(id as usize).filter(|&&n| n > 0).map(|&n| (id, n)))
+        .collect()
 }
 
 /// Written words mapped to stem ids: [`Scored`]'s `words`, `stems` and `display`, and
