@@ -243,20 +243,26 @@ fn build_output_never_carries_the_live_reload_script() {
     assert!(html > 10);
 }
 
+/// A temporary copy of the demo content, and the options that build it.
+fn demo_copy() -> (tempfile::TempDir, haven::pipeline::BuildOptions) {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_dir(&repo.join("content"), &dir.path().join("content"));
+    let opts = haven::pipeline::BuildOptions {
+        root: dir.path().to_path_buf(),
+        base_url: Some("http://127.0.0.1:1111/".into()),
+        ..haven::pipeline::BuildOptions::default()
+    };
+    (dir, opts)
+}
+
 /// Renders the demo site, applies `edit`, and checks that the last good outputs patched
 /// with only the jobs `deps::dirty_jobs` picks equal a full render of the edited site.
 /// Returns how many jobs were picked (`None`: every page).
 fn incremental_equals_full(edit: impl Fn(&Path)) -> Option<usize> {
-    use haven::pipeline::{self, BuildOptions};
+    use haven::pipeline;
     use std::collections::BTreeMap;
-    let dir = tempfile::tempdir().unwrap();
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy_dir(&repo.join("content"), &dir.path().join("content"));
-    let opts = BuildOptions {
-        root: dir.path().to_path_buf(),
-        base_url: Some("http://127.0.0.1:1111/".into()),
-        ..BuildOptions::default()
-    };
+    let (dir, opts) = demo_copy();
     let map = |outs: Vec<haven::render::Output>| -> BTreeMap<String, Vec<u8>> {
         outs.into_iter().map(|o| (o.rel, o.bytes)).collect()
     };
@@ -428,15 +434,8 @@ fn index_map(files: Vec<haven::render::Output>) -> std::collections::BTreeMap<St
 #[test]
 fn serve_index_after_edits_equals_a_fresh_build() {
     use haven::index::{self, build::Memo};
-    use haven::pipeline::{self, BuildOptions};
-    let dir = tempfile::tempdir().unwrap();
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy_dir(&repo.join("content"), &dir.path().join("content"));
-    let opts = BuildOptions {
-        root: dir.path().to_path_buf(),
-        base_url: Some("http://127.0.0.1:1111/".into()),
-        ..BuildOptions::default()
-    };
+    use haven::pipeline;
+    let (dir, opts) = demo_copy();
     let mut memo = Memo::remembering();
     let p = pipeline::prepare(&opts).unwrap();
     let first = index_map(index::index_with(&p.site, &mut memo).files);
