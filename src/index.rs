@@ -90,16 +90,22 @@ pub struct SearchIndex {
 
 /// Builds the search index of `site`.
 pub fn index(site: &Site) -> SearchIndex {
+    index_with(site, &mut build::Memo::default())
+}
+
+/// [`index`], reusing what `memo` kept of an earlier build of the same site (`haven
+/// serve`): the same files, with only the changed records read and tokenized again.
+pub fn index_with(site: &Site, memo: &mut build::Memo) -> SearchIndex {
     let mut out = SearchIndex::default();
     let mut t = Instant::now();
     let mut lap = |out: &mut SearchIndex, step| {
         out.steps.push((step, t.elapsed()));
         t = Instant::now();
     };
-    let records = records(site);
+    let records = records_with(site, memo);
     lap(&mut out, "index: records");
     let synonyms = synonyms(&site.config.search_synonyms);
-    let ((files, n), warnings) = files(records, &site.config.language, synonyms, &mut out.steps);
+    let ((files, n), warnings) = files_with(records, &site.config.language, synonyms, &mut out.steps, memo);
     out.records = n;
     out.files = files;
     out.warnings = warnings;
@@ -125,6 +131,11 @@ pub fn synonyms(site: &[Vec<String>]) -> Vec<Vec<String>> {
 /// The records of a site, in id order: articles, then pages, then facilities by state,
 /// city and name (so a city's facilities share record files).
 pub fn records(site: &Site) -> Vec<Record> {
+    records_with(site, &mut build::Memo::default())
+}
+
+/// [`records`], with Markdown bodies read once per text (`memo`).
+fn records_with(site: &Site, memo: &mut build::Memo) -> Vec<Record> {
     let mut out = Vec::new();
     for a in site.articles.iter().filter(|a| !a.article.draft) {
         let topics: Vec<String> = a
@@ -141,6 +152,7 @@ pub fn records(site: &Site) -> Vec<Record> {
             described.collect(),
             &a.article.source,
             a.article.body_offset,
+            memo,
         );
         r.facets.extend(topics.into_iter().map(|t| (FILTER_TOPIC, t)));
         out.push(r);
@@ -153,6 +165,7 @@ pub fn records(site: &Site) -> Vec<Record> {
             vec![p.description.clone()],
             &p.page.source,
             p.page.body_offset,
+            memo,
         ));
     }
     let mut facilities: Vec<_> = site.facilities.facilities.iter().collect();
@@ -246,8 +259,16 @@ fn written(
     described: Vec<String>,
     source: &crate::diag::Source,
     body_offset: usize,
+    memo: &mut build::Memo,
 ) -> Record {
-    let body = text::body(source.text.get(body_offset..).unwrap_or(""));
+    let body = memo.bodies.get(&source.name, &source.text).unwrap_or_else(|| {
+        let body = std::sync::Arc::new(text::body(source.text.get(body_offset..).unwrap_or("")));
+        if memo.remembers() {
+            memo.bodies
+                .put(&source.name, &source.text, std::sync::Arc::clone(&body));
+        }
+        body
+    });
     Record {
         display: format::Display {
             u: path.to_string(),
@@ -255,7 +276,12 @@ fn written(
             k: kind.into(),
             ..Default::default()
         },
-        fields: [vec![title.to_string()], body.headings, described, body.passages],
+        fields: [
+            vec![title.to_string()],
+            body.headings.clone(),
+            described,
+            body.passages.clone(),
+        ],
         facets: vec![(FILTER_TYPE, kind.into())],
     }
 }
@@ -268,10 +294,21 @@ const PASSAGES: usize = 2;
 /// The index files of `records`, and the number of records; warnings for records
 /// without words.
 pub fn files(
+    records: Vec<Record>,
+    language: &str,
+    synonyms: Vec<Vec<String>>,
+    steps: &mut Vec<(&'static str, std::time::Duration)>,
+) -> ((Vec<Output>, usize), Vec<Diag>) {
+    files_with(records, language, synonyms, steps, &mut build::Memo::default())
+}
+
+/// [`files`], reusing the words `memo` kept of unchanged records.
+fn files_with(
     mut records: Vec<Record>,
     language: &str,
     synonyms: Vec<Vec<String>>,
     steps: &mut Vec<(&'static str, std::time::Duration)>,
+    memo: &mut build::Memo,
 ) -> ((Vec<Output>, usize), Vec<Diag>) {
     let mut t = Instant::now();
     let mut lap = |step| {
@@ -279,8 +316,9 @@ pub fn files(
         t = Instant::now();
     };
     let stemmer = text::Stemmer::for_language(language);
-    let scored = build::score(&records, &stemmer);
+    let mut scored = build::score_with(&records, &stemmer, memo);
     lap("index: score");
+    let score_steps = std::mem::take(&mut scored.steps);
     let warnings = unfindable(&records, &scored.top);
     records
         .par_iter_mut()
@@ -327,6 +365,7 @@ pub fn files(
         .collect();
     files.push(output(format!("{BUNDLE_DIR}/manifest.json"), json(&manifest)));
     lap("index: name");
+    steps.extend(score_steps);
     ((files, records.len()), warnings)
 }
 
