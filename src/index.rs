@@ -410,7 +410,17 @@ fn shard_file(s: format::Shard, records: &[Record]) -> format::ShardFile {
             .filter(|&(_, &i)| s.n.get(i as usize).is_some_and(|&n| n >= build::EMBED_MIN))
             .map(|(k, _)| k.as_str())
             .collect();
-    let holds = |p: &str| text::words(p).any(|w| common.contains(w.as_str()));
+    // Most passages are ASCII: one lower-casing and a substring test per common key rule
+    // out most of them before splitting into words.
+    let holds = |p: &str| {
+        if p.is_ascii() {
+            let lower = p.to_ascii_lowercase();
+            if !common.iter().any(|k| lower.contains(k)) {
+                return false;
+            }
+        }
+        text::words(p).any(|w| common.contains(w.as_str()))
+    };
     let ids: Vec<u32> = s.r.keys().copied().collect();
     let chosen: Vec<String> =
         s.r.values()

@@ -289,6 +289,20 @@ function shardsOf(m, p) {
   return [...need];
 }
 
+function commonPrefix(a, b) {
+  let k = 0;
+  while (k < a.length && a[k] === b[k]) k++;
+  return k;
+}
+
+/** Keeps the first screens a shard carries (its `e` and `r`), so they need no record file. */
+function learn(m, shard) {
+  if (shard.seen) return;
+  shard.seen = true;
+  const ids = decodeIds(shard.e);
+  fromRows(m, shard.r || [], ids).forEach((r, k) => known.set(ids[k], r));
+}
+
 /** The posting list a shard's key stands for (`-(i + 1)` marks the list's word to show). */
 function listOf(shard, key) {
   const v = Object.hasOwn(shard.w, key) ? shard.w[key] : undefined;
@@ -324,24 +338,41 @@ async function lookup(m, shards, word, prefix, p, fuzzy) {
     }
     if (lists.length) { p.highlight.push(word); return union(lists); }
   }
-  // A word the site does not have: try the words of its shard within one or two edits.
-  // Only for a word the reader typed, not for the other names of a synonym group.
+  // A word the site does not have: try the words of its shard within one or two edits, and
+  // if none is, those of a neighbouring shard whose boundary shares the word's first three
+  // letters or more (a typo after them may sort across it: `methodone`, `methadone`), a
+  // round trip more for a word not found. Only for a word the reader typed, not for the
+  // other names of a synonym group.
   if (fuzzy && at === undefined && own && word.length >= 4 && !/^\d+$/.test(word)) {
     const max = word.length >= 8 ? 2 : 1;
-    let best = null;
-    for (const key in own.w) {
-      if (key === word) continue;
-      const d = distance(word, key, max);
-      if (d === Infinity) continue;
-      const i = listOf(own, key);
-      if (!best || d < best.d || (d === best.d && own.n[i] > own.n[best.i])) best = { d, i, key };
+    const near = (shard) => {
+      let best = null;
+      for (const key in shard.w) {
+        if (key === word) continue;
+        const d = distance(word, key, max);
+        if (d === Infinity) continue;
+        const i = listOf(shard, key);
+        if (!best || d < best.d || (d === best.d && shard.n[i] > best.shard.n[best.i])) best = { d, i, key, shard };
+      }
+      return best;
+    };
+    let best = near(own);
+    if (!best) {
+      const i = shardOf(m, word);
+      const shares = (j) => j >= 0 && j < m.shards.length && commonPrefix(word, m.shards[j === i - 1 ? i : j]) >= 3;
+      const others = await Promise.all([i - 1, i + 1].filter(shares).map((j) => file(m, `s${j}.json`)));
+      for (const shard of others) {
+        learn(m, shard);
+        const b = near(shard);
+        if (b && (!best || b.d < best.d || (b.d === best.d && b.shard.n[b.i] > best.shard.n[best.i]))) best = b;
+      }
     }
     if (best) {
-      const shown = shownWord(own, best.i, best.key);
+      const shown = shownWord(best.shard, best.i, best.key);
       p.corrected.push([word, shown]);
-      p.total = own.n[best.i];
+      p.total = best.shard.n[best.i];
       p.highlight.push(shown);
-      return postings(own, best.i);
+      return postings(best.shard, best.i);
     }
   }
   if (lists.length) p.highlight.push(word);
@@ -632,12 +663,7 @@ async function run(state, typing = false, retried = false) {
     await pause();
     if (mine !== generation) return;
     const shards = new Map(needed.map((i, k) => [i, loaded[k]]));
-    for (const shard of loaded) {
-      if (shard.seen) continue;
-      shard.seen = true;
-      const ids = decodeIds(shard.e);
-      fromRows(m, shard.r || [], ids).forEach((r, k) => known.set(ids[k], r));
-    }
+    for (const shard of loaded) learn(m, shard);
     let [found, anyWord] = await evaluate(m, shards, p);
     await pause();
     if (mine !== generation) return;
@@ -655,7 +681,12 @@ async function run(state, typing = false, retried = false) {
     if (mine !== generation) return;
     query = p;
     shown = 0;
-    const sponsoredRecords = await records(m, sponsored.map(([id]) => id));
+    // The record files of the first results and of the sponsored block, in one round trip
+    // (showMore finds the first results' files already loading).
+    const [sponsoredRecords] = await Promise.all([
+      records(m, sponsored.map(([id]) => id)),
+      records(m, matched.slice(0, FIRST_SIZE).map(([id]) => id)),
+    ]);
     list.replaceChildren();
     await showMore(m, false);
     if (mine !== generation) return;
