@@ -68,3 +68,22 @@ export function forbidThirdParty(page, seen = []) {
 }
 
 export function cleanup(dir) { rmSync(dirname(dir), { recursive: true, force: true }); }
+
+/**
+ * Builds the site at `root` (a temporary folder of its own), serves it and starts a browser;
+ * `close()` stops them and removes the built site and `root`.
+ */
+export async function servedSite(root) {
+  const site = buildSite(root);
+  const server = await serve(site);
+  const chrome = await browser();
+  return {
+    site, server, chrome,
+    async close() {
+      await chrome.close();
+      server.close();
+      cleanup(site);
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}

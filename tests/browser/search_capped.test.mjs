@@ -3,16 +3,16 @@
 // it intersected were cut, and its counts say that they are lower bounds.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSite, serve, browser, forbidThirdParty, cleanup } from './harness.mjs';
+import { servedSite, forbidThirdParty } from './harness.mjs';
 
 // More records of each word than a list holds, each scoring its word above the one page
 // that has both words once in its body: that page is in neither list.
 const EACH = 1050;
 
-let root, site, server, chrome;
+let root, served, server, chrome;
 before(async () => {
   root = mkdtempSync(join(tmpdir(), 'haven-capped-'));
   const write = (rel, text) => {
@@ -28,15 +28,11 @@ before(async () => {
     article(`beta-${i}`, `Beta guide ${i}`, `Beta beta notes, part ${i}.`);
   }
   article('both', 'Zzboth', 'A long line that names alpha and beta once among many other words here.');
-  site = buildSite(root);
-  server = await serve(site);
-  chrome = await browser();
+  served = await servedSite(root);
+  ({ server, chrome } = served);
 });
 after(async () => {
-  await chrome?.close();
-  server?.close();
-  if (site) cleanup(site);
-  if (root) rmSync(root, { recursive: true, force: true });
+  await served?.close();
 });
 
 async function search(page, q) {
