@@ -288,8 +288,6 @@ fn written(
 
 /// Longest passage shown as an excerpt, in bytes.
 const PASSAGE_BYTES: usize = 180;
-/// Passages stored per record: the first and the one that holds most of its best words.
-const PASSAGES: usize = 2;
 
 /// The index files of `records`, and the number of records; warnings for records
 /// without words.
@@ -328,13 +326,14 @@ fn files_with(
     let (firsts, shards) = build::shards(&scored, &records);
     lap("index: shards");
     let facets = facets(&records);
-    let mut named: Vec<(String, Vec<u8>)> = Vec::new();
-    for (i, s) in shards.iter().enumerate() {
-        named.push((format!("s{i}.json"), json(s)));
-    }
+    let mut named: Vec<(String, Vec<u8>)> = shards
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, s)| (format!("s{i}.json"), json(&shard_file(s, &records))))
+        .collect();
     for (i, chunk) in records.chunks(format::CHUNK).enumerate() {
-        let shown: Vec<&format::Display> = chunk.iter().map(|r| &r.display).collect();
-        named.push((format!("r{i}.json"), json(&shown)));
+        let rows = format::rows(chunk.iter().map(|r| (&r.display, best_passage(&r.display))));
+        named.push((format!("r{i}.json"), json(&rows)));
     }
     named.push(("f.json".into(), json(&facets)));
     lap("index: encode");
@@ -352,6 +351,7 @@ fn files_with(
         chunk: format::CHUNK as u32,
         shards: firsts,
         sponsored: format::encode_ids(&sponsored(&records)),
+        kinds: format::kinds(records.iter().map(|r| r.display.k.as_str())),
         synonyms,
     };
     let output = |rel: String, bytes: Vec<u8>| Output {
@@ -421,20 +421,79 @@ fn json<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).unwrap_or_default()
 }
 
-/// The passages a record's excerpt is chosen from: its first passage (description), and
-/// the passages with most of its best-scored words (`hits`, from [`build::score`]), each
-/// cut to [`PASSAGE_BYTES`].
+/// The passage of a record's row in its record file: its passage with most of its
+/// best-scored words (`hits`, from [`build::score`]), the first (the description, a
+/// summary its author wrote) counting one more, earlier passages winning ties; cut to
+/// [`PASSAGE_BYTES`]. One passage a record, not several: the passages were most of the
+/// index on disk (docs/search.md).
 fn passages(r: &Record, hits: &[u32]) -> Vec<String> {
     let all = passage_texts(r);
-    let mut ranked: Vec<(usize, u32)> = (1..all.len())
-        .map(|i| (i, hits.get(i).copied().unwrap_or(0)))
-        .filter(|(_, hits)| *hits > 0)
-        .collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let mut chosen: Vec<usize> = all.first().map(|_| 0).into_iter().collect();
-    chosen.extend(ranked.iter().map(|(i, _)| *i).take(PASSAGES - chosen.len()));
-    chosen.sort_unstable();
-    chosen.into_iter().map(|i| text::cut(all[i], PASSAGE_BYTES)).collect()
+    let hit = |i: usize| hits.get(i).copied().unwrap_or(0) + u32::from(i == 0);
+    let best = (0..all.len())
+        .max_by(|&a, &b| hit(a).cmp(&hit(b)).then(b.cmp(&a)))
+        .and_then(|i| all.get(i));
+    best.map(|p| text::cut(p, PASSAGE_BYTES)).into_iter().collect()
+}
+
+/// The passage [`passages`] chose.
+fn best_passage(d: &format::Display) -> &str {
+    d.x.first().map_or("", String::as_str)
+}
+
+/// A shard as written: display words marked in `w`, and its first screens as rows whose
+/// passage holds one of the shard's common words (those the first screens are for), the
+/// record's best passage when it does, else its first passage that does.
+fn shard_file(s: format::Shard, records: &[Record]) -> format::ShardFile {
+    let common: std::collections::HashSet<&str> =
+        s.w.iter()
+            .filter(|&(_, &i)| s.n.get(i as usize).is_some_and(|&n| n >= build::EMBED_MIN))
+            .map(|(k, _)| k.as_str())
+            .collect();
+    // Most passages are ASCII: one lower-casing and a substring test per common key rule
+    // out most of them before splitting into words.
+    let holds = |p: &str| {
+        if p.is_ascii() {
+            let lower = p.to_ascii_lowercase();
+            if !common.iter().any(|k| lower.contains(k)) {
+                return false;
+            }
+        }
+        text::words(p).any(|w| common.contains(w.as_str()))
+    };
+    let ids: Vec<u32> = s.r.keys().copied().collect();
+    let chosen: Vec<String> =
+        s.r.values()
+            .zip(&ids)
+            .map(|(d, &id)| {
+                let best = best_passage(d);
+                if holds(best) {
+                    return best.to_string();
+                }
+                records
+                    .get(id as usize)
+                    .into_iter()
+                    .flat_map(passage_texts)
+                    .map(|p| text::cut(p, PASSAGE_BYTES))
+                    .find(|p| holds(p))
+                    .unwrap_or_else(|| best.to_string())
+            })
+            .collect();
+    let rows = format::rows(s.r.values().zip(chosen.iter().map(String::as_str)));
+    let w =
+        s.w.into_iter()
+            .map(|(k, i)| {
+                let shown = s.d.get(i as usize).is_some_and(|d| *d == k);
+                let i = i64::from(i);
+                (k, if shown { -(i + 1) } else { i })
+            })
+            .collect();
+    format::ShardFile {
+        w,
+        n: s.n,
+        p: s.p,
+        e: format::encode_ids(&ids),
+        r: rows,
+    }
 }
 
 #[cfg(test)]

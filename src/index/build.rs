@@ -30,7 +30,7 @@ pub const EMBED_FIRST: usize = 5;
 pub const EMBED_SPONSORED: usize = 2;
 /// A shard is closed once its JSON passes this many bytes (one key's postings may make
 /// one bigger: it then has a shard to itself).
-pub const SHARD_BYTES: usize = 24_000;
+pub const SHARD_BYTES: usize = 20_000;
 
 /// One record's words, tokenized once: each distinct folded word (its id in a
 /// [`Lexicon`]) with its term frequency per field, the field lengths, and for each passage
