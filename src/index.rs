@@ -90,16 +90,22 @@ pub struct SearchIndex {
 
 /// Builds the search index of `site`.
 pub fn index(site: &Site) -> SearchIndex {
+    index_with(site, &mut build::Memo::default())
+}
+
+/// [`index`], reusing what `memo` kept of an earlier build of the same site (`haven
+/// serve`): the same files, with only the changed records read and tokenized again.
+pub fn index_with(site: &Site, memo: &mut build::Memo) -> SearchIndex {
     let mut out = SearchIndex::default();
     let mut t = Instant::now();
     let mut lap = |out: &mut SearchIndex, step| {
         out.steps.push((step, t.elapsed()));
         t = Instant::now();
     };
-    let records = records(site);
+    let records = records_with(site, memo);
     lap(&mut out, "index: records");
     let synonyms = synonyms(&site.config.search_synonyms);
-    let ((files, n), warnings) = files(records, &site.config.language, synonyms, &mut out.steps);
+    let ((files, n), warnings) = files_with(records, &site.config.language, synonyms, &mut out.steps, memo);
     out.records = n;
     out.files = files;
     out.warnings = warnings;
@@ -125,6 +131,11 @@ pub fn synonyms(site: &[Vec<String>]) -> Vec<Vec<String>> {
 /// The records of a site, in id order: articles, then pages, then facilities by state,
 /// city and name (so a city's facilities share record files).
 pub fn records(site: &Site) -> Vec<Record> {
+    records_with(site, &mut build::Memo::default())
+}
+
+/// [`records`], with Markdown bodies read once per text (`memo`).
+fn records_with(site: &Site, memo: &mut build::Memo) -> Vec<Record> {
     let mut out = Vec::new();
     for a in site.articles.iter().filter(|a| !a.article.draft) {
         let topics: Vec<String> = a
@@ -141,6 +152,7 @@ pub fn records(site: &Site) -> Vec<Record> {
             described.collect(),
             &a.article.source,
             a.article.body_offset,
+            memo,
         );
         r.facets.extend(topics.into_iter().map(|t| (FILTER_TOPIC, t)));
         out.push(r);
@@ -153,6 +165,7 @@ pub fn records(site: &Site) -> Vec<Record> {
             vec![p.description.clone()],
             &p.page.source,
             p.page.body_offset,
+            memo,
         ));
     }
     let mut facilities: Vec<_> = site.facilities.facilities.iter().collect();
@@ -246,8 +259,16 @@ fn written(
     described: Vec<String>,
     source: &crate::diag::Source,
     body_offset: usize,
+    memo: &mut build::Memo,
 ) -> Record {
-    let body = text::body(source.text.get(body_offset..).unwrap_or(""));
+    let body = memo.bodies.get(&source.name, &source.text).unwrap_or_else(|| {
+        let body = std::sync::Arc::new(text::body(source.text.get(body_offset..).unwrap_or("")));
+        if memo.remembers() {
+            memo.bodies
+                .put(&source.name, &source.text, std::sync::Arc::clone(&body));
+        }
+        body
+    });
     Record {
         display: format::Display {
             u: path.to_string(),
@@ -255,23 +276,37 @@ fn written(
             k: kind.into(),
             ..Default::default()
         },
-        fields: [vec![title.to_string()], body.headings, described, body.passages],
+        fields: [
+            vec![title.to_string()],
+            body.headings.clone(),
+            described,
+            body.passages.clone(),
+        ],
         facets: vec![(FILTER_TYPE, kind.into())],
     }
 }
 
 /// Longest passage shown as an excerpt, in bytes.
 const PASSAGE_BYTES: usize = 180;
-/// Passages stored per record: the first and the one that holds most of its best words.
-const PASSAGES: usize = 2;
 
 /// The index files of `records`, and the number of records; warnings for records
 /// without words.
 pub fn files(
+    records: Vec<Record>,
+    language: &str,
+    synonyms: Vec<Vec<String>>,
+    steps: &mut Vec<(&'static str, std::time::Duration)>,
+) -> ((Vec<Output>, usize), Vec<Diag>) {
+    files_with(records, language, synonyms, steps, &mut build::Memo::default())
+}
+
+/// [`files`], reusing the words `memo` kept of unchanged records.
+fn files_with(
     mut records: Vec<Record>,
     language: &str,
     synonyms: Vec<Vec<String>>,
     steps: &mut Vec<(&'static str, std::time::Duration)>,
+    memo: &mut build::Memo,
 ) -> ((Vec<Output>, usize), Vec<Diag>) {
     let mut t = Instant::now();
     let mut lap = |step| {
@@ -279,8 +314,9 @@ pub fn files(
         t = Instant::now();
     };
     let stemmer = text::Stemmer::for_language(language);
-    let scored = build::score(&records, &stemmer);
+    let mut scored = build::score_with(&records, &stemmer, memo);
     lap("index: score");
+    let score_steps = std::mem::take(&mut scored.steps);
     let warnings = unfindable(&records, &scored.top);
     records
         .par_iter_mut()
@@ -290,13 +326,14 @@ pub fn files(
     let (firsts, shards) = build::shards(&scored, &records);
     lap("index: shards");
     let facets = facets(&records);
-    let mut named: Vec<(String, Vec<u8>)> = Vec::new();
-    for (i, s) in shards.iter().enumerate() {
-        named.push((format!("s{i}.json"), json(s)));
-    }
+    let mut named: Vec<(String, Vec<u8>)> = shards
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, s)| (format!("s{i}.json"), json(&shard_file(s, &records))))
+        .collect();
     for (i, chunk) in records.chunks(format::CHUNK).enumerate() {
-        let shown: Vec<&format::Display> = chunk.iter().map(|r| &r.display).collect();
-        named.push((format!("r{i}.json"), json(&shown)));
+        let rows = format::rows(chunk.iter().map(|r| (&r.display, best_passage(&r.display))));
+        named.push((format!("r{i}.json"), json(&rows)));
     }
     named.push(("f.json".into(), json(&facets)));
     lap("index: encode");
@@ -314,6 +351,7 @@ pub fn files(
         chunk: format::CHUNK as u32,
         shards: firsts,
         sponsored: format::encode_ids(&sponsored(&records)),
+        kinds: format::kinds(records.iter().map(|r| r.display.k.as_str())),
         synonyms,
     };
     let output = |rel: String, bytes: Vec<u8>| Output {
@@ -327,6 +365,7 @@ pub fn files(
         .collect();
     files.push(output(format!("{BUNDLE_DIR}/manifest.json"), json(&manifest)));
     lap("index: name");
+    steps.extend(score_steps);
     ((files, records.len()), warnings)
 }
 
@@ -382,20 +421,79 @@ fn json<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).unwrap_or_default()
 }
 
-/// The passages a record's excerpt is chosen from: its first passage (description), and
-/// the passages with most of its best-scored words (`hits`, from [`build::score`]), each
-/// cut to [`PASSAGE_BYTES`].
+/// The passage of a record's row in its record file: its passage with most of its
+/// best-scored words (`hits`, from [`build::score`]), the first (the description, a
+/// summary its author wrote) counting one more, earlier passages winning ties; cut to
+/// [`PASSAGE_BYTES`]. One passage a record, not several: the passages were most of the
+/// index on disk (docs/search.md).
 fn passages(r: &Record, hits: &[u32]) -> Vec<String> {
     let all = passage_texts(r);
-    let mut ranked: Vec<(usize, u32)> = (1..all.len())
-        .map(|i| (i, hits.get(i).copied().unwrap_or(0)))
-        .filter(|(_, hits)| *hits > 0)
-        .collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let mut chosen: Vec<usize> = all.first().map(|_| 0).into_iter().collect();
-    chosen.extend(ranked.iter().map(|(i, _)| *i).take(PASSAGES - chosen.len()));
-    chosen.sort_unstable();
-    chosen.into_iter().map(|i| text::cut(all[i], PASSAGE_BYTES)).collect()
+    let hit = |i: usize| hits.get(i).copied().unwrap_or(0) + u32::from(i == 0);
+    let best = (0..all.len())
+        .max_by(|&a, &b| hit(a).cmp(&hit(b)).then(b.cmp(&a)))
+        .and_then(|i| all.get(i));
+    best.map(|p| text::cut(p, PASSAGE_BYTES)).into_iter().collect()
+}
+
+/// The passage [`passages`] chose.
+fn best_passage(d: &format::Display) -> &str {
+    d.x.first().map_or("", String::as_str)
+}
+
+/// A shard as written: display words marked in `w`, and its first screens as rows whose
+/// passage holds one of the shard's common words (those the first screens are for), the
+/// record's best passage when it does, else its first passage that does.
+fn shard_file(s: format::Shard, records: &[Record]) -> format::ShardFile {
+    let common: std::collections::HashSet<&str> =
+        s.w.iter()
+            .filter(|&(_, &i)| s.n.get(i as usize).is_some_and(|&n| n >= build::EMBED_MIN))
+            .map(|(k, _)| k.as_str())
+            .collect();
+    // Most passages are ASCII: one lower-casing and a substring test per common key rule
+    // out most of them before splitting into words.
+    let holds = |p: &str| {
+        if p.is_ascii() {
+            let lower = p.to_ascii_lowercase();
+            if !common.iter().any(|k| lower.contains(k)) {
+                return false;
+            }
+        }
+        text::words(p).any(|w| common.contains(w.as_str()))
+    };
+    let ids: Vec<u32> = s.r.keys().copied().collect();
+    let chosen: Vec<String> =
+        s.r.values()
+            .zip(&ids)
+            .map(|(d, &id)| {
+                let best = best_passage(d);
+                if holds(best) {
+                    return best.to_string();
+                }
+                records
+                    .get(id as usize)
+                    .into_iter()
+                    .flat_map(passage_texts)
+                    .map(|p| text::cut(p, PASSAGE_BYTES))
+                    .find(|p| holds(p))
+                    .unwrap_or_else(|| best.to_string())
+            })
+            .collect();
+    let rows = format::rows(s.r.values().zip(chosen.iter().map(String::as_str)));
+    let w =
+        s.w.into_iter()
+            .map(|(k, i)| {
+                let shown = s.d.get(i as usize).is_some_and(|d| *d == k);
+                let i = i64::from(i);
+                (k, if shown { -(i + 1) } else { i })
+            })
+            .collect();
+    format::ShardFile {
+        w,
+        n: s.n,
+        p: s.p,
+        e: format::encode_ids(&ids),
+        r: rows,
+    }
 }
 
 #[cfg(test)]

@@ -246,20 +246,26 @@ fn build_output_never_carries_the_live_reload_script() {
     assert!(html > 10);
 }
 
+/// A temporary copy of the demo content, and the options that build it.
+fn demo_copy() -> (tempfile::TempDir, haven::pipeline::BuildOptions) {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_dir(&repo.join("content"), &dir.path().join("content"));
+    let opts = haven::pipeline::BuildOptions {
+        root: dir.path().to_path_buf(),
+        base_url: Some("http://127.0.0.1:1111/".into()),
+        ..haven::pipeline::BuildOptions::default()
+    };
+    (dir, opts)
+}
+
 /// Renders the demo site, applies `edit`, and checks that the last good outputs patched
 /// with only the jobs `deps::dirty_jobs` picks equal a full render of the edited site.
 /// Returns how many jobs were picked (`None`: every page).
 fn incremental_equals_full(edit: impl Fn(&Path)) -> Option<usize> {
-    use haven::pipeline::{self, BuildOptions};
+    use haven::pipeline;
     use std::collections::BTreeMap;
-    let dir = tempfile::tempdir().unwrap();
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy_dir(&repo.join("content"), &dir.path().join("content"));
-    let opts = BuildOptions {
-        root: dir.path().to_path_buf(),
-        base_url: Some("http://127.0.0.1:1111/".into()),
-        ..BuildOptions::default()
-    };
+    let (dir, opts) = demo_copy();
     let map = |outs: Vec<haven::render::Output>| -> BTreeMap<String, Vec<u8>> {
         outs.into_iter().map(|o| (o.rel, o.bytes)).collect()
     };
@@ -453,4 +459,100 @@ fn a_translation_and_its_originals_switcher_are_rebuilt_on_save() {
     );
     assert!(!body.contains(old), "nothing links to the old slug any more");
     assert_eq!(s.get("/es/articles/naloxona-nueva/").0, 200);
+}
+
+/// The search index as a map of file -> bytes.
+fn index_map(files: Vec<haven::render::Output>) -> std::collections::BTreeMap<String, Vec<u8>> {
+    files.into_iter().map(|o| (o.rel, o.bytes)).collect()
+}
+
+/// The index `haven serve` holds after edits (its memo reused across rebuilds) is, file for
+/// file and byte for byte, what a fresh `haven build` writes for the same content; and an
+/// edit tokenizes only the records it changed.
+#[test]
+fn serve_index_after_edits_equals_a_fresh_build() {
+    use haven::index::{self, build::Memo};
+    use haven::pipeline;
+    let (dir, opts) = demo_copy();
+    let mut memo = Memo::remembering();
+    let p = pipeline::prepare(&opts).unwrap();
+    let first = index_map(index::index_with(&p.site, &mut memo).files);
+    let records = memo.tokenized();
+    assert!(records > 20, "the first build tokenizes every record: {records}");
+    assert_eq!(first, index_map(index::index(&p.site).files));
+    let article = "content/articles/what-is-opioid-use-disorder.md";
+    let facility = "content/facilities/pa/three-rivers-example-residential.yaml";
+    // (edit, records it tokenizes, whether the new word is indexed after it)
+    type Edit = (Box<dyn Fn(&Path)>, usize, bool);
+    let edits: Vec<Edit> = vec![
+        (
+            Box::new(move |r| replace_in(r, article, "\n---\n", "\n---\n\nQuixotrane is a new word here.\n")),
+            1,
+            true,
+        ),
+        (
+            Box::new(move |r| replace_in(r, facility, "veterans' track", "veterans' track and Quixotrane")),
+            1,
+            true,
+        ),
+        (
+            Box::new(move |r| {
+                replace_in(r, article, "Quixotrane is a new word here.", "");
+                replace_in(r, facility, " and Quixotrane", "");
+            }),
+            2,
+            false,
+        ),
+    ];
+    let mut last = first;
+    for (n, (edit, tokenized, has_word)) in edits.into_iter().enumerate() {
+        edit(dir.path());
+        let p = pipeline::prepare(&opts).unwrap();
+        let served = index_map(index::index_with(&p.site, &mut memo).files);
+        assert_eq!(
+            memo.tokenized(),
+            tokenized,
+            "edit {n}: only the edited records are tokenized"
+        );
+        let fresh = index_map(index::index(&p.site).files);
+        assert_eq!(
+            served.keys().collect::<Vec<_>>(),
+            fresh.keys().collect::<Vec<_>>(),
+            "edit {n}"
+        );
+        for (rel, bytes) in &fresh {
+            assert!(served[rel] == *bytes, "edit {n}: {rel} differs from a fresh build");
+        }
+        assert_ne!(served, last, "edit {n} changes the index");
+        let found = served
+            .iter()
+            .any(|(rel, b)| rel.contains("/s") && String::from_utf8_lossy(b).contains("\"quixotrane\""));
+        assert_eq!(found, has_word, "edit {n}: the new word is a key of a shard");
+        last = served;
+    }
+}
+
+/// A saved article is searchable on the reload that shows it: the served index has its new
+/// word as soon as the page has the new text (no background indexer).
+#[test]
+fn a_saved_article_is_searchable_on_the_reload() {
+    let s = Server::start();
+    s.append(ARTICLE, "\nA paragraph about zanthoxyline, saved by the test.\n");
+    s.wait("the edit to be served", || {
+        s.get(ARTICLE_URL).2.contains("zanthoxyline").then_some(())
+    });
+    let (code, _, manifest) = s.get("/search-index/manifest.json");
+    assert_eq!(code, 200);
+    let manifest: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+    let build = manifest["build"].as_str().unwrap();
+    let firsts: Vec<&str> = manifest["shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    let shard = firsts.iter().rposition(|f| *f <= "zanthoxyline").unwrap_or(0);
+    let (code, _, body) = s.get(&format!("/search-index/{build}/s{shard}.json"));
+    assert_eq!(code, 200);
+    assert!(body.contains("\"zanthoxyline\""), "s{shard}.json has the new word");
 }

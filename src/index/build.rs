@@ -1,5 +1,7 @@
 //! BM25F scoring at build time, and the word shards.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -28,13 +30,16 @@ pub const EMBED_FIRST: usize = 5;
 pub const EMBED_SPONSORED: usize = 2;
 /// A shard is closed once its JSON passes this many bytes (one key's postings may make
 /// one bigger: it then has a shard to itself).
-pub const SHARD_BYTES: usize = 24_000;
+pub const SHARD_BYTES: usize = 20_000;
 
-/// One record's words, tokenized once: each distinct folded word with its term frequency
-/// per field, the field lengths, and for each passage an excerpt may come from
-/// ([`record::passage_texts`]) the indices of its words in `words`.
-struct Counted {
-    words: Vec<(String, [u16; FIELDS])>,
+/// One record's words, tokenized once: each distinct folded word (its id in a
+/// [`Lexicon`]) with its term frequency per field, the field lengths, and for each passage
+/// an excerpt may come from ([`record::passage_texts`]) the indices of its words in
+/// `words`. It depends on the record's text alone, so `haven serve` keeps it in a [`Memo`]
+/// and tokenizes again only the records that changed.
+#[derive(Debug, Default)]
+pub struct Counted {
+    words: Vec<(u32, [u16; FIELDS])>,
     len: [u32; FIELDS],
     passages: Vec<Vec<u32>>,
 }
@@ -43,51 +48,218 @@ struct Counted {
 /// term frequency in each field, by stem id.
 type Stemmed = (Vec<u32>, Vec<(u32, [u16; FIELDS])>);
 
-/// Tokenizes a record once (one reused buffer; a String only per distinct word).
-fn count(r: &Record) -> Counted {
-    let mut local: FxHashMap<String, u32> = FxHashMap::default();
-    let mut tf: Vec<[u16; FIELDS]> = Vec::new();
-    let mut len = [0u32; FIELDS];
-    let mut passages = Vec::new();
-    let mut buf = String::new();
-    for (f, texts) in r.fields.iter().enumerate() {
-        for (i, t) in texts.iter().enumerate() {
-            let passage = record::is_passage(r, f, i, t);
-            let mut seen = Vec::new();
-            for w in text::raw_words(t) {
-                text::fold_into(w, &mut buf);
-                if buf.is_empty() {
-                    continue;
+/// Every distinct folded word tokenizing has seen, with an id, and its stem, made once
+/// per word (not once per record that has it).
+#[derive(Debug, Default)]
+pub struct Lexicon {
+    ids: FxHashMap<Box<str>, u32>,
+    words: Vec<Box<str>>,
+    stems: Vec<Box<str>>,
+    /// Every id, in word order (sorted again only when words were added).
+    sorted: Vec<u32>,
+}
+
+impl Lexicon {
+    /// The ids of `words` (a chunk's own words, in its local id order), adding the new
+    /// ones and stemming them.
+    fn add(&mut self, words: Vec<Box<str>>, stemmer: &Stemmer) -> Vec<u32> {
+        let mut new: Vec<usize> = Vec::new();
+        let ids = words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| match self.ids.get(w) {
+                Some(&id) => id,
+                None => {
+                    new.push(i);
+                    u32::MAX
                 }
-                len[f] += 1;
-                let id = match local.get(buf.as_str()) {
-                    Some(&id) => id,
-                    None => {
-                        let id = u32::try_from(tf.len()).unwrap_or(u32::MAX);
-                        local.insert(buf.clone(), id);
-                        tf.push([0; FIELDS]);
-                        id
+            })
+            .collect::<Vec<u32>>();
+        let stems: Vec<String> = new.par_iter().map(|&i| stemmer.stem(&words[i])).collect();
+        let mut ids = ids;
+        let mut words = words;
+        for (i, stem) in new.into_iter().zip(stems) {
+            let w = std::mem::take(&mut words[i]);
+            // A word may come twice in `new` only if `words` repeats it, which a chunk's
+            // word list never does; look again to be sure.
+            let id = match self.ids.get(&w) {
+                Some(&id) => id,
+                None => {
+                    let id = u32::try_from(self.words.len()).unwrap_or(u32::MAX);
+                    self.ids.insert(w.clone(), id);
+                    self.words.push(w);
+                    self.stems.push(stem.into_boxed_str());
+                    id
+                }
+            };
+            ids[i] = id;
+        }
+        ids
+    }
+
+    /// Brings [`Lexicon::sorted`] up to date.
+    fn sort(&mut self) {
+        if self.sorted.len() == self.words.len() {
+            return;
+        }
+        let mut sorted: Vec<u32> = (0..u32::try_from(self.words.len()).unwrap_or(u32::MAX)).collect();
+        let words = &self.words;
+        sorted.par_sort_unstable_by(|&a, &b| words[a as usize].cmp(&words[b as usize]));
+        self.sorted = sorted;
+    }
+
+    fn word(&self, id: u32) -> &str {
+        self.words.get(id as usize).map_or("", |w| w)
+    }
+
+    fn stem(&self, id: u32) -> &str {
+        self.stems.get(id as usize).map_or("", |w| w)
+    }
+}
+
+/// What `haven serve` keeps from one index build to the next: the [`Lexicon`] and each
+/// record's [`Counted`] words, by record, with the record they were counted from (found
+/// again only for an equal record, so never stale). `haven build` keeps nothing.
+#[derive(Debug, Default)]
+pub struct Memo {
+    /// Whether to keep records' words for the next build.
+    remember: bool,
+    /// Site language the lexicon's stems are for.
+    language: String,
+    lexicon: Lexicon,
+    counted: FxHashMap<String, (Record, Arc<Counted>)>,
+    /// Records the last build tokenized (not found in the memo).
+    tokenized: usize,
+    /// Markdown bodies read into passages, by source file.
+    pub bodies: crate::memo::Memo<Arc<text::Body>>,
+}
+
+impl Memo {
+    /// A memo that remembers (for `haven serve`).
+    pub fn remembering() -> Self {
+        Memo {
+            remember: true,
+            ..Memo::default()
+        }
+    }
+
+    /// Whether this memo keeps what it learns.
+    pub fn remembers(&self) -> bool {
+        self.remember
+    }
+
+    /// How many records the last build tokenized (the others' words came from the memo).
+    pub fn tokenized(&self) -> usize {
+        self.tokenized
+    }
+}
+
+/// Fewest records tokenized per chunk (each chunk on one thread, with its own word list;
+/// a build makes about four chunks per thread, so merging the chunks' word lists into the
+/// lexicon stays a small part of the work).
+const COUNT_CHUNK: usize = 64;
+
+/// Every record's [`Counted`] words, from `memo` when it has them for an equal record,
+/// else tokenized (in parallel chunks, each with a local word list merged into the
+/// memo's [`Lexicon`] after).
+fn count_all(records: &[Record], stemmer: &Stemmer, memo: &mut Memo) -> Vec<Arc<Counted>> {
+    let found: Vec<Option<Arc<Counted>>> = records
+        .par_iter()
+        .map(|r| {
+            memo.counted
+                .get(&r.display.u)
+                .filter(|(kept, _)| kept == r)
+                .map(|(_, c)| Arc::clone(c))
+        })
+        .collect();
+    let missing: Vec<usize> = (0..records.len()).filter(|&i| found[i].is_none()).collect();
+    memo.tokenized = missing.len();
+    let size = COUNT_CHUNK.max(missing.len().div_ceil(4 * rayon::current_num_threads()));
+    let chunks: Vec<(Vec<Box<str>>, Vec<Counted>)> = missing
+        .par_chunks(size)
+        .map(|ids| count_chunk(ids.iter().map(|&i| &records[i])))
+        .collect();
+    let mut counted = found;
+    for ((local, chunk), ids) in chunks.into_iter().zip(missing.chunks(size)) {
+        let global = memo.lexicon.add(local, stemmer);
+        for (mut c, &i) in chunk.into_iter().zip(ids) {
+            for (w, _) in &mut c.words {
+                *w = global.get(*w as usize).copied().unwrap_or(u32::MAX);
+            }
+            let c = Arc::new(c);
+            if memo.remember {
+                memo.counted
+                    .insert(records[i].display.u.clone(), (records[i].clone(), Arc::clone(&c)));
+            }
+            counted[i] = Some(c);
+        }
+    }
+    memo.lexicon.sort();
+    if memo.remember && memo.counted.len() > records.len() {
+        let live: rustc_hash::FxHashSet<&str> = records.iter().map(|r| r.display.u.as_str()).collect();
+        memo.counted.retain(|u, _| live.contains(u.as_str()));
+    }
+    counted
+        .into_iter()
+        .map(|c| c.unwrap_or_else(|| Arc::new(Counted::default())))
+        .collect()
+}
+
+/// Tokenizes a chunk of records with one local word list: returns the list (by local
+/// id) and each record's words as local ids. One hash lookup per word, a String only per
+/// distinct word of the chunk.
+fn count_chunk<'a>(records: impl Iterator<Item = &'a Record>) -> (Vec<Box<str>>, Vec<Counted>) {
+    let mut local: FxHashMap<Box<str>, u32> = FxHashMap::default();
+    let mut list: Vec<Box<str>> = Vec::new();
+    // Local id -> (record stamp, index in that record's words).
+    let mut slot: Vec<(u32, u32)> = Vec::new();
+    let mut out = Vec::new();
+    let mut buf = String::new();
+    for (stamp, r) in (1u32..).zip(records) {
+        let mut words: Vec<(u32, [u16; FIELDS])> = Vec::new();
+        let mut len = [0u32; FIELDS];
+        let mut passages = Vec::new();
+        for (f, texts) in r.fields.iter().enumerate() {
+            for (i, t) in texts.iter().enumerate() {
+                let passage = record::is_passage(r, f, i, t);
+                let mut seen = Vec::new();
+                for w in text::raw_words(t) {
+                    text::fold_into(w, &mut buf);
+                    if buf.is_empty() {
+                        continue;
                     }
-                };
-                if let Some(e) = tf.get_mut(id as usize) {
-                    e[f] = e[f].saturating_add(1);
+                    len[f] += 1;
+                    let lid = match local.get(buf.as_str()) {
+                        Some(&id) => id,
+                        None => {
+                            let id = u32::try_from(list.len()).unwrap_or(u32::MAX);
+                            local.insert(buf.as_str().into(), id);
+                            list.push(buf.as_str().into());
+                            slot.push((0, 0));
+                            id
+                        }
+                    };
+                    let Some(s) = slot.get_mut(lid as usize) else { continue };
+                    if s.0 != stamp {
+                        *s = (stamp, u32::try_from(words.len()).unwrap_or(u32::MAX));
+                        words.push((lid, [0; FIELDS]));
+                    }
+                    let at = s.1;
+                    if let Some(e) = words.get_mut(at as usize) {
+                        e.1[f] = e.1[f].saturating_add(1);
+                    }
+                    if passage {
+                        seen.push(at);
+                    }
                 }
                 if passage {
-                    seen.push(id);
+                    passages.push(seen);
                 }
             }
-            if passage {
-                passages.push(seen);
-            }
         }
+        out.push(Counted { words, len, passages });
     }
-    let mut words: Vec<(String, [u16; FIELDS])> = tf.into_iter().map(|n| (String::new(), n)).collect();
-    for (w, id) in local {
-        if let Some(e) = words.get_mut(id as usize) {
-            e.0 = w;
-        }
-    }
-    Counted { words, len, passages }
+    (list, out)
 }
 
 /// What scoring found.
@@ -107,6 +279,8 @@ pub struct Scored {
     /// Record id -> for each of its passages ([`record::passage_texts`]), how many of its
     /// words are among the record's [`BEST`] stems (for choosing the excerpt passages).
     pub hits: Vec<Vec<u32>>,
+    /// Time of each step of scoring, for `haven build --timings`.
+    pub steps: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// A record's best-scored stems that choose its excerpt passages.
@@ -115,20 +289,56 @@ pub const BEST: usize = 8;
 /// Scores every record's words with BM25F. Each text is tokenized once, in parallel
 /// across records; words are interned (word -> stem id) so that the rest works on ids.
 pub fn score(records: &[Record], stemmer: &Stemmer) -> Scored {
-    let counted: Vec<Counted> = records.par_iter().map(count).collect();
-    let Interned { words, stems, display } = intern(vocabulary(&counted), stemmer);
-    let per_record = by_stem(&counted, &words);
+    score_with(records, stemmer, &mut Memo::default())
+}
+
+/// [`score`], reusing the words `memo` kept of unchanged records (`haven serve`): the
+/// result is the same as [`score`]'s, only faster.
+pub fn score_with(records: &[Record], stemmer: &Stemmer, memo: &mut Memo) -> Scored {
+    if memo.language != stemmer.language() {
+        let remember = memo.remember;
+        let bodies = std::mem::take(&mut memo.bodies);
+        *memo = Memo {
+            remember,
+            language: stemmer.language().to_string(),
+            bodies,
+            ..Memo::default()
+        };
+    }
+    let mut steps = Vec::new();
+    let mut t = std::time::Instant::now();
+    let mut lap = |step| {
+        steps.push((step, t.elapsed()));
+        t = std::time::Instant::now();
+    };
+    let counted = count_all(records, stemmer, memo);
+    lap("index: score: count");
+    let lexicon = &memo.lexicon;
+    let voc = vocabulary(&counted, lexicon);
+    let Interned {
+        words,
+        stems,
+        display,
+        of_word,
+    } = intern(&voc, lexicon);
+    lap("index: score: intern");
+    let per_record = by_stem(&counted, &of_word);
     let df = document_frequency(&per_record, stems.len());
+    lap("index: score: by stem");
     let raw = bm25(&per_record, &counted, &df);
+    lap("index: score: bm25");
     let hits = passage_hits(&per_record, &counted, &raw);
     drop(per_record);
     drop(counted);
+    lap("index: score: hits");
     let postings = postings(&raw, &df);
     let top = raw
         .into_par_iter()
         .map(|t| t.into_iter().map(|(id, _)| id).collect())
         .collect();
+    lap("index: score: postings");
     Scored {
+        steps,
         stems,
         words,
         display,
@@ -139,74 +349,94 @@ pub fn score(records: &[Record], stemmer: &Stemmer) -> Scored {
     }
 }
 
-/// The site's distinct written words with each one's total frequency, merged across
-/// threads, in word order.
-fn vocabulary(counted: &[Counted]) -> Vec<(&str, u32)> {
-    let vocabulary: FxHashMap<&str, u32> = counted
+/// The site's distinct written words (lexicon ids) with each one's total frequency, in
+/// word order.
+fn vocabulary(counted: &[Arc<Counted>], lexicon: &Lexicon) -> Vec<(u32, u32)> {
+    let n = lexicon.words.len();
+    let totals: Vec<u32> = counted
         .par_iter()
-        .fold(FxHashMap::default, |mut m: FxHashMap<&str, u32>, c| {
-            for (w, n) in &c.words {
-                *m.entry(w.as_str()).or_default() += n.iter().map(|&c| u32::from(c)).sum::<u32>();
-            }
-            m
-        })
-        .reduce(FxHashMap::default, |mut a, mut b| {
-            if a.len() < b.len() {
-                std::mem::swap(&mut a, &mut b);
-            }
-            for (k, v) in b {
-                *a.entry(k).or_default() += v;
-            }
-            a
-        });
-    let mut distinct: Vec<(&str, u32)> = vocabulary.into_iter().collect();
-    distinct.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    distinct
+        .fold(
+            || vec![0u32; n],
+            |mut m, c| {
+                for (w, f) in &c.words {
+                    if let Some(t) = m.get_mut(*w as usize) {
+                        *t += f.iter().map(|&c| u32::from(c)).sum::<u32>();
+                    }
+                }
+                m
+            },
+        )
+        .reduce(
+            || vec![0u32; n],
+            |mut a, b| {
+                for (x, y) in a.iter_mut().zip(b) {
+                    *x += y;
+                }
+                a
+            },
+        );
+    lexicon
+        .sorted
+        .iter()
+        .filter_map(|&id| totals.get(id as usize).filter(|&&n| n > 0).map(|&n| (id, n)))
+        .collect()
 }
 
-/// Written words mapped to stem ids: [`Scored`]'s `words`, `stems` and `display`.
+/// Written words mapped to stem ids: [`Scored`]'s `words`, `stems` and `display`, and
+/// the stem id of each lexicon id (`u32::MAX` for a word no record has).
 struct Interned {
     words: FxHashMap<String, u32>,
     stems: Vec<String>,
     display: Vec<String>,
+    of_word: Vec<u32>,
 }
 
-/// Stems each distinct written word once and gives each stem an id; a stem shows as its
-/// most frequent written form (the first of equally frequent ones, words being in order).
-fn intern(distinct: Vec<(&str, u32)>, stemmer: &Stemmer) -> Interned {
-    let stemmed: Vec<String> = distinct.par_iter().map(|(w, _)| stemmer.stem(w)).collect();
+/// Gives each stem an id, in word order; a stem shows as its most frequent written form
+/// (the first of equally frequent ones, words being in order).
+fn intern(distinct: &[(u32, u32)], lexicon: &Lexicon) -> Interned {
     let mut words: FxHashMap<String, u32> = FxHashMap::default();
     words.reserve(distinct.len());
-    let mut stem_ids: FxHashMap<String, u32> = FxHashMap::default();
+    let mut stem_ids: FxHashMap<&str, u32> = FxHashMap::default();
     let mut stems: Vec<String> = Vec::new();
     let mut display: Vec<String> = Vec::new();
     let mut best: Vec<u32> = Vec::new();
-    for ((w, n), stem) in distinct.iter().zip(stemmed) {
-        let id = *stem_ids.entry(stem.clone()).or_insert_with(|| {
-            stems.push(stem);
+    let mut of_word = vec![u32::MAX; lexicon.words.len()];
+    for &(w, n) in distinct {
+        let stem = lexicon.stem(w);
+        let id = *stem_ids.entry(stem).or_insert_with(|| {
+            stems.push(stem.to_string());
             display.push(String::new());
             best.push(0);
             u32::try_from(stems.len() - 1).unwrap_or(u32::MAX)
         });
         let i = id as usize;
-        if *n > best[i] || display[i].is_empty() {
-            best[i] = *n;
-            display[i] = (*w).to_string();
+        let written = lexicon.word(w);
+        if n > best[i] || display[i].is_empty() {
+            best[i] = n;
+            display[i] = written.to_string();
         }
-        words.insert((*w).to_string(), id);
+        words.insert(written.to_string(), id);
+        if let Some(o) = of_word.get_mut(w as usize) {
+            *o = id;
+        }
     }
-    Interned { words, stems, display }
+    Interned {
+        words,
+        stems,
+        display,
+        of_word,
+    }
 }
 
 /// Per record: its words' stem ids, and per stem the term frequency of each field.
-fn by_stem(counted: &[Counted], words: &FxHashMap<String, u32>) -> Vec<Stemmed> {
+fn by_stem(counted: &[Arc<Counted>], of_word: &[u32]) -> Vec<Stemmed> {
     counted
         .par_iter()
         .map(|c| {
             let ids: Vec<u32> = c
                 .words
                 .iter()
-                .map(|(w, _)| words.get(w).copied().unwrap_or(u32::MAX))
+                .map(|(w, _)| of_word.get(*w as usize).copied().unwrap_or(u32::MAX))
                 .collect();
             let mut by_stem: Vec<(u32, [u16; FIELDS])> =
                 ids.iter().copied().zip(c.words.iter().map(|(_, n)| *n)).collect();
@@ -239,7 +469,7 @@ fn document_frequency(per_record: &[Stemmed], stems: usize) -> Vec<u32> {
 }
 
 /// Each record's stems with their BM25F scores, best first.
-fn bm25(per_record: &[Stemmed], counted: &[Counted], df: &[u32]) -> Vec<Vec<(u32, f32)>> {
+fn bm25(per_record: &[Stemmed], counted: &[Arc<Counted>], df: &[u32]) -> Vec<Vec<(u32, f32)>> {
     let n = per_record.len().max(1) as f32;
     let mut avg = [0f32; FIELDS];
     for c in counted {
@@ -277,7 +507,7 @@ fn bm25(per_record: &[Stemmed], counted: &[Counted], df: &[u32]) -> Vec<Vec<(u32
 
 /// Passage hits: per record, for each passage, how many of its words are among the
 /// record's [`BEST`] stems.
-fn passage_hits(per_record: &[Stemmed], counted: &[Counted], raw: &[Vec<(u32, f32)>]) -> Vec<Vec<u32>> {
+fn passage_hits(per_record: &[Stemmed], counted: &[Arc<Counted>], raw: &[Vec<(u32, f32)>]) -> Vec<Vec<u32>> {
     per_record
         .par_iter()
         .zip(counted)

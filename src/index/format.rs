@@ -8,11 +8,14 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Format version, in the manifest; a client refuses another.
-pub const VERSION: u32 = 2;
+/// Format version, in the manifest; a client refuses another. 3: records as rows of
+/// strings with one passage, front-coded URLs, types and phone links left to the client,
+/// display words marked in `w`.
+pub const VERSION: u32 = 3;
 
-/// Records per record file.
-pub const CHUNK: usize = 32;
+/// Records per record file (40: shards are smaller since format 3, and more of them fit
+/// under 3,000 files at 40,000 records).
+pub const CHUNK: usize = 40;
 
 /// The manifest (`manifest.json`), fetched first by every page and never cached.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -30,13 +33,16 @@ pub struct Manifest {
     /// First key of each word shard, ascending: shard `i` holds the keys from `shards[i]`
     /// up to (not including) `shards[i + 1]`.
     pub shards: Vec<String>,
-    /// Ids of sponsored records, ascending (shown in their own block, never ranked).
+    /// Ids of sponsored records, delta-encoded (shown in their own block, never ranked).
     pub sponsored: Vec<u32>,
+    /// Record types in id order, as runs: `[["article", 12], ["page", 3], ...]`, so that
+    /// no record carries its own.
+    pub kinds: Vec<(String, u32)>,
     /// Synonym groups, folded: each member is a phrase of one or more words.
     pub synonyms: Vec<Vec<String>>,
 }
 
-/// One word shard (`s<i>.json`).
+/// One word shard as the index stage makes it; written as a [`ShardFile`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Shard {
     /// Key (a folded word as written, or a stem) -> index into `d`, `n` and `p`.
@@ -56,8 +62,8 @@ pub struct Shard {
     pub r: std::collections::BTreeMap<u32, Display>,
 }
 
-/// What a result shows (one element of a record file `r<i>.json`, the array of records
-/// `i * chunk ..`).
+/// What a result shows, written as a row ([`rows`]) of a record file `r<i>.json` (the
+/// rows of records `i * chunk ..`) and of a shard's first screens.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Display {
     /// URL path without the base path (`/articles/x/`).
@@ -78,13 +84,106 @@ pub struct Display {
     /// 1 when sponsored.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub s: u8,
-    /// A few short passages of the record's text, from which the client picks the one that
-    /// matches best as the excerpt.
+    /// The record's best passage (the one with most of its best-scored words), the
+    /// excerpt of its row in a record file.
     pub x: Vec<String>,
 }
 
 fn is_zero(n: &u8) -> bool {
     *n == 0
+}
+
+/// One word shard as written (`s<i>.json`), from a [`Shard`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ShardFile {
+    /// Key -> posting list index `i`, written as `-(i + 1)` for the key that is the list's
+    /// word to show ("Showing results for ..."), as `i` for the others.
+    pub w: std::collections::BTreeMap<String, i64>,
+    /// For each posting list, the number of records that have its stem.
+    pub n: Vec<u32>,
+    /// Posting lists ([`pack`]).
+    pub p: Vec<String>,
+    /// Ids of the records of `r`, ascending, delta-encoded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub e: Vec<u32>,
+    /// Rows ([`rows`]) of the first screens of the shard's common words, in `e`'s order,
+    /// each with the passage that holds the shard's words.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub r: Vec<Vec<String>>,
+}
+
+/// The posting list index a [`ShardFile`] key's value stands for.
+pub fn list_of(value: i64) -> usize {
+    usize::try_from(if value < 0 { -(value + 1) } else { value }).unwrap_or(usize::MAX)
+}
+
+/// Fewest URL characters worth sharing with the row before (a shared prefix costs its
+/// count and a colon).
+const SHARED_MIN: usize = 3;
+
+/// Records as rows of strings, `[u, t, x, pl, ph]` with trailing empty strings left out:
+/// `x` the passage given, `ph` the E.164 number (the client shows and links it). A URL
+/// that shares [`SHARED_MIN`] or more leading ASCII characters with the row before is
+/// written `N:rest` (its first `N` characters are the row before's); one that does not
+/// start with `/` always is, so a URL starting with `/` is whole. Hand-written: a few
+/// lines, and gzip does not help the size on disk.
+pub fn rows<'a>(shown: impl IntoIterator<Item = (&'a Display, &'a str)>) -> Vec<Vec<String>> {
+    let mut previous = "";
+    shown
+        .into_iter()
+        .map(|(d, x)| {
+            let shared = previous
+                .bytes()
+                .zip(d.u.bytes())
+                .take_while(|(a, b)| a == b && a.is_ascii())
+                .count();
+            let u = if shared >= SHARED_MIN || !d.u.starts_with('/') {
+                format!("{shared}:{}", &d.u[shared..])
+            } else {
+                d.u.clone()
+            };
+            previous = &d.u;
+            let ph = d.tel.strip_prefix("tel:").unwrap_or(&d.tel);
+            let mut row: Vec<String> = [u.as_str(), &d.t, x, &d.pl, ph].map(String::from).into();
+            while row.last().is_some_and(String::is_empty) {
+                row.pop();
+            }
+            row
+        })
+        .collect()
+}
+
+/// Reads [`rows`] back to `(url, title, passage, place, phone)`; a malformed URL prefix
+/// reads as no prefix.
+pub fn unrow(rows: &[Vec<String>]) -> Vec<[String; 5]> {
+    let mut previous = String::new();
+    rows.iter()
+        .map(|row| {
+            let at = |i: usize| row.get(i).cloned().unwrap_or_default();
+            let coded = at(0);
+            let u = match coded.split_once(':') {
+                Some((n, rest)) if !coded.starts_with('/') => {
+                    let n = n.parse::<usize>().unwrap_or(0).min(previous.len());
+                    format!("{}{rest}", previous.get(..n).unwrap_or(""))
+                }
+                _ => coded,
+            };
+            previous.clone_from(&u);
+            [u, at(1), at(2), at(3), at(4)]
+        })
+        .collect()
+}
+
+/// Record types in id order as runs (the manifest's `kinds`).
+pub fn kinds<'a>(kinds: impl IntoIterator<Item = &'a str>) -> Vec<(String, u32)> {
+    let mut runs: Vec<(String, u32)> = Vec::new();
+    for k in kinds {
+        match runs.last_mut() {
+            Some((last, n)) if last == k => *n += 1,
+            _ => runs.push((k.to_string(), 1)),
+        }
+    }
+    runs
 }
 
 /// The facets file (`f.json`): filter name -> value -> ids, delta-encoded (first id, then

@@ -1,4 +1,4 @@
-use super::format::{self, Display, Manifest, Shard};
+use super::format::{self, Display, Manifest, ShardFile as Shard};
 use super::text::{self, Stemmer};
 use super::*;
 
@@ -111,8 +111,8 @@ fn postings_and_ids_round_trip() {
     assert_eq!(format::decode_ids(&format::encode_ids(&ids)), ids);
 }
 
-/// The files of `records`, read back.
-fn decode(files: &[Output]) -> (Manifest, Vec<Shard>, Vec<Display>) {
+/// The files of `records`, read back (records as url, title, passage, place, phone).
+fn decode(files: &[Output]) -> (Manifest, Vec<Shard>, Vec<[String; 5]>) {
     let read = |rel: &str| -> &[u8] {
         &files
             .iter()
@@ -127,7 +127,11 @@ fn decode(files: &[Output]) -> (Manifest, Vec<Shard>, Vec<Display>) {
         .collect();
     let chunks = (manifest.n as usize).div_ceil(manifest.chunk as usize);
     let shown = (0..chunks)
-        .flat_map(|i| serde_json::from_slice::<Vec<Display>>(read(&format!("{dir}/r{i}.json"))).expect("records"))
+        .flat_map(|i| {
+            format::unrow(
+                &serde_json::from_slice::<Vec<Vec<String>>>(read(&format!("{dir}/r{i}.json"))).expect("records"),
+            )
+        })
         .collect();
     (manifest, shards, shown)
 }
@@ -143,7 +147,7 @@ fn lookup(manifest: &Manifest, shards: &[Shard], word: &str) -> Vec<u32> {
         .w
         .get(word)
         .map(|&p| {
-            format::decode_postings(&format::unpack(&shard.p[p as usize]))
+            format::decode_postings(&format::unpack(&shard.p[format::list_of(p)]))
                 .into_iter()
                 .map(|(id, _)| id)
                 .collect()
@@ -163,7 +167,7 @@ fn files_round_trip_and_name_their_build() {
     let (manifest, shards, shown) = decode(&files);
     assert_eq!(manifest.v, format::VERSION);
     assert_eq!(shown.len(), 2);
-    assert_eq!(shown[1].t, "Clínica Esperanza");
+    assert_eq!(shown[1][1], "Clínica Esperanza");
     assert_eq!(lookup(&manifest, &shards, "clinica"), [1]);
     assert_eq!(lookup(&manifest, &shards, "naloxone"), [0]);
     // The stem is a key too.
@@ -209,13 +213,18 @@ fn shards_stay_small_on_many_records() {
         .shards
         .partition_point(|b| b.as_str() <= "common")
         .saturating_sub(1);
-    let at = shards[i].w["common"] as usize;
+    let at = format::list_of(shards[i].w["common"]);
     assert_eq!(shards[i].n[at], 3000);
     // A common word's first screen is in its shard: its best records, as a client ranks them.
     let mut ranked = format::decode_postings(&format::unpack(&shards[i].p[at]));
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let embedded = format::decode_ids(&shards[i].e);
+    let rows = format::unrow(&shards[i].r);
     for (id, _) in ranked.iter().take(build::EMBED_FIRST) {
-        assert_eq!(shards[i].r[id].u, format!("/a{id}/"));
+        let at = embedded.iter().position(|e| e == id).expect("embedded");
+        assert_eq!(rows[at][0], format!("/a{id}/"));
+        // The excerpt of an embedded record holds the word it is embedded for.
+        assert!(rows[at][2].contains("common"), "{:?}", rows[at]);
     }
     // A rare word's list carries none.
     let j = manifest
@@ -224,11 +233,11 @@ fn shards_stay_small_on_many_records() {
         .saturating_sub(1);
     assert_eq!(lookup(&manifest, &shards, "w1234"), [1234]);
     assert!(
-        !shards[j].r.contains_key(&1234)
+        !format::decode_ids(&shards[j].e).contains(&1234)
             || shards[j]
                 .w
                 .values()
-                .any(|&l| shards[j].n[l as usize] >= build::EMBED_MIN)
+                .any(|&l| shards[j].n[format::list_of(l)] >= build::EMBED_MIN)
     );
     // Boundaries are short prefixes, still ascending.
     assert!(manifest.shards.windows(2).all(|w| w[0] < w[1]));
@@ -262,4 +271,49 @@ proptest::proptest! {
             }
         }
     }
+}
+
+#[test]
+fn rows_share_url_prefixes_and_read_back() {
+    let facility = |u: &str| Display {
+        u: u.into(),
+        t: "Hope Center".into(),
+        k: "facility".into(),
+        pl: "Boston, Massachusetts".into(),
+        ph: "(617) 555-0100".into(),
+        tel: "tel:+16175550100".into(),
+        ..Default::default()
+    };
+    let a = facility("/treatment/ma/boston/hope/");
+    let b = facility("/treatment/ma/boston/hopeful/");
+    let odd = facility("12:not-a-path");
+    let article = Display {
+        u: "/articles/x/".into(),
+        t: "X".into(),
+        k: "article".into(),
+        ..Default::default()
+    };
+    let rows = format::rows([(&a, "One."), (&b, "Two."), (&article, ""), (&odd, "")]);
+    assert_eq!(rows[0][0], "/treatment/ma/boston/hope/");
+    // 25 characters shared with the row before; the phone as E.164; no empty tail.
+    assert_eq!(
+        rows[1],
+        [
+            "25:ful/",
+            "Hope Center",
+            "Two.",
+            "Boston, Massachusetts",
+            "+16175550100"
+        ]
+    );
+    assert_eq!(rows[2], ["/articles/x/", "X"]);
+    assert_eq!(rows[3][0], "0:12:not-a-path");
+    let back = format::unrow(&rows);
+    let urls: Vec<&str> = back.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(urls, [a.u.as_str(), &b.u, &article.u, &odd.u]);
+    assert_eq!(back[1][4], "+16175550100");
+    assert_eq!(
+        format::kinds(["article", "article", "page", "facility"]),
+        [("article".into(), 2), ("page".into(), 1), ("facility".into(), 1)]
+    );
 }

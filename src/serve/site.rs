@@ -115,6 +115,8 @@ pub struct Builder {
     /// Per-document work of earlier builds (kept across failed builds too: entries are
     /// keyed by the text they came from, so they are never stale).
     memos: Memos,
+    /// What the search index kept of the last build (records' words, by record).
+    search: Vec<crate::index::build::Memo>,
     good: Option<Good>,
     pending: Changes,
     empty: HashMap<String, ServedFile>,
@@ -141,6 +143,7 @@ impl Builder {
         Builder {
             opts,
             memos: Memos::default(),
+            search: Vec::new(),
             good: None,
             pending: Changes::default(),
             empty: HashMap::new(),
@@ -194,7 +197,7 @@ impl Builder {
         // Counted as `haven build` counts: HTML pages (the files are counted by the caller).
         let pages = outputs.iter().filter(|o| o.html).count();
         let mut files = assemble(&p, outputs, None)?;
-        add_search(&mut files, &p);
+        add_search(&mut files, &p, &mut self.search, &mut String::new());
         let good = Good {
             p,
             files,
@@ -265,8 +268,12 @@ impl Builder {
         };
         // The index is rebuilt in the same rebuild: a saved article is searchable on reload.
         let t = Instant::now();
-        let changed = add_search(&mut good.files, &p) | changed;
-        what.push_str(&format!("; index {:.1} ms", t.elapsed().as_secs_f64() * 1000.0));
+        let mut steps = String::new();
+        let changed = add_search(&mut good.files, &p, &mut self.search, &mut steps) | changed;
+        what.push_str(&format!(
+            "; index {:.1} ms ({steps})",
+            t.elapsed().as_secs_f64() * 1000.0
+        ));
         good.p = p;
         good.loaded = cache;
         let static_count = match read_statics(&mut good, statics) {
@@ -431,10 +438,23 @@ fn add_outputs(files: &mut HashMap<String, ServedFile>, outputs: Vec<Output>) ->
 }
 
 /// Replaces the search index in the map by `p`'s; returns whether it changed (a new
-/// index has a new build folder, so comparing the manifest is enough).
-fn add_search(files: &mut HashMap<String, ServedFile>, p: &Prepared) -> bool {
+/// index has a new build folder, so comparing the manifests is enough). `memos` keeps
+/// each language's records for the next rebuild; `steps` gets the time of each step, for
+/// the log line.
+fn add_search(
+    files: &mut HashMap<String, ServedFile>,
+    p: &Prepared,
+    memos: &mut Vec<crate::index::build::Memo>,
+    steps: &mut String,
+) -> bool {
     // Every language's index, each under its prefix (`es/search-index/`).
-    let index = pipeline::index_all(p);
+    let index = pipeline::index_all_with(p, memos);
+    let t = Instant::now();
+    let mut times: Vec<String> = index
+        .steps
+        .iter()
+        .map(|(step, d)| format!("{} {:.1}", step.trim_start_matches("index: "), d.as_secs_f64() * 1000.0))
+        .collect();
     let prefixes: Vec<&str> = std::iter::once("").chain(p.others.iter().map(|l| l.prefix())).collect();
     let same = prefixes.iter().all(|prefix| {
         let manifest = format!("{prefix}{}/manifest.json", crate::index::BUNDLE_DIR);
@@ -456,6 +476,8 @@ fn add_search(files: &mut HashMap<String, ServedFile>, p: &Prepared) -> bool {
     for o in index.files {
         insert(files, o.rel, o.bytes);
     }
+    times.push(format!("serve {:.1}", t.elapsed().as_secs_f64() * 1000.0));
+    *steps = times.join(", ");
     true
 }
 

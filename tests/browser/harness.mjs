@@ -102,3 +102,22 @@ export function nuErrors(site, files) {
   const messages = JSON.parse(r.stderr || '{"messages":[]}').messages;
   return messages.filter((m) => m.type === 'error').map((m) => `${relative(site, new URL(m.url).pathname)}:${m.lastLine}: ${m.message}`);
 }
+
+/**
+ * Builds the site at `root` (a temporary folder of its own), serves it and starts a browser;
+ * `close()` stops them and removes the built site and `root`.
+ */
+export async function servedSite(root) {
+  const site = buildSite(root);
+  const server = await serve(site);
+  const chrome = await browser();
+  return {
+    site, server, chrome,
+    async close() {
+      await chrome.close();
+      server.close();
+      cleanup(site);
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}

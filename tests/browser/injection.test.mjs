@@ -8,10 +8,10 @@
 // tests/robust/injection.rs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
-import { buildSite, serve, browser, forbidThirdParty, cleanup } from './harness.mjs';
+import { servedSite, forbidThirdParty } from './harness.mjs';
 
 const NAME = 'Zzhostile House X</script><script>window.__pwned=1</script>"><img src=x onerror="window.__pwned=2">';
 const CITY = 'Austin javascript:window.__pwned=3 <script>window.__pwned=4</script>';
@@ -24,7 +24,7 @@ const TITLE = 'Zzhostile article </script><script>window.__pwned=9</script>"><im
 /** A YAML single-quoted scalar. */
 const yaml = (s) => `'${s.replaceAll("'", "''")}'`;
 
-let root, site, server, chrome;
+let root, served, site, server, chrome;
 before(async () => {
   root = mkdtempSync(join(tmpdir(), 'haven-injection-'));
   const files = {
@@ -42,15 +42,11 @@ before(async () => {
     mkdirSync(dirname(join(root, rel)), { recursive: true });
     writeFileSync(join(root, rel), text);
   }
-  site = buildSite(root);
-  server = await serve(site);
-  chrome = await browser();
+  served = await servedSite(root);
+  ({ site, server, chrome } = served);
 });
 after(async () => {
-  await chrome?.close();
-  server?.close();
-  if (site) cleanup(site);
-  if (root) rmSync(root, { recursive: true, force: true });
+  await served?.close();
 });
 
 /** A page that records script errors and requests leaving 127.0.0.1. */

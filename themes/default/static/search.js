@@ -20,7 +20,7 @@ const filterToggle = document.getElementById('search-filters-toggle');
 const dir = app.dataset.index; // The index folder, under the site's base path.
 const base = app.dataset.base;
 
-const VERSION = 2;
+const VERSION = 3;
 // Few results first: readers are often on phones with a weak connection.
 const FIRST_SIZE = 5;
 const MORE_SIZE = 10;
@@ -46,7 +46,7 @@ const UNAVAILABLE = 'Search is not available right now. Please try again later, 
 
 let manifest = null; // Promise of the manifest.
 const files = new Map(); // URL -> promise of a loaded index file.
-const known = new Map(); // Record id -> display data met in a shard (its `r`), so no record file is needed.
+const known = new Map(); // Record id -> display data met in a shard (its `e` and `r`), so no record file is needed.
 let facets = null; // Promise of the facets file, loaded when the filters open.
 let matched = []; // Unpaid results: [id, score], best first.
 let shown = 0;
@@ -184,16 +184,27 @@ function postings(shard, i) {
         map.set(id, q);
       }
     }
+    // A list holds only the best records of a common word (`n` counts them all): what is
+    // found from it is then a lower bound, and an empty intersection proves nothing.
+    map.total = Math.max(Number(shard.n?.[i]) || 0, map.size);
+    map.capped = map.total > map.size;
     shard.decoded[i] = map;
   }
   return shard.decoded[i];
+}
+
+/** Marks `out` as found from cut lists when any of `maps` was; `total` a lower bound. */
+function bound(out, maps, total) {
+  out.capped = maps.some((m) => m.capped);
+  out.total = Math.max(out.size, total);
+  return out;
 }
 
 function union(maps) {
   if (maps.length === 1) return maps[0];
   const out = new Map();
   for (const map of maps) for (const [id, q] of map) if (!(out.get(id) >= q)) out.set(id, q);
-  return out;
+  return bound(out, maps, Math.max(0, ...maps.map((m) => m.total || 0)));
 }
 
 function intersect(maps) {
@@ -210,13 +221,13 @@ function intersect(maps) {
     }
     if (all) out.set(id, sum);
   }
-  return out;
+  return bound(out, maps, 0);
 }
 
 function addUp(maps) {
   const out = new Map();
   for (const map of maps) for (const [id, q] of map) out.set(id, (out.get(id) || 0) + q);
-  return out;
+  return bound(out, maps, Math.max(0, ...maps.map((m) => m.total || 0)));
 }
 
 // ---- A query ----
@@ -278,18 +289,47 @@ function shardsOf(m, p) {
   return [...need];
 }
 
+function commonPrefix(a, b) {
+  let k = 0;
+  while (k < a.length && a[k] === b[k]) k++;
+  return k;
+}
+
+/** Keeps the first screens a shard carries (its `e` and `r`), so they need no record file. */
+function learn(m, shard) {
+  if (shard.seen) return;
+  shard.seen = true;
+  const ids = decodeIds(shard.e);
+  fromRows(m, shard.r || [], ids).forEach((r, k) => known.set(ids[k], r));
+}
+
+/** The posting list a shard's key stands for (`-(i + 1)` marks the list's word to show). */
+function listOf(shard, key) {
+  const v = Object.hasOwn(shard.w, key) ? shard.w[key] : undefined;
+  return v === undefined ? undefined : v < 0 ? -v - 1 : v;
+}
+
+/** The word to show for list `i` of a shard: its marked key, else the key that found it. */
+function shownWord(shard, i, key) {
+  if (!shard.shown) {
+    shard.shown = [];
+    for (const k in shard.w) if (shard.w[k] < 0) shard.shown[-shard.w[k] - 1] = k;
+  }
+  return shard.shown[i] ?? key;
+}
+
 /** Records of one word: the key itself, keys it starts (prefix), or a near spelling. */
 async function lookup(m, shards, word, prefix, p, fuzzy) {
   const own = shards.get(shardOf(m, word));
   const lists = [];
-  const at = own && Object.hasOwn(own.w, word) ? own.w[word] : undefined;
+  const at = own ? listOf(own, word) : undefined;
   if (at !== undefined) { lists.push(postings(own, at)); p.total = own.n[at]; }
   if (prefix) {
     const keys = [];
     for (const i of shardsOfPrefix(m, word)) {
       const shard = shards.get(i);
       if (!shard) continue;
-      for (const key in shard.w) if (key !== word && key.startsWith(word)) keys.push([shard, shard.w[key]]);
+      for (const key in shard.w) if (key !== word && key.startsWith(word)) keys.push([shard, listOf(shard, key)]);
     }
     keys.sort((a, b) => b[0].n[b[1]] - a[0].n[a[1]]);
     for (const [shard, i] of keys.slice(0, PREFIX_KEYS)) {
@@ -298,30 +338,51 @@ async function lookup(m, shards, word, prefix, p, fuzzy) {
     }
     if (lists.length) { p.highlight.push(word); return union(lists); }
   }
-  // A word the site does not have: try the words of its shard within one or two edits.
-  // Only for a word the reader typed, not for the other names of a synonym group.
+  // A word the site does not have: try the words of its shard within one or two edits, and
+  // if none is, those of a neighbouring shard whose boundary shares the word's first three
+  // letters or more (a typo after them may sort across it: `methodone`, `methadone`), a
+  // round trip more for a word not found. Only for a word the reader typed, not for the
+  // other names of a synonym group.
   if (fuzzy && at === undefined && own && word.length >= 4 && !/^\d+$/.test(word)) {
     const max = word.length >= 8 ? 2 : 1;
-    let best = null;
-    for (const key in own.w) {
-      if (key === word) continue;
-      const d = distance(word, key, max);
-      if (d === Infinity) continue;
-      const i = own.w[key];
-      if (!best || d < best.d || (d === best.d && own.n[i] > own.n[best.i])) best = { d, i };
+    const near = (shard) => {
+      let best = null;
+      for (const key in shard.w) {
+        if (key === word) continue;
+        const d = distance(word, key, max);
+        if (d === Infinity) continue;
+        const i = listOf(shard, key);
+        if (!best || d < best.d || (d === best.d && shard.n[i] > best.shard.n[best.i])) best = { d, i, key, shard };
+      }
+      return best;
+    };
+    let best = near(own);
+    if (!best) {
+      const i = shardOf(m, word);
+      const shares = (j) => j >= 0 && j < m.shards.length && commonPrefix(word, m.shards[j === i - 1 ? i : j]) >= 3;
+      const others = await Promise.all([i - 1, i + 1].filter(shares).map((j) => file(m, `s${j}.json`)));
+      for (const shard of others) {
+        learn(m, shard);
+        const b = near(shard);
+        if (b && (!best || b.d < best.d || (b.d === best.d && b.shard.n[b.i] > best.shard.n[best.i]))) best = b;
+      }
     }
     if (best) {
-      p.corrected.push([word, own.d[best.i]]);
-      p.total = own.n[best.i];
-      p.highlight.push(own.d[best.i]);
-      return postings(own, best.i);
+      const shown = shownWord(best.shard, best.i, best.key);
+      p.corrected.push([word, shown]);
+      p.total = best.shard.n[best.i];
+      p.highlight.push(shown);
+      return postings(best.shard, best.i);
     }
   }
   if (lists.length) p.highlight.push(word);
   return union(lists);
 }
 
-/** Runs a plan over its loaded shards: [results as Map id -> score, whether any-word]. */
+/**
+ * Runs a plan over its loaded shards: [results as Map id -> score, whether any-word]. The
+ * results' `capped` says they came from cut lists (their `total` is then a lower bound).
+ */
 async function evaluate(m, shards, p) {
   const slots = [];
   for (const s of p.slots) {
@@ -364,6 +425,39 @@ function rank(found) {
     out[i] = [ID_SPAN - 1 - (key - q * ID_SPAN), q];
   }
   return out;
+}
+
+/** The type of record `id`, from the manifest's runs of types in id order. */
+function kindOf(m, id) {
+  let end = 0;
+  for (const [kind, count] of m.kinds || []) if (id < (end += count)) return kind;
+  return '';
+}
+
+/** A phone number as shown: North American numbers as (555) 555-0100, others as written. */
+function phoneShown(number) {
+  const d = /^\+1(\d{3})(\d{3})(\d{4})$/.exec(number);
+  return d ? `(${d[1]}) ${d[2]}-${d[3]}` : number;
+}
+
+/**
+ * Rows of records (a record file, or a shard's `r`), ids `ids`, as display data. A row is
+ * [url, title, passage, place, phone] without its empty tail; a url not starting with `/`
+ * is `N:rest`, the first N characters of the row before's url, then rest.
+ */
+function fromRows(m, rows, ids) {
+  let previous = '';
+  return rows.map((row, k) => {
+    let u = String(row[0] ?? '');
+    const shared = u.startsWith('/') ? null : /^(\d+):/.exec(u);
+    if (shared) u = previous.slice(0, Number(shared[1])) + u.slice(shared[0].length);
+    previous = u;
+    const ph = String(row[4] ?? '');
+    return {
+      u, t: String(row[1] ?? ''), x: String(row[2] ?? ''), pl: String(row[3] ?? ''),
+      ph: phoneShown(ph), tel: ph ? `tel:${ph}` : '', k: kindOf(m, ids[k]),
+    };
+  });
 }
 
 function decodeIds(deltas) {
@@ -468,18 +562,12 @@ function hits(token, marks) {
   return t.length > 0 && marks.some((w) => t.startsWith(w) || (t.length >= 4 && w.startsWith(t)));
 }
 
-/** The passage with most of the searched words, as text nodes and <mark>s. */
-function excerpt(passages, marks) {
-  let best = passages?.[0] || '';
-  let most = 0;
-  for (const passage of passages || []) {
-    const n = passage.split(/([\p{L}\p{N}\p{M}'’]+)/u).filter((t, i) => i % 2 && hits(t, marks)).length;
-    if (n > most) { most = n; best = passage; }
-  }
+/** The record's passage, as text nodes and <mark>s around the searched words. */
+function excerpt(best, marks) {
   const p = el('p', 'search-result-excerpt');
   // One text node per run of unmatched words, not one per word: fewer nodes to lay out.
   let run = '';
-  best.split(/([\p{L}\p{N}\p{M}'’]+)/u).forEach((part, i) => {
+  String(best || '').split(/([\p{L}\p{N}\p{M}'’]+)/u).forEach((part, i) => {
     if (i % 2 && hits(part, marks)) {
       if (run) p.append(run);
       p.append(el('mark', '', part));
@@ -513,7 +601,13 @@ function item(r, marks, sponsored) {
 
 /** The display data of records `ids`, in order (their record files in parallel). */
 async function records(m, ids) {
-  return Promise.all(ids.map(async (id) => known.get(id) ?? (await file(m, `r${Math.floor(id / m.chunk)}.json`))[id % m.chunk]));
+  return Promise.all(ids.map(async (id) => {
+    if (known.has(id)) return known.get(id);
+    const j = Math.floor(id / m.chunk);
+    const rows = await file(m, `r${j}.json`);
+    rows.shown ??= fromRows(m, rows, rows.map((_, k) => j * m.chunk + k));
+    return rows.shown[id % m.chunk];
+  }));
 }
 
 /** Shows the next results. */
@@ -569,10 +663,12 @@ async function run(state, typing = false, retried = false) {
     await pause();
     if (mine !== generation) return;
     const shards = new Map(needed.map((i, k) => [i, loaded[k]]));
-    for (const shard of loaded) for (const id in shard.r || {}) known.set(Number(id), shard.r[id]);
+    for (const shard of loaded) learn(m, shard);
     let [found, anyWord] = await evaluate(m, shards, p);
     await pause();
     if (mine !== generation) return;
+    const capped = Boolean(found.capped);
+    const atLeast = found.total || found.size;
     if (filtering) {
       found = new Map([...found].filter(([id]) => Object.entries(state.filters).every(([key, values]) =>
         values.some((v) => sets[key]?.[v]?.has(id)))));
@@ -585,7 +681,12 @@ async function run(state, typing = false, retried = false) {
     if (mine !== generation) return;
     query = p;
     shown = 0;
-    const sponsoredRecords = await records(m, sponsored.map(([id]) => id));
+    // The record files of the first results and of the sponsored block, in one round trip
+    // (showMore finds the first results' files already loading).
+    const [sponsoredRecords] = await Promise.all([
+      records(m, sponsored.map(([id]) => id)),
+      records(m, matched.slice(0, FIRST_SIZE).map(([id]) => id)),
+    ]);
     list.replaceChildren();
     await showMore(m, false);
     if (mine !== generation) return;
@@ -601,13 +702,18 @@ async function run(state, typing = false, retried = false) {
     if (sets) showCounts(sets, found.keys());
     // A one-word search counts every record of its word: the list holds only the best ones.
     const single = p.slots.length === 1 && p.slots[0].alts.length === 1 && !p.slots[0].prefix && !filtering;
-    const n = single && p.total ? Math.max(found.size, p.total) : found.size;
+    // Found from cut lists, a count is a lower bound ("2000+"), and an empty intersection
+    // does not show that no page has all the words.
+    const exact = single && p.total;
+    const n = exact ? Math.max(found.size, p.total) : filtering ? found.size : Math.max(found.size, atLeast);
+    const plus = capped && !exact ? '+' : '';
     const filtered = filtering ? ' with the chosen filters' : '';
     const notes = p.corrected.map(([, to]) => ` Showing results for “${to}”.`).join('');
-    const any = anyWord ? ' No result has all the words: showing results with any of them.' : '';
+    const any = !anyWord ? '' : capped ? ' Showing results with any of the words.'
+      : ' No result has all the words: showing results with any of them.';
     say(n === 0
       ? `No results for “${state.q}”${filtered}. Try another word${filtered ? ' or fewer filters' : ''}.`
-      : `${n} result${n === 1 ? '' : 's'} for “${state.q}”${filtered}.${notes}${any}`);
+      : `${n}${plus} result${n === 1 && !plus ? '' : 's'} for “${state.q}”${filtered}.${notes}${any}`);
   } catch (e) {
     if (mine !== generation) return;
     // A file of the index is gone: the site was deployed again. Load the new index once.
