@@ -317,17 +317,6 @@ const LOCATOR_SCRIPT_KEYS: &[&str] = &[
     "locator_js_no_location",
 ];
 
-/// The strings a script writes itself, keyed as in the theme's i18n files: the page gives
-/// them to the script in a JSON block (the CSP lets no inline script run). A key the files
-/// lack is left out here; the i18n check makes every language's file have the same keys.
-pub(super) fn script_strings(strings: &BTreeMap<String, String>, keys: &[&str]) -> Value {
-    let map = keys
-        .iter()
-        .filter_map(|k| strings.get(*k).map(|v| (k.to_string(), Value::String(v.clone()))))
-        .collect::<serde_json::Map<_, _>>();
-    Value::Object(map)
-}
-
 /// `locator`: the search form's options, on the locator, state and city pages.
 fn locator_ctx(site: &Site) -> Value {
     let c = &site.config;
@@ -345,7 +334,7 @@ fn locator_ctx(site: &Site) -> Value {
             .iter()
             .map(|t| localized(&site.strings, "care", t).0)
             .collect::<Vec<_>>(),
-        "strings": script_strings(&site.strings, LOCATOR_SCRIPT_KEYS),
+        "strings": seo::script_strings(&site.strings, LOCATOR_SCRIPT_KEYS),
     });
     json!({
         "data_url": c.link(DATA_PATH),
