@@ -82,14 +82,20 @@ test('a ZIP search lists the nearest first with correct distances, and a filter 
   await page.close();
 });
 
-test('"Use my location" searches around the device and sort by name orders by name', async () => {
+/** The locator page `path` in a browser located in Albuquerque, after "Use my location". */
+async function locatedIn(path) {
   const ctx = await chrome.newContext({
     geolocation: { latitude: 35.0844, longitude: -106.6504 }, // Albuquerque
     permissions: ['geolocation'],
   });
   const page = await ctx.newPage();
-  await page.goto(server.url + 'treatment/');
+  await page.goto(server.url + path);
   await page.click('#locator-geo');
+  return { ctx, page };
+}
+
+test('"Use my location" searches around the device and sort by name orders by name', async () => {
+  const { ctx, page } = await locatedIn('treatment/');
   await page.waitForFunction(() => /of your location/.test(document.getElementById('locator-status').textContent));
   const cities = await page.$$eval('.locator-list > li', (lis) => lis.map((li) => li.children[2].textContent));
   assert.ok(cities.length >= 2, 'several Albuquerque results');
@@ -204,13 +210,7 @@ test('on /es/treatment/ the locator writes its status, results and errors in Spa
 });
 
 test('"Usar mi ubicación" on /es/treatment/ says where it searched in Spanish', async () => {
-  const ctx = await chrome.newContext({
-    geolocation: { latitude: 35.0844, longitude: -106.6504 }, // Albuquerque
-    permissions: ['geolocation'],
-  });
-  const page = await ctx.newPage();
-  await page.goto(server.url + 'es/treatment/');
-  await page.click('#locator-geo');
+  const { ctx, page } = await locatedIn('es/treatment/');
   await page.waitForFunction(() => /de su ubicación/.test(document.getElementById('locator-status').textContent));
   assert.match(await page.locator('#locator-status').textContent(), /^\d+ centros? a menos de 25 millas de su ubicación\./);
   await ctx.close();
