@@ -17,9 +17,14 @@ is identical, 1 otherwise (the differing files are listed).
 --ignore-asset-hashes compares files with the content hashes of theme asset names
 (`locator.3f2a9c1d0e.js`) blanked out, and asset files by their unhashed name: for a
 change that edits a theme asset on purpose, every page that links it differs only there.
+
+--ignore-json-member ID:KEY compares pages with member KEY taken out of the JSON of the
+`<script id=ID>` block (`locator-vocab:strings`): for a change that adds data there on
+purpose, the rest of the block and of the page must still be identical.
 """
 import argparse
 import fnmatch
+import json
 import os
 import re
 import subprocess
@@ -48,10 +53,30 @@ def files(root, unhash):
     return out
 
 
-def read(path, unhash):
+def without_members(data, drop):
+    """`data` with member KEY taken out of the JSON of each `<script ... id=ID>` (ID:KEY in drop)."""
+    for spec in drop:
+        sid, key = spec.split(":", 1)
+        block = re.compile(rb'(<script[^>]*\bid="?' + re.escape(sid.encode()) + rb'"?[^>]*>)(.*?)(</script>)', re.S)
+
+        def strip(m):
+            try:
+                v = json.loads(m.group(2))
+            except ValueError:
+                return m.group(0)
+            if isinstance(v, dict):
+                v.pop(key, None)
+            return m.group(1) + json.dumps(v, sort_keys=True).encode() + m.group(3)
+
+        data = block.sub(strip, data)
+    return data
+
+
+def read(path, unhash, drop=()):
     with open(path, "rb") as f:
         data = f.read()
-    return HASHED.sub(rb"\1.HASH.\2", data) if unhash else data
+    data = HASHED.sub(rb"\1.HASH.\2", data) if unhash else data
+    return without_members(data, drop) if drop else data
 
 
 def main():
@@ -61,6 +86,7 @@ def main():
     ap.add_argument("site")
     ap.add_argument("--expect-changed", nargs="*", default=[], metavar="GLOB")
     ap.add_argument("--ignore-asset-hashes", action="store_true")
+    ap.add_argument("--ignore-json-member", nargs="*", default=[], metavar="ID:KEY")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         old_out, new_out = os.path.join(tmp, "old"), os.path.join(tmp, "new")
@@ -68,10 +94,14 @@ def main():
         build(a.new, a.site, new_out)
         old, new = files(old_out, a.ignore_asset_hashes), files(new_out, a.ignore_asset_hashes)
         expected = lambda rel: any(fnmatch.fnmatch(rel, g) for g in a.expect_changed)
-        same, changed, unexpected = 0, 0, []
+        same, changed, unexpected, same_but_member = 0, 0, [], 0
         for rel in sorted(set(old) | set(new)):
             if rel in old and rel in new:
                 equal = read(old[rel], a.ignore_asset_hashes) == read(new[rel], a.ignore_asset_hashes)
+                if not equal and a.ignore_json_member:
+                    drop = a.ignore_json_member
+                    equal = read(old[rel], a.ignore_asset_hashes, drop) == read(new[rel], a.ignore_asset_hashes, drop)
+                    same_but_member += equal
             else:
                 equal = False
             if equal:
@@ -83,6 +113,8 @@ def main():
                 unexpected.append("%s (%s)" % (rel, where))
         print("%s: %d files identical, %d expected to change differ (old %d files, new %d files), %d unexpected"
               % (a.site, same, changed, len(old), len(new), len(unexpected)))
+        if a.ignore_json_member:
+            print("  of the identical: %d differ only in %s" % (same_but_member, " ".join(a.ignore_json_member)))
         for u in unexpected[:50]:
             print("  " + u)
         sys.exit(1 if unexpected else 0)

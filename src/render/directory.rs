@@ -286,6 +286,37 @@ fn split_items(site: &Site, list: &[usize]) -> (Vec<ItemCtx>, Vec<ItemCtx>) {
     (items(free), items(paid))
 }
 
+/// The theme's strings that locator.js writes itself (status lines, result counts, badges,
+/// errors), in the page's language. `{n}`-style placeholders are filled by the script.
+const LOCATOR_SCRIPT_KEYS: &[&str] = &[
+    "button_main",
+    "sponsored",
+    "sponsored_listings",
+    "walk_ins_welcome",
+    "locator_js_count_zip_one",
+    "locator_js_count_zip_many",
+    "locator_js_count_here_one",
+    "locator_js_count_here_many",
+    "locator_js_none_near_zip3",
+    "locator_js_sponsored_one",
+    "locator_js_sponsored_many",
+    "locator_js_nearest_one",
+    "locator_js_nearest_many",
+    "locator_js_try_larger",
+    "locator_js_results",
+    "locator_js_nearest_label",
+    "locator_js_show_more",
+    "locator_js_sponsored_apart",
+    "locator_js_distance",
+    "locator_js_distance_about",
+    "locator_js_searching",
+    "locator_js_load_error",
+    "locator_js_enter_zip",
+    "locator_js_zip_unknown",
+    "locator_js_finding_location",
+    "locator_js_no_location",
+];
+
 /// `locator`: the search form's options, on the locator, state and city pages.
 fn locator_ctx(site: &Site) -> Value {
     let c = &site.config;
@@ -303,6 +334,7 @@ fn locator_ctx(site: &Site) -> Value {
             .iter()
             .map(|t| localized(&site.strings, "care", t).0)
             .collect::<Vec<_>>(),
+        "strings": seo::script_strings(&site.strings, LOCATOR_SCRIPT_KEYS),
     });
     json!({
         "data_url": c.link(DATA_PATH),

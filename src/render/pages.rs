@@ -243,15 +243,46 @@ pub(super) fn page(site: &Site, i: usize) -> Page<'_> {
     }
 }
 
+/// The theme's strings that search.js writes itself (counts, badges, filter legends, the
+/// status lines), in the page's language; `{n}`, `{q}` and `{word}` are filled by the script.
+const SEARCH_SCRIPT_KEYS: &[&str] = &[
+    "call",
+    "sponsored",
+    "search_js_filter_type",
+    "search_js_filter_topic",
+    "search_js_filter_state",
+    "search_js_filter_level_of_care",
+    "search_js_filter_medication",
+    "search_js_filter_payment",
+    "search_js_type_article",
+    "search_js_type_facility",
+    "search_js_type_page",
+    "search_js_unavailable",
+    "search_js_sponsored_note",
+    "search_js_results_one",
+    "search_js_results_many",
+    "search_js_results_filtered_one",
+    "search_js_results_filtered_many",
+    "search_js_none",
+    "search_js_none_filtered",
+    "search_js_corrected",
+    "search_js_any_capped",
+    "search_js_any",
+    "search_js_crisis_words",
+];
+
 /// `/search/`.
 pub(super) fn search(site: &Site) -> Page<'static> {
     let seo = seo_for(site, Some("Search"), "Search this site", "/search/", "website", None);
+    let mut ctx = Context::new();
+    let strings = seo::script_strings(&site.strings, SEARCH_SCRIPT_KEYS);
+    ctx.insert("search", &json!({ "strings_json": seo::script_safe(&strings) }));
     Page {
         template: "search.html",
         path: "/search/".into(),
         kind: "search",
         seo,
-        ctx: Context::new(),
+        ctx,
     }
 }
 

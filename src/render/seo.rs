@@ -7,6 +7,17 @@ use serde_json::{Value, json};
 
 use crate::resolve::{ResolvedArticle, Site};
 
+/// The strings a script writes itself, keyed as in the theme's i18n files: the page gives
+/// them to the script in a JSON block (the CSP lets no inline script run). A key the files
+/// lack is left out here; the i18n check makes every language's file have the same keys.
+pub fn script_strings(strings: &std::collections::BTreeMap<String, String>, keys: &[&str]) -> Value {
+    let map = keys
+        .iter()
+        .filter_map(|k| strings.get(*k).map(|v| (k.to_string(), Value::String(v.clone()))))
+        .collect::<serde_json::Map<_, _>>();
+    Value::Object(map)
+}
+
 /// JSON text safe inside a script element: `<`, `>` and `&` become `\u` escapes, which
 /// every JSON parser reads back as the same characters.
 pub fn script_safe(v: &Value) -> String {

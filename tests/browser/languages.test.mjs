@@ -113,6 +113,39 @@ test('Spanish search finds facilities too, with their Spanish pages', async () =
   await page.close();
 });
 
+test('Spanish search writes its status, badges, filters and crisis lines in Spanish (English on /search/)', async () => {
+  const page = await chrome.newPage();
+  await page.goto(server.url + 'es/search/?q=naloxona');
+  await page.locator('#search-results .search-result').first().waitFor();
+  const status = page.locator('#search-status');
+  assert.match(await status.textContent(), /^\d+ resultados? para «naloxona»\./);
+  const badges = await page.locator('#search-results .search-badge').allInnerTexts();
+  assert.ok(badges.length && badges.every((b) => ['Artículo', 'Centro de tratamiento', 'Página'].includes(b)), badges.join(' | '));
+  await page.click('#search-filters-toggle');
+  await page.locator('#search-filters legend').first().waitFor();
+  const legends = await page.locator('#search-filters legend').allInnerTexts();
+  assert.ok(legends.includes('Tipo'), legends.join(' | '));
+  assert.ok(!legends.some((l) => ['Type', 'Topic', 'State'].includes(l)), legends.join(' | '));
+  assert.equal(await page.locator('#search-crisis').isVisible(), false);
+
+  // A Spanish crisis word shows the crisis lines above the results.
+  await page.fill('#search-q', 'sobredosis');
+  await page.press('#search-q', 'Enter');
+  await page.locator('#search-crisis').waitFor({ state: 'visible' });
+  await page.waitForFunction(() => /«sobredosis»/.test(document.getElementById('search-status').textContent));
+
+  await page.fill('#search-q', 'zzzqqqxx');
+  await page.press('#search-q', 'Enter');
+  await page.waitForFunction(() => /^No hay resultados para «zzzqqqxx»\. Pruebe con otra palabra\.$/
+    .test(document.getElementById('search-status').textContent));
+
+  await page.goto(server.url + 'search/?q=naloxone');
+  await page.locator('#search-results .search-result').first().waitFor();
+  assert.match(await page.locator('#search-status').textContent(), /^\d+ results? for “naloxone”\./);
+  assert.ok((await page.locator('#search-results .search-badge').allInnerTexts()).includes('Article'));
+  await page.close();
+});
+
 test('a Spanish facility page: labels, explanations, phone buttons, hours and description in Spanish', async () => {
   const page = await chrome.newPage();
   await page.goto(server.url + SPANISH_KINDS.facility);

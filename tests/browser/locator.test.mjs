@@ -82,14 +82,20 @@ test('a ZIP search lists the nearest first with correct distances, and a filter 
   await page.close();
 });
 
-test('"Use my location" searches around the device and sort by name orders by name', async () => {
+/** The locator page `path` in a browser located in Albuquerque, after "Use my location". */
+async function locatedIn(path) {
   const ctx = await chrome.newContext({
     geolocation: { latitude: 35.0844, longitude: -106.6504 }, // Albuquerque
     permissions: ['geolocation'],
   });
   const page = await ctx.newPage();
-  await page.goto(server.url + 'treatment/');
+  await page.goto(server.url + path);
   await page.click('#locator-geo');
+  return { ctx, page };
+}
+
+test('"Use my location" searches around the device and sort by name orders by name', async () => {
+  const { ctx, page } = await locatedIn('treatment/');
   await page.waitForFunction(() => /of your location/.test(document.getElementById('locator-status').textContent));
   const cities = await page.$$eval('.locator-list > li', (lis) => lis.map((li) => li.children[2].textContent));
   assert.ok(cities.length >= 2, 'several Albuquerque results');
@@ -149,6 +155,65 @@ test('an unknown ZIP says so', async () => {
   await page.click('#locator-submit');
   await page.waitForFunction(() => /could not find ZIP code 00000/.test(document.getElementById('locator-status').textContent));
   await page.close();
+});
+
+test('on /es/treatment/ the locator writes its status, results and errors in Spanish', async () => {
+  const page = await chrome.newPage();
+  const outside = forbidThirdParty(page);
+  await page.goto(server.url + 'es/treatment/');
+  const status = page.locator('#locator-status');
+
+  await page.fill('#locator-zip', ''); // the pattern attribute lets an empty ZIP through to the script
+  await page.click('#locator-submit');
+  await page.waitForFunction(() => /^Escriba un código postal \(ZIP\) de 5 dígitos\.$/
+    .test(document.getElementById('locator-status').textContent));
+
+  await page.fill('#locator-zip', '00000');
+  await page.click('#locator-submit');
+  await page.waitForFunction(() => /^No encontramos el código postal 00000\. Revíselo o busque por estado más abajo\.$/
+    .test(document.getElementById('locator-status').textContent));
+
+  await page.fill('#locator-zip', '78701');
+  await page.click('#locator-submit');
+  await page.waitForFunction(() => /millas del código postal 78701/.test(document.getElementById('locator-status').textContent));
+  const said = await status.textContent();
+  assert.match(said, /^\d+ centros? a menos de 25 millas del código postal 78701\. \d+ listados? patrocinados? se muestran? aparte\.$/);
+  const rows = await page.$$eval('.locator-list > li', (lis) => lis.map((li) => ({
+    url: li.querySelector('a').getAttribute('href'),
+    distance: li.querySelector('.distance').textContent,
+    call: li.querySelector('a.call').textContent,
+  })));
+  assert.ok(rows.length >= 3, `expected several Austin-area results, got ${rows.length}`);
+  for (const r of rows) {
+    assert.match(r.url, /^\/es\/treatment\//, 'a Spanish result links to the Spanish facility page');
+    assert.match(r.distance, /^A \d+\.\d millas en línea recta$/);
+    assert.match(r.call, /^Llame al \(\d{3}\) \d{3}-\d{4}$/);
+  }
+  assert.equal(await page.getAttribute('.locator-list', 'aria-label'), 'Resultados');
+  const sponsored = page.locator('#locator-results .sponsored-block');
+  assert.match(await sponsored.locator('h3').first().innerText(), /^Listados patrocinados$/);
+  assert.match(await sponsored.innerText(), /Estos centros pagaron para aparecer en la lista/);
+  assert.match(await sponsored.locator('.badge').first().innerText(), /^Patrocinado$/);
+  const results = await page.locator('#locator-results').innerText();
+  for (const english of ['mi, straight line', 'Call ', 'Sponsored', 'Walk-ins', 'facilit']) {
+    assert.ok(!results.includes(english) && !said.includes(english), `English "${english}" on the Spanish locator`);
+  }
+
+  // Far from every listing: the nearest ones, said in Spanish.
+  await page.fill('#locator-zip', '99501');
+  await page.click('#locator-submit');
+  await page.waitForFunction(() => /más cercanos/.test(document.getElementById('locator-status').textContent));
+  assert.match(await status.textContent(), /^0 centros a menos de 25 millas del código postal 99501\. Los 5 listados más cercanos están abajo\.$/);
+  assert.equal(await page.getAttribute('.locator-nearest', 'aria-label'), 'Listados más cercanos');
+  assert.deepEqual(outside, []);
+  await page.close();
+});
+
+test('"Usar mi ubicación" on /es/treatment/ says where it searched in Spanish', async () => {
+  const { ctx, page } = await locatedIn('es/treatment/');
+  await page.waitForFunction(() => /de su ubicación/.test(document.getElementById('locator-status').textContent));
+  assert.match(await page.locator('#locator-status').textContent(), /^\d+ centros? a menos de 25 millas de su ubicación\./);
+  await ctx.close();
 });
 
 test('without JavaScript: state -> city -> facility', async () => {

@@ -375,3 +375,84 @@ fn haven_new_writes_a_translation_beside_its_original() {
         run.stderr
     );
 }
+
+/// The `facilities` fixture in English and Spanish, the Colorado clinic state-licensed.
+fn bilingual_facilities() -> Site {
+    Site::fixture("facilities")
+        .append("content/site.yaml", "languages:\n  es: {}\n")
+        .edit(
+            "content/facilities/co/clinica.yaml",
+            "npi:",
+            "accreditations: [carf, state-licensed]\nnpi:",
+        )
+}
+
+/// The keys locator.js reads from its strings (`tr("key")`, and `plural("key", …)` for
+/// `key_one` and `key_many`).
+fn keys_the_locator_script_reads() -> BTreeSet<String> {
+    let js = haven_theme_file("static/locator.js");
+    let mut keys = BTreeSet::new();
+    for (call, forms) in [("tr(\"", &[""][..]), ("plural(\"", &["_one", "_many"][..])] {
+        for rest in js.split(call).skip(1) {
+            let key = rest.split('"').next().unwrap_or_default();
+            if key.starts_with(|c: char| c.is_ascii_lowercase()) {
+                keys.extend(forms.iter().map(|f| format!("{key}{f}")));
+            }
+        }
+    }
+    keys
+}
+
+#[test]
+fn the_locator_script_gets_every_string_it_writes_in_the_page_language() {
+    let keys = keys_the_locator_script_reads();
+    assert!(keys.len() > 20, "{keys:?}");
+    let built = bilingual_facilities().build();
+    let strings = |url: &str| {
+        let vocab: serde_json::Value = serde_json::from_str(&built.page(url).text("#locator-vocab")).expect("JSON");
+        vocab["strings"].as_object().cloned().expect("strings")
+    };
+    let (en, es) = (strings("/treatment/"), strings("/es/treatment/"));
+    for k in &keys {
+        assert!(
+            en.get(k).and_then(|v| v.as_str()).is_some_and(|v| !v.is_empty()),
+            "English lacks {k}"
+        );
+        assert!(
+            es.get(k).and_then(|v| v.as_str()).is_some_and(|v| !v.is_empty()),
+            "Spanish lacks {k}"
+        );
+        // Translations of the same text, not a copy: only the proper names and symbols may match.
+        if !["locator_js_results"].contains(&k.as_str()) {
+            assert_ne!(en[k], es[k], "{k} is not translated");
+        }
+    }
+    assert_eq!(es["locator_js_searching"], "Buscando…");
+    assert_eq!(
+        es["locator_js_count_zip_many"],
+        "{n} centros a menos de {radius} millas del código postal {zip}."
+    );
+    // The state and city pages' locators have the strings of their language too.
+    assert_eq!(strings("/es/treatment/co/").get("sponsored"), es.get("sponsored"));
+}
+
+#[test]
+fn accreditations_are_in_the_page_language_with_proper_names_kept() {
+    let built = bilingual_facilities().build();
+    let terms = |url: &str| {
+        built
+            .page(url)
+            .texts("section[aria-labelledby=accreditations-title] dt")
+    };
+    let es = terms("/es/treatment/co/canon-city/clinica-senora-de-la-paz/");
+    assert_eq!(es, ["CARF", "Con licencia estatal"], "{es:?}");
+    let en = terms("/treatment/co/canon-city/clinica-senora-de-la-paz/");
+    assert_eq!(en, ["CARF", "State licensed"], "{en:?}");
+    let explain = built
+        .page("/es/treatment/co/canon-city/clinica-senora-de-la-paz/")
+        .texts("section[aria-labelledby=accreditations-title] dd");
+    assert!(
+        explain[1].starts_with("Tiene licencia de la agencia de salud"),
+        "{explain:?}"
+    );
+}

@@ -21,7 +21,10 @@
   var geoBtn = document.getElementById("locator-geo");
   var statusEl = document.getElementById("locator-status");
   var resultsEl = document.getElementById("locator-results");
+  // The labels of the levels of care and every text this script writes, in the page's
+  // language (the theme's i18n strings, given by the page: no inline script may run).
   var vocab = JSON.parse(document.getElementById("locator-vocab").textContent);
+  var strings = vocab.strings;
   var KEY = "haven-locator-zip";
   var PAGE = 50;
   var NEAREST = 5; // listings shown when none is within the radius
@@ -31,7 +34,7 @@
   var zip3Promise = null;
   var cells = {};
   var zipShards = {};
-  var origin = null; // {lat, lon, label, approx}
+  var origin = null; // {lat, lon, zip, approx}; no zip: the device's location
   var shown = PAGE;
   root.hidden = false;
 
@@ -50,6 +53,16 @@
     return cells[key];
   }
   function say(text) { statusEl.textContent = text; }
+  // The string `key` with its {name} placeholders filled from `vars`.
+  function tr(key, vars) {
+    return strings[key].replace(/\{(\w+)\}/g, function (m, name) { return vars && name in vars ? String(vars[name]) : m; });
+  }
+  // The _one or _many form of `key` for the number n.
+  function plural(key, n, vars) {
+    vars = vars || {};
+    vars.n = n;
+    return tr(key + (n === 1 ? "_one" : "_many"), vars);
+  }
 
   // Whether data/zip/NN.json exists: bit NN of index.zips (hex, most significant bit first).
   function hasZipFile(idx, nn) {
@@ -131,13 +144,13 @@
   function item(r, sponsored, approx) {
     var f = r.f;
     var title = el("h3", { "class": "card-title" }, [el("a", { href: f[0] }, [f[1]])]);
-    if (sponsored) title.appendChild(el("span", { "class": "badge" }, [" Sponsored"]));
+    if (sponsored) title.appendChild(el("span", { "class": "badge" }, [" " + tr("sponsored")]));
     return el("li", { "class": "card facility-item" }, [
       title,
-      el("p", { "class": "distance" }, [(approx ? "About " + Math.round(r.d) : r.d.toFixed(1)) + " mi, straight line"]),
+      el("p", { "class": "distance" }, [approx ? tr("locator_js_distance_about", { d: Math.round(r.d) }) : tr("locator_js_distance", { d: r.d.toFixed(1) })]),
       el("p", null, [f[4] + ", " + f[5] + ", " + f[6]]),
-      f[8] ? el("p", { "class": "meta" }, [levels(f[8]) + (f[13] === 1 ? " · Walk-ins welcome" : "")]) : null,
-      el("p", null, [el("a", { "class": "call call-small", href: "tel:" + f[7] }, ["Call " + phoneDisplay(f[7])])]),
+      f[8] ? el("p", { "class": "meta" }, [levels(f[8]) + (f[13] === 1 ? " · " + tr("walk_ins_welcome") : "")]) : null,
+      el("p", null, [el("a", { "class": "call call-small", href: "tel:" + f[7] }, [tr("button_main") + " " + phoneDisplay(f[7])])]),
     ]);
   }
 
@@ -206,32 +219,32 @@
     var count;
     if (origin.approx) {
       // Its area has no ZIP file: no listing is within the largest radius of any of its ZIPs.
-      count = "No listing is within " + reach + " miles of ZIP " + origin.zip + ". Distances are from the centre of ZIP codes " + origin.zip.slice(0, 3) + "xx.";
+      count = tr("locator_js_none_near_zip3", { reach: reach, zip: origin.zip, zip3: origin.zip.slice(0, 3) });
     } else {
-      count = free.length + " facilit" + (free.length === 1 ? "y" : "ies") + " within " + radius + " miles of " + origin.label + ".";
+      count = plural(origin.zip ? "locator_js_count_zip" : "locator_js_count_here", free.length, { radius: radius, zip: origin.zip });
     }
-    if (paid.length && !hideSponsored) count += " " + paid.length + " sponsored listing" + (paid.length === 1 ? "" : "s") + " shown separately.";
-    if (near && near.length) count += " The nearest " + (near.length === 1 ? "listing is" : near.length + " listings are") + " below.";
-    else if (!free.length && !paid.length) count += " Try a larger distance or fewer filters.";
+    if (paid.length && !hideSponsored) count += " " + plural("locator_js_sponsored", paid.length);
+    if (near && near.length) count += " " + plural("locator_js_nearest", near.length);
+    else if (!free.length && !paid.length) count += " " + tr("locator_js_try_larger");
     say(count);
     if (free.length) {
-      var list = el("ol", { "class": "facility-list locator-list", "aria-label": "Results" });
+      var list = el("ol", { "class": "facility-list locator-list", "aria-label": tr("locator_js_results") });
       free.slice(0, shown).forEach(function (r) { list.appendChild(item(r, false)); });
       resultsEl.appendChild(list);
       if (free.length > shown) {
-        var more = el("button", { type: "button", "class": "more" }, ["Show more results"]);
+        var more = el("button", { type: "button", "class": "more" }, [tr("locator_js_show_more")]);
         more.addEventListener("click", function () { shown += PAGE; render(all, near); });
         resultsEl.appendChild(more);
       }
     } else if (near && near.length) {
-      var nlist = el("ol", { "class": "facility-list locator-list locator-nearest", "aria-label": "Nearest listings" });
+      var nlist = el("ol", { "class": "facility-list locator-list locator-nearest", "aria-label": tr("locator_js_nearest_label") });
       near.forEach(function (r) { nlist.appendChild(item(r, false, origin.approx)); });
       resultsEl.appendChild(nlist);
     }
     if (paid.length && !hideSponsored) {
       var block = el("section", { "class": "sponsored-block", "aria-labelledby": "locator-sponsored-title" }, [
-        el("h3", { id: "locator-sponsored-title" }, ["Sponsored listings"]),
-        el("p", { "class": "meta" }, ["These facilities paid to be listed. They are shown apart from the results above and are not ranked among them."]),
+        el("h3", { id: "locator-sponsored-title" }, [tr("sponsored_listings")]),
+        el("p", { "class": "meta" }, [tr("locator_js_sponsored_apart")]),
       ]);
       var plist = el("ul", { "class": "facility-list" });
       paid.forEach(function (r) { plist.appendChild(item(r, true)); });
@@ -243,7 +256,7 @@
   function search() {
     if (!origin) return;
     var radius = Number(form.radius.value);
-    say("Searching…");
+    say(tr("locator_js_searching"));
     getIndex()
       .then(function (idx) {
         var keys = origin.approx ? [] : cellKeys(idx, origin.lat, origin.lon, radius);
@@ -253,12 +266,12 @@
           return nearest(idx, wanted()).then(function (near) { render(all, near); });
         });
       })
-      .catch(function () { say("The listings could not be loaded. Check your connection, or browse by state below."); });
+      .catch(function () { say(tr("locator_js_load_error")); });
   }
 
   function byZip(zip) {
     if (!/^\d{5}$/.test(zip)) {
-      say("Enter a 5-digit ZIP code.");
+      say(tr("locator_js_enter_zip"));
       zipIn.focus();
       return;
     }
@@ -266,15 +279,15 @@
       .then(null, function () { return undefined; })
       .then(function (at) {
         if (at === undefined) {
-          say("The listings could not be loaded. Check your connection, or browse by state below.");
+          say(tr("locator_js_load_error"));
           return;
         }
         if (!at) {
-          say("We could not find ZIP code " + zip + ". Check it, or browse by state below.");
+          say(tr("locator_js_zip_unknown", { zip: zip }));
           return;
         }
         try { localStorage.setItem(KEY, zip); } catch (e) { /* private mode: fine */ }
-        origin = { lat: at.c[0], lon: at.c[1], label: "ZIP " + zip, zip: zip, approx: at.approx };
+        origin = { lat: at.c[0], lon: at.c[1], zip: zip, approx: at.approx };
         shown = PAGE;
         search();
       });
@@ -291,14 +304,14 @@
   });
   if (navigator.geolocation) {
     geoBtn.addEventListener("click", function () {
-      say("Finding your location…");
+      say(tr("locator_js_finding_location"));
       navigator.geolocation.getCurrentPosition(
         function (p) {
-          origin = { lat: p.coords.latitude, lon: p.coords.longitude, label: "your location" };
+          origin = { lat: p.coords.latitude, lon: p.coords.longitude };
           shown = PAGE;
           search();
         },
-        function () { say("Your location is not available. Enter a ZIP code instead."); },
+        function () { say(tr("locator_js_no_location")); },
         { timeout: 15000, maximumAge: 600000 }
       );
     });

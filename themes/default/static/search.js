@@ -18,6 +18,9 @@ const sponsoredBox = document.getElementById('search-sponsored');
 const filterBox = document.getElementById('search-filters');
 const filterToggle = document.getElementById('search-filters-toggle');
 const dir = app.dataset.index; // The index folder, under the site's base path.
+// Every text this script writes, in the page's language: the theme's i18n strings, given
+// by the page in a JSON block (no inline script may run).
+const STRINGS = JSON.parse(document.getElementById('search-strings').textContent);
 const base = app.dataset.base;
 
 const VERSION = 3;
@@ -25,16 +28,15 @@ const VERSION = 3;
 const FIRST_SIZE = 5;
 const MORE_SIZE = 10;
 const SPONSORED_SIZE = 2;
-const FILTERS = [
-  ['type', 'Type'], ['topic', 'Topic'], ['state', 'State'],
-  ['level_of_care', 'Level of care'], ['medication', 'Medication'], ['payment', 'Payment'],
-];
-const TYPE_LABELS = { article: 'Article', facility: 'Treatment facility', page: 'Page' };
+const FILTERS = ['type', 'topic', 'state', 'level_of_care', 'medication', 'payment']
+  .map((key) => [key, tr(`search_js_filter_${key}`)]);
+const TYPE_LABELS = Object.fromEntries(['article', 'facility', 'page'].map((k) => [k, tr(`search_js_type_${k}`)]));
 // Typing searches once the last word has this many letters; Enter searches any word.
 const TYPED_MIN = 3;
 // Keys a word typed so far may stand for (the last word, as a prefix).
 const PREFIX_KEYS = 40;
-// Words (folded, as phrases) that put the crisis lines above the results.
+// Words (folded, as phrases) that put the crisis lines above the results: these on every
+// page, and the page language's (search_js_crisis_words, folded when first needed).
 const CRISIS = ['overdose', 'overdosing', 'od', 'suicide', 'suicidal', 'kill myself', 'want to die',
   'end my life', 'crisis', 'emergency', '988', '911', 'help now'];
 // Words that say little about what is looked for (English sites): left out of a query that
@@ -42,7 +44,13 @@ const CRISIS = ['overdose', 'overdosing', 'od', 'suicide', 'suicidal', 'kill mys
 const STOP = new Set(['a', 'an', 'and', 'are', 'about', 'at', 'be', 'can', 'do', 'does', 'for', 'from', 'get',
   'how', 'i', 'if', 'in', 'is', 'it', 'me', 'my', 'of', 'on', 'or', 'the', 'to', 'use', 'using', 'what',
   'when', 'where', 'who', 'why', 'with']);
-const UNAVAILABLE = 'Search is not available right now. Please try again later, or browse the articles.';
+const UNAVAILABLE = tr('search_js_unavailable');
+let crisisWords = null;
+
+/** The string `key` with its {name} placeholders filled from `vars`. */
+function tr(key, vars = {}) {
+  return String(STRINGS[key] ?? '').replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
+}
 
 let manifest = null; // Promise of the manifest.
 const files = new Map(); // URL -> promise of a loaded index file.
@@ -272,7 +280,8 @@ function plan(m, text, typing) {
   const last = slots[slots.length - 1];
   if (typing && last && last.alts.length === 1 && last.text.length >= TYPED_MIN) last.prefix = true;
   const folded = ` ${all.join(' ')} `;
-  return { slots, crisis: CRISIS.some((c) => folded.includes(` ${c} `)), highlight: [], corrected };
+  crisisWords ??= CRISIS.concat(tr('search_js_crisis_words').split(',').map((c) => words(c).join(' ')).filter(Boolean));
+  return { slots, crisis: crisisWords.some((c) => folded.includes(` ${c} `)), highlight: [], corrected };
 }
 
 /** The shards a plan needs. */
@@ -585,12 +594,12 @@ function item(r, marks, sponsored) {
   link.href = base + String(r.u || '').replace(/^\//, '');
   title.append(link);
   const meta = el('p', 'search-result-meta');
-  if (sponsored) meta.append(el('span', 'search-badge search-badge-sponsored', 'Sponsored'), ' ');
+  if (sponsored) meta.append(el('span', 'search-badge search-badge-sponsored', tr('sponsored')), ' ');
   meta.append(el('span', `search-badge search-badge-${r.k}`, TYPE_LABELS[r.k] || r.k));
   if (r.k === 'facility') {
     if (r.pl) meta.append(' ', el('span', 'search-place', r.pl));
     if (r.tel?.startsWith('tel:')) {
-      const call = el('a', 'search-call', `Call ${r.ph || r.tel.slice(4)}`);
+      const call = el('a', 'search-call', `${tr('call')} ${r.ph || r.tel.slice(4)}`);
       call.href = r.tel;
       meta.append(' ', call);
     }
@@ -692,11 +701,11 @@ async function run(state, typing = false, retried = false) {
     if (mine !== generation) return;
     sponsoredBox.replaceChildren();
     if (sponsoredRecords.length) {
-      const heading = el('h2', 'search-sponsored-title', 'Sponsored');
+      const heading = el('h2', 'search-sponsored-title', tr('sponsored'));
       heading.id = 'search-sponsored-title';
       const ol = el('ol', 'search-results');
       ol.append(...sponsoredRecords.map((r) => item(r || {}, p.highlight, true)));
-      sponsoredBox.append(heading, el('p', 'search-sponsored-note', 'Paid listings, shown apart from the results above.'), ol);
+      sponsoredBox.append(heading, el('p', 'search-sponsored-note', tr('search_js_sponsored_note')), ol);
     }
     sponsoredBox.hidden = !sponsoredRecords.length;
     if (sets) showCounts(sets, found.keys());
@@ -707,13 +716,13 @@ async function run(state, typing = false, retried = false) {
     const exact = single && p.total;
     const n = exact ? Math.max(found.size, p.total) : filtering ? found.size : Math.max(found.size, atLeast);
     const plus = capped && !exact ? '+' : '';
-    const filtered = filtering ? ' with the chosen filters' : '';
-    const notes = p.corrected.map(([, to]) => ` Showing results for “${to}”.`).join('');
-    const any = !anyWord ? '' : capped ? ' Showing results with any of the words.'
-      : ' No result has all the words: showing results with any of them.';
+    const filtered = filtering ? '_filtered' : '';
+    const notes = p.corrected.map(([, to]) => ` ${tr('search_js_corrected', { word: to })}`).join('');
+    const any = !anyWord ? '' : ` ${tr(capped ? 'search_js_any_capped' : 'search_js_any')}`;
+    const number = n === 1 && !plus ? 'one' : 'many';
     say(n === 0
-      ? `No results for “${state.q}”${filtered}. Try another word${filtered ? ' or fewer filters' : ''}.`
-      : `${n}${plus} result${n === 1 && !plus ? '' : 's'} for “${state.q}”${filtered}.${notes}${any}`);
+      ? tr(`search_js_none${filtered}`, { q: state.q })
+      : `${tr(`search_js_results${filtered}_${number}`, { n: `${n}${plus}`, q: state.q })}${notes}${any}`);
   } catch (e) {
     if (mine !== generation) return;
     // A file of the index is gone: the site was deployed again. Load the new index once.
