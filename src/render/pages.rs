@@ -273,7 +273,9 @@ const SEARCH_SCRIPT_KEYS: &[&str] = &[
 
 /// `/search/`.
 pub(super) fn search(site: &Site) -> Page<'static> {
-    let seo = seo_for(site, Some("Search"), "Search this site", "/search/", "website", None);
+    let title = string(site, "search_title", "Search");
+    let description = string(site, "search_site_label", "Search this site");
+    let seo = seo_for(site, Some(title), description, "/search/", "website", None);
     let mut ctx = Context::new();
     let strings = seo::script_strings(&site.strings, SEARCH_SCRIPT_KEYS);
     ctx.insert("search", &json!({ "strings_json": seo::script_safe(&strings) }));
@@ -286,9 +288,15 @@ pub(super) fn search(site: &Site) -> Page<'static> {
     }
 }
 
+/// The theme's string `key` in the site's language (`fallback` if the theme lacks it).
+fn string<'a>(site: &'a Site, key: &str, fallback: &'a str) -> &'a str {
+    site.strings.get(key).map_or(fallback, String::as_str)
+}
+
 /// `/404.html`.
 pub(super) fn not_found(site: &Site) -> Page<'static> {
-    let mut seo = seo_for(site, Some("Page not found"), "", "/404.html", "website", None);
+    let title = string(site, "not_found_title", "Page not found");
+    let mut seo = seo_for(site, Some(title), "", "/404.html", "website", None);
     seo.noindex = true;
     Page {
         template: "404.html",

@@ -105,6 +105,26 @@ fn the_switcher_goes_to_the_translation_or_else_to_the_other_home() {
     assert_eq!(built.page("/articles/family/").attr("nav.languages a", "lang"), "es");
 }
 
+/// The search page's and the 404 page's titles come from the theme's strings, so they are
+/// in the page's language.
+#[test]
+fn search_and_404_titles_are_in_the_page_language() {
+    let built = bilingual().build();
+    let title = |path: &str| built.page(path).text("title");
+    assert!(title("/es/search/").starts_with("Buscar"), "{}", title("/es/search/"));
+    assert!(title("/search/").starts_with("Search"), "{}", title("/search/"));
+    assert!(
+        !title("/es/404.html").contains("Page not found"),
+        "{}",
+        title("/es/404.html")
+    );
+    assert!(
+        title("/404.html").starts_with("Page not found"),
+        "{}",
+        title("/404.html")
+    );
+}
+
 /// Absolute URL -> output path of the page, for following hreflang links.
 fn page_of(url: &str) -> String {
     url.strip_prefix("https://example.org").unwrap_or(url).to_string()
