@@ -246,19 +246,16 @@ fn link_translations(site: &mut Site, others: &mut [Site]) {
 /// Renders every page of a prepared site, in every language.
 pub fn render_all(p: &mut Prepared, progress: Option<&indicatif::ProgressBar>) -> Result<Vec<Output>, Vec<Diag>> {
     let mut t = Instant::now();
-    let mut diags = Diags::new();
-    let jobs = render::jobs(&p.site);
-    let mut outputs = render::render_all(&p.site, &p.tera, &jobs, progress, &mut diags);
-    for l in &p.others {
-        let jobs = render::language_jobs(&l.site);
-        let more = render::render_all(&l.site, &l.tera, &jobs, None, &mut diags);
-        add_language(&mut outputs, more, l.prefix());
-    }
+    let outputs = render_languages(p, &every_job(p), progress);
     p.timings.lap("render", &mut t);
-    if diags.has_errors() {
-        return Err(diags.into_sorted());
-    }
-    Ok(outputs)
+    outputs
+}
+
+/// Every render job of every language (the default's first), as [`render_jobs_all`] takes them.
+pub fn every_job(p: &Prepared) -> Vec<Vec<render::Job>> {
+    std::iter::once(render::jobs(&p.site))
+        .chain(p.others.iter().map(|l| render::language_jobs(&l.site)))
+        .collect()
 }
 
 /// An added language's outputs under its prefix; its aliases join the site's `_redirects`.
@@ -290,10 +287,7 @@ pub fn index_all_with(p: &Prepared, memos: &mut Vec<index::build::Memo>) -> inde
     let mut all = index::index_with(&p.site, &mut first[0]);
     for (l, memo) in p.others.iter().zip(rest.iter_mut()) {
         let more = index::index_with(&l.site, memo);
-        all.files.extend(more.files.into_iter().map(|mut o| {
-            o.rel = format!("{}{}", l.prefix(), o.rel);
-            o
-        }));
+        add_language(&mut all.files, more.files, l.prefix());
         all.records += more.records;
         all.warnings.extend(more.warnings);
         all.steps.extend(more.steps);
@@ -304,23 +298,22 @@ pub fn index_all_with(p: &Prepared, memos: &mut Vec<index::build::Memo>) -> inde
 /// Renders only `jobs[0]` of the default language and `jobs[i]` of the added language
 /// `i - 1` (`haven serve` re-renders what a change touched, in every language).
 pub fn render_jobs_all(p: &Prepared, jobs: &[Vec<render::Job>]) -> Result<Vec<Output>, Vec<Diag>> {
+    render_languages(p, jobs, None)
+}
+
+/// Renders `jobs` as [`render_jobs_all`] does, showing `progress` for the default language.
+fn render_languages(
+    p: &Prepared,
+    jobs: &[Vec<render::Job>],
+    progress: Option<&indicatif::ProgressBar>,
+) -> Result<Vec<Output>, Vec<Diag>> {
     let mut diags = Diags::new();
     let none = Vec::new();
-    let mut outputs = render::render_all(&p.site, &p.tera, jobs.first().unwrap_or(&none), None, &mut diags);
+    let mut outputs = render::render_all(&p.site, &p.tera, jobs.first().unwrap_or(&none), progress, &mut diags);
     for (l, jobs) in p.others.iter().zip(jobs.iter().skip(1)) {
         let more = render::render_all(&l.site, &l.tera, jobs, None, &mut diags);
         add_language(&mut outputs, more, l.prefix());
     }
-    if diags.has_errors() {
-        return Err(diags.into_sorted());
-    }
-    Ok(outputs)
-}
-
-/// Renders only `jobs` (`haven serve` re-renders what a change touched).
-pub fn render_jobs(p: &Prepared, jobs: &[render::Job]) -> Result<Vec<Output>, Vec<Diag>> {
-    let mut diags = Diags::new();
-    let outputs = render::render_all(&p.site, &p.tera, jobs, None, &mut diags);
     if diags.has_errors() {
         return Err(diags.into_sorted());
     }

@@ -277,7 +277,7 @@ fn incremental_equals_full(edit: impl Fn(&Path)) -> Option<usize> {
     let full = map(pipeline::render_all(&mut new, None).unwrap());
     let n = dirty.as_ref().map(Vec::len);
     match dirty {
-        Some(jobs) => patched.extend(map(pipeline::render_jobs(&new, &jobs).unwrap())),
+        Some(jobs) => patched.extend(map(pipeline::render_jobs_all(&new, &[jobs]).unwrap())),
         None => patched = full.clone(),
     }
     assert_eq!(patched.keys().collect::<Vec<_>>(), full.keys().collect::<Vec<_>>());

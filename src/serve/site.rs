@@ -224,7 +224,7 @@ impl Builder {
         let statics = &c.statics;
         let (loaded, diags, took) = self.load(good.loaded.as_ref(), &c.files);
         let cache = diags.items().is_empty().then(|| copy(&loaded));
-        let mut p = match pipeline::prepare_loaded(&self.opts, loaded, diags, took, &mut self.memos) {
+        let p = match pipeline::prepare_loaded(&self.opts, loaded, diags, took, &mut self.memos) {
             Ok(p) => p,
             Err(e) => return Err((e, Some(good))),
         };
@@ -232,21 +232,13 @@ impl Builder {
             return self.full().map_err(|e| (e, Some(good)));
         }
         let t = Instant::now();
-        // A site in more than one language is rendered whole (every language): a translation's
-        // save changes its original's switcher and hreflang links too.
-        let multilingual = !p.others.is_empty() || !good.p.others.is_empty();
-        let dirty = if multilingual {
-            deps::dirty_jobs_all(&good.p, &p)
-        } else {
-            deps::dirty_jobs(&good.p.site, &p.site).map(|jobs| vec![jobs])
-        };
+        // Every language's dirty jobs: a translation's save can change its original's
+        // switcher and hreflang links too (then every page of every language is rendered).
+        let dirty = deps::dirty_jobs_all(&good.p, &p);
         let compared = t.elapsed();
         let every = dirty.is_none();
-        let rendered = match dirty {
-            Some(jobs) => pipeline::render_jobs_all(&p, &jobs),
-            None if multilingual => pipeline::render_all(&mut p, None),
-            None => pipeline::render_jobs(&p, &render::jobs(&p.site)),
-        };
+        let jobs = dirty.unwrap_or_else(|| pipeline::every_job(&p));
+        let rendered = pipeline::render_jobs_all(&p, &jobs);
         let outputs = match rendered {
             Ok(o) => o,
             Err(e) => return Err((e, Some(good))),
