@@ -186,6 +186,25 @@ fn broken_front_matter_shows_the_command_line_diagnostic_then_clears_after_the_f
     s.wait("the error to clear", || s.status()["error"].is_null().then_some(()));
 }
 
+/// An edit to the theme's strings reaches the pages that print them, in that language
+/// only: every page is built again (a string is in templates and in the site data alike).
+#[test]
+fn a_theme_string_edit_is_served_in_its_language() {
+    let s = Server::start();
+    let path = s.path("themes/default/i18n/es.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let marked = text.replacen("skip_to_content: \"Saltar", "skip_to_content: \"MARCA-I18N Saltar", 1);
+    assert_ne!(text, marked, "es.yaml has the skip link's string");
+    std::fs::write(&path, marked).unwrap();
+    s.wait("the Spanish string edit to be served", || {
+        s.get("/es/").2.contains("MARCA-I18N").then_some(())
+    });
+    assert!(
+        !s.get("/").2.contains("MARCA-I18N"),
+        "the English pages keep their strings"
+    );
+}
+
 #[test]
 fn template_edit_rerenders_only_the_pages_using_it() {
     let s = Server::start();

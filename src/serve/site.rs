@@ -286,6 +286,11 @@ impl Builder {
         if diags.has_errors() {
             return Err((diags.into_sorted(), Some(good)));
         }
+        // The theme's strings (`i18n/*.yaml`) are on every page and in the site data (facility
+        // labels, the scripts' strings): an edit to them is built again whole.
+        if new_theme.strings != good.p.site.theme.strings {
+            return self.full().map_err(|e| (e, Some(good)));
+        }
         // Every language has its own engine (its strings): each is made again, and each
         // re-renders the pages of the templates that changed.
         let old_theme = std::mem::replace(&mut good.p.site.theme, new_theme.clone());
