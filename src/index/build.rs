@@ -223,23 +223,19 @@ fn count_chunk<'a>(records: impl Iterator<Item = &'a Record>) -> (Vec<Box<str>>,
             for (i, t) in texts.iter().enumerate() {
                 let passage = record::is_passage(r, f, i, t);
                 let mut seen = Vec::new();
-                for w in text::raw_words(t) {
-                    text::fold_into(w, &mut buf);
-                    if buf.is_empty() {
-                        continue;
-                    }
+                text::each_folded_word(t, &mut buf, |w| {
                     len[f] += 1;
-                    let lid = match local.get(buf.as_str()) {
+                    let lid = match local.get(w) {
                         Some(&id) => id,
                         None => {
                             let id = u32::try_from(list.len()).unwrap_or(u32::MAX);
-                            local.insert(buf.as_str().into(), id);
-                            list.push(buf.as_str().into());
+                            local.insert(w.into(), id);
+                            list.push(w.into());
                             slot.push((0, 0));
                             id
                         }
                     };
-                    let Some(s) = slot.get_mut(lid as usize) else { continue };
+                    let Some(s) = slot.get_mut(lid as usize) else { return };
                     if s.0 != stamp {
                         *s = (stamp, u32::try_from(words.len()).unwrap_or(u32::MAX));
                         words.push((lid, [0; FIELDS]));
@@ -251,7 +247,7 @@ fn count_chunk<'a>(records: impl Iterator<Item = &'a Record>) -> (Vec<Box<str>>,
                     if passage {
                         seen.push(at);
                     }
-                }
+                });
                 if passage {
                     passages.push(seen);
                 }
