@@ -59,14 +59,34 @@ pub struct Timings {
     pub stages: Vec<(&'static str, Duration)>,
     /// Steps inside a stage, (step, time), shown under the stages.
     pub steps: Vec<(&'static str, Duration)>,
+    /// The process's peak memory after each stage of `stages` (same order), in bytes:
+    /// what a stage added to the peak is its figure less the one before. `None` where the
+    /// system does not say ([`peak_memory`]).
+    pub peaks: Vec<Option<u64>>,
 }
 
 impl Timings {
     fn lap(&mut self, stage: &'static str, since: &mut Instant) {
         let now = Instant::now();
-        self.stages.push((stage, now - *since));
+        self.push(stage, now - *since);
         *since = now;
     }
+
+    /// Records that `stage` took `took`, and the peak memory so far.
+    fn push(&mut self, stage: &'static str, took: Duration) {
+        self.stages.push((stage, took));
+        self.peaks.push(peak_memory());
+    }
+}
+
+/// The peak resident memory of this process so far, in bytes: `VmHWM` of
+/// /proc/self/status on Linux, `None` elsewhere (or if it cannot be read). For
+/// `--timings` and the benchmarks' budgets on added memory per stage.
+pub fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
 
 /// What a successful build did.
@@ -139,7 +159,7 @@ pub fn prepare_loaded(
     memos: &mut Memos,
 ) -> Result<Prepared, Vec<Diag>> {
     let mut timings = Timings::default();
-    timings.stages.push(("load", load_time));
+    timings.push("load", load_time);
     // Problems in drafts left out of this build do not stop it (see `drafts`).
     let drafts = if opts.drafts {
         HashSet::new()
@@ -394,7 +414,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diag>> {
     // not beside it: both use the one rayon pool, and beside the minifier it would wait.
     let t = Instant::now();
     let mut search = index_all(&p);
-    p.timings.stages.push(("index", t.elapsed()));
+    p.timings.push("index", t.elapsed());
     let index_files = std::mem::take(&mut search.files);
     let files = write::SiteFiles {
         outputs: &outputs,
@@ -406,7 +426,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diag>> {
         ready();
         Ok((index_files, ()))
     })?;
-    p.timings.stages.push(("minify+write", written.took));
+    p.timings.push("minify+write", written.took);
     p.timings.steps.extend(search.steps);
     p.warnings.extend(search.warnings);
     Ok(Report {

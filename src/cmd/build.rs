@@ -59,8 +59,20 @@ fn print_timings(on: bool, r: &Report) {
     if !on {
         return;
     }
-    for (stage, t) in &r.timings.stages {
-        println!("{stage:>14}: {:>8.1} ms", t.as_secs_f64() * 1000.0);
+    let mb = |bytes: u64| bytes as f64 / 1e6;
+    let mut before = None;
+    for (i, (stage, t)) in r.timings.stages.iter().enumerate() {
+        let ms = t.as_secs_f64() * 1000.0;
+        match r.timings.peaks.get(i).copied().flatten() {
+            Some(peak) => {
+                let added = before.map_or(String::new(), |b: u64| {
+                    format!(" (+{:.0} MB)", mb(peak.saturating_sub(b)))
+                });
+                println!("{stage:>14}: {ms:>8.1} ms   peak {:>6.0} MB{added}", mb(peak));
+                before = Some(peak);
+            }
+            None => println!("{stage:>14}: {ms:>8.1} ms"),
+        }
     }
     for (step, t) in &r.timings.steps {
         println!("  {step:>20}: {:>8.1} ms", t.as_secs_f64() * 1000.0);

@@ -218,3 +218,37 @@ fn a_broken_link_never_suggests_the_page_it_is_on() {
     }
     assert_eq!(errs.count(), 2, "{}", errs.text());
 }
+
+/// `--timings` gives every stage's time and, on Linux, the peak memory after it with what
+/// the stage added, so a budget such as the index stage's added memory can be read off.
+#[test]
+fn timings_list_every_stage_with_its_time_and_peak_memory() {
+    let run = Site::fixture("basic").haven(&["build", "--timings"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let stages = ["load", "validate", "resolve", "render", "index", "minify+write"];
+    let lines: Vec<&str> = stages
+        .iter()
+        .map(|s| {
+            run.stdout
+                .lines()
+                .find(|l| l.trim_start().starts_with(&format!("{s}:")))
+                .unwrap_or_else(|| panic!("no {s} line in\n{}", run.stdout))
+        })
+        .collect();
+    if cfg!(target_os = "linux") {
+        let peaks: Vec<f64> = lines
+            .iter()
+            .map(|l| {
+                let after = l.split("peak").nth(1).unwrap_or_else(|| panic!("no peak in {l}"));
+                after
+                    .split_whitespace()
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or_else(|| panic!("{l}"))
+            })
+            .collect();
+        assert!(peaks[0] > 0.0, "{lines:?}");
+        assert!(peaks.windows(2).all(|w| w[0] <= w[1]), "a peak never falls: {lines:?}");
+        assert!(lines[1..].iter().all(|l| l.contains("(+")), "{lines:?}");
+    }
+}
