@@ -16,9 +16,6 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use rayon::prelude::*;
-use sha2::{Digest, Sha256};
-
 use crate::diag::Diag;
 use crate::facility::Facility;
 use crate::facility::vocabulary::{self as v, Term};
@@ -28,6 +25,7 @@ use crate::resolve::Site;
 
 pub mod build;
 pub mod format;
+pub mod live;
 pub mod record;
 pub mod text;
 
@@ -302,7 +300,7 @@ pub fn files(
 
 /// [`files`], reusing the words `memo` kept of unchanged records.
 fn files_with(
-    mut records: Vec<Record>,
+    records: Vec<Record>,
     language: &str,
     synonyms: Vec<Vec<String>>,
     steps: &mut Vec<(&'static str, std::time::Duration)>,
@@ -314,68 +312,62 @@ fn files_with(
         t = Instant::now();
     };
     let stemmer = text::Stemmer::for_language(language);
-    let mut scored = build::score_with(&records, &stemmer, memo);
+    let counted = build::count(&records, &stemmer, memo);
+    lap("index: count");
+    let mut live = if memo.remembers() {
+        std::mem::take(&mut memo.live)
+    } else {
+        live::Live::default()
+    };
+    live.update(records, counted, &memo.lexicon);
     lap("index: score");
-    let score_steps = std::mem::take(&mut scored.steps);
-    let warnings = unfindable(&records, &scored.top);
-    records
-        .par_iter_mut()
-        .zip(&scored.hits)
-        .for_each(|(r, hits)| r.display.x = passages(r, hits));
-    lap("index: passages");
-    let (firsts, shards) = build::shards(&scored, &records);
-    lap("index: shards");
-    let facets = facets(&records);
-    let mut named: Vec<(String, Vec<u8>)> = shards
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, s)| (format!("s{i}.json"), json(&shard_file(s, &records))))
-        .collect();
-    for (i, chunk) in records.chunks(format::CHUNK).enumerate() {
-        let rows = format::rows(chunk.iter().map(|r| (&r.display, best_passage(&r.display))));
-        named.push((format!("r{i}.json"), json(&rows)));
-    }
-    named.push(("f.json".into(), json(&facets)));
-    lap("index: encode");
-    let mut hash = Sha256::new();
-    for (name, bytes) in &named {
-        hash.update(name.as_bytes());
-        hash.update(bytes);
-    }
-    let build: String = hash.finalize().iter().take(6).map(|b| format!("{b:02x}")).collect();
+    let records = live.records();
+    let warnings = unfindable(records, |i| live.is_empty(i));
     let manifest = format::Manifest {
         v: format::VERSION,
-        build: build.clone(),
+        build: String::new(),
         lang: language.to_string(),
         n: u32::try_from(records.len()).unwrap_or(u32::MAX),
         chunk: format::CHUNK as u32,
-        shards: firsts,
-        sponsored: format::encode_ids(&sponsored(&records)),
+        shards: Vec::new(),
+        sponsored: format::encode_ids(&sponsored(records)),
         kinds: format::kinds(records.iter().map(|r| r.display.k.as_str())),
         synonyms,
+    };
+    let n = records.len();
+    let made = live.files();
+    lap("index: encode");
+    let manifest = format::Manifest {
+        shards: made.firsts,
+        build: made.build.clone(),
+        ..manifest
     };
     let output = |rel: String, bytes: Vec<u8>| Output {
         rel,
         bytes,
         html: false,
     };
-    let mut files: Vec<Output> = named
+    let build = made.build;
+    let mut files: Vec<Output> = made
+        .named
         .into_iter()
-        .map(|(name, bytes)| output(format!("{BUNDLE_DIR}/{build}/{name}"), bytes))
+        .map(|(name, bytes)| output(format!("{BUNDLE_DIR}/{build}/{name}"), bytes.as_ref().clone()))
         .collect();
     files.push(output(format!("{BUNDLE_DIR}/manifest.json"), json(&manifest)));
     lap("index: name");
-    steps.extend(score_steps);
-    ((files, records.len()), warnings)
+    if memo.remembers() {
+        memo.live = live;
+    }
+    ((files, n), warnings)
 }
 
 /// A warning for each record that has no word to index: search cannot find it.
-fn unfindable<T>(records: &[Record], top: &[Vec<T>]) -> Vec<Diag> {
+fn unfindable(records: &[Record], empty: impl Fn(usize) -> bool) -> Vec<Diag> {
     records
         .iter()
-        .zip(top)
-        .filter(|(_, top)| top.is_empty())
-        .map(|(r, _)| {
+        .enumerate()
+        .filter(|(i, _)| empty(*i))
+        .map(|(_, r)| {
             Diag::error(format!("search cannot find {}: it has no text to index", r.display.u))
                 .help("give it a title and some text")
                 .warning()
