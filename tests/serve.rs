@@ -490,7 +490,7 @@ fn index_map(files: Vec<haven::render::Output>) -> std::collections::BTreeMap<St
 /// edit tokenizes only the records it changed.
 #[test]
 fn serve_index_after_edits_equals_a_fresh_build() {
-    use haven::index::{self, build::Memo};
+    use haven::index::{self, live::Memo};
     use haven::pipeline;
     let (dir, opts) = demo_copy();
     let mut memo = Memo::remembering();

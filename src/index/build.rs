@@ -31,7 +31,7 @@ pub const EMBED_SPONSORED: usize = 2;
 /// One record's words, tokenized once: each distinct folded word (its id in a
 /// [`Lexicon`]) with its term frequency per field, the field lengths, and for each passage
 /// an excerpt may come from ([`record::passage_texts`]) the indices of its words in
-/// `words`. It depends on the record's text alone, so `haven serve` keeps it in a [`Memo`]
+/// `words`. It depends on the record's text alone, so `haven serve` keeps it in a [`Tokens`]
 /// and tokenizes again only the records that changed.
 #[derive(Debug, Default)]
 pub struct Counted {
@@ -110,14 +110,12 @@ impl Lexicon {
 /// record's [`Counted`] words, by record, with the record they were counted from (found
 /// again only for an equal record, so never stale). `haven build` keeps nothing.
 #[derive(Debug, Default)]
-pub struct Memo {
+pub struct Tokens {
     /// Whether to keep records' words for the next build.
     remember: bool,
     /// Site language the lexicon's stems are for.
     language: String,
     pub(super) lexicon: Lexicon,
-    /// The index state of the last build (kept only when remembering).
-    pub(super) live: super::live::Live,
     counted: FxHashMap<String, (Record, Arc<Counted>)>,
     /// Records the last build tokenized (not found in the memo).
     tokenized: usize,
@@ -125,12 +123,12 @@ pub struct Memo {
     pub bodies: crate::memo::Memo<Arc<text::Body>>,
 }
 
-impl Memo {
+impl Tokens {
     /// A memo that remembers (for `haven serve`).
     pub fn remembering() -> Self {
-        Memo {
+        Tokens {
             remember: true,
-            ..Memo::default()
+            ..Tokens::default()
         }
     }
 
@@ -143,16 +141,6 @@ impl Memo {
     pub fn tokenized(&self) -> usize {
         self.tokenized
     }
-
-    /// How many index files the last build encoded (the others were kept as they were).
-    pub fn encoded(&self) -> usize {
-        self.live.encoded
-    }
-
-    /// How many records the last build scored.
-    pub fn scored(&self) -> usize {
-        self.live.scored
-    }
 }
 
 /// Fewest records tokenized per chunk (each chunk on one thread, with its own word list;
@@ -163,7 +151,7 @@ const COUNT_CHUNK: usize = 64;
 /// Every record's [`Counted`] words, from `memo` when it has them for an equal record,
 /// else tokenized (in parallel chunks, each with a local word list merged into the
 /// memo's [`Lexicon`] after).
-fn count_all(records: &[Record], stemmer: &Stemmer, memo: &mut Memo) -> Vec<Arc<Counted>> {
+fn count_all(records: &[Record], stemmer: &Stemmer, memo: &mut Tokens) -> Vec<Arc<Counted>> {
     let found: Vec<Option<Arc<Counted>>> = records
         .par_iter()
         .map(|r| {
@@ -267,15 +255,15 @@ pub const BEST: usize = 8;
 
 /// Every record's [`Counted`] words (from `memo` for records it has seen), the memo made
 /// new first when it was for another language.
-pub fn count(records: &[Record], stemmer: &Stemmer, memo: &mut Memo) -> Vec<Arc<Counted>> {
+pub fn count(records: &[Record], stemmer: &Stemmer, memo: &mut Tokens) -> Vec<Arc<Counted>> {
     if memo.language != stemmer.language() {
         let remember = memo.remember;
         let bodies = std::mem::take(&mut memo.bodies);
-        *memo = Memo {
+        *memo = Tokens {
             remember,
             language: stemmer.language().to_string(),
             bodies,
-            ..Memo::default()
+            ..Tokens::default()
         };
     }
     count_all(records, stemmer, memo)

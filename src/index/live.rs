@@ -26,9 +26,11 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use sha2::{Digest, Sha256};
 
-use super::build::{self, Counted, Lexicon};
+use super::build::{self, Counted, Lexicon, Tokens};
 use super::format::{self, Shard};
+use super::record::passage_texts;
 use super::record::{FIELDS, Record};
+use super::text;
 
 /// A stem's document frequency and a record's field length are used exactly up to this
 /// many, then in steps of [`STEP`].
@@ -51,6 +53,47 @@ type Tf = (u32, [u16; FIELDS]);
 type Scores = Vec<(u32, u8)>;
 /// A record's chosen passage (`Display::x`).
 type Passage = Vec<String>;
+
+/// What `haven serve` keeps from one index build to the next: the records' counted words
+/// ([`Tokens`]) and the index state of the last build ([`Live`]). `haven build` keeps
+/// nothing.
+#[derive(Debug, Default)]
+pub struct Memo {
+    /// Tokenized records, the lexicon and the Markdown bodies read.
+    pub tokens: Tokens,
+    /// The index state of the last build (kept only when remembering).
+    pub(super) live: Live,
+}
+
+impl Memo {
+    /// A memo that remembers (for `haven serve`).
+    pub fn remembering() -> Self {
+        Memo {
+            tokens: Tokens::remembering(),
+            live: Live::default(),
+        }
+    }
+
+    /// Whether this memo keeps what it learns.
+    pub fn remembers(&self) -> bool {
+        self.tokens.remembers()
+    }
+
+    /// How many records the last build tokenized (the others' words came from the memo).
+    pub fn tokenized(&self) -> usize {
+        self.tokens.tokenized()
+    }
+
+    /// How many index files the last build encoded (the others were kept as they were).
+    pub fn encoded(&self) -> usize {
+        self.live.encoded
+    }
+
+    /// How many records the last build scored.
+    pub fn scored(&self) -> usize {
+        self.live.scored
+    }
+}
 
 /// An encoded file: its bytes and their hash.
 #[derive(Debug, Clone)]
@@ -530,7 +573,7 @@ impl Live {
                 u32::try_from(n).unwrap_or(u32::MAX)
             })
             .collect();
-        (q, super::passages(r, &hits))
+        (q, passages(r, &hits))
     }
 
     fn records_len(&self) -> usize {
@@ -659,10 +702,7 @@ impl Live {
             .par_iter()
             .map(|&i| {
                 let shard = this.shard(&cuts[i].1);
-                (
-                    prints[i],
-                    Encoded::new(super::json(&super::shard_file(shard, &this.records))),
-                )
+                (prints[i], Encoded::new(json(&shard_file(shard, &this.records))))
             })
             .collect();
         let mut encoded = made.len();
@@ -683,8 +723,8 @@ impl Live {
             let print = print ^ ((ids.len() as u64) << 56);
             if self.record_files.get(i).is_none_or(|(p, _)| *p != print) {
                 let chunk = &self.records[ids];
-                let rows = format::rows(chunk.iter().map(|r| (&r.display, super::best_passage(&r.display))));
-                let e = (print, Encoded::new(super::json(&rows)));
+                let rows = format::rows(chunk.iter().map(|r| (&r.display, best_passage(&r.display))));
+                let e = (print, Encoded::new(json(&rows)));
                 encoded += 1;
                 if i < self.record_files.len() {
                     self.record_files[i] = e;
@@ -695,7 +735,7 @@ impl Live {
             named.push((format!("r{i}.json"), self.record_files[i].1.clone()));
         }
         if self.facets_changed || self.facets_file.is_none() {
-            self.facets_file = Some(Encoded::new(super::json(&super::facets(&self.records))));
+            self.facets_file = Some(Encoded::new(json(&facets(&self.records))));
             encoded += 1;
         }
         if let Some(f) = &self.facets_file {
@@ -730,4 +770,110 @@ fn cuts_before(key: &str) -> bool {
     let x = h.finish();
     let x = (x ^ (x >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
     (x ^ (x >> 33)).is_multiple_of(CUT_EVERY)
+}
+
+/// Longest passage shown as an excerpt, in bytes.
+const PASSAGE_BYTES: usize = 180;
+
+/// The filters file: filter name -> value -> the ids of the records that have it.
+pub(super) fn facets(records: &[Record]) -> format::Facets {
+    let mut facets: format::Facets = BTreeMap::new();
+    for (id, r) in records.iter().enumerate() {
+        for (name, value) in &r.facets {
+            facets
+                .entry((*name).to_string())
+                .or_default()
+                .entry(value.clone())
+                .or_default()
+                .push(u32::try_from(id).unwrap_or(u32::MAX));
+        }
+    }
+    for values in facets.values_mut() {
+        for ids in values.values_mut() {
+            ids.dedup();
+            *ids = format::encode_ids(ids);
+        }
+    }
+    facets
+}
+
+/// JSON of a value (serializing these types cannot fail; an empty file would only make
+/// the client report search as unavailable).
+pub(super) fn json<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).unwrap_or_default()
+}
+
+/// The passage of a record's row in its record file: its passage with most of its
+/// best-scored words (`hits`, from [`build::score`]), the first (the description, a
+/// summary its author wrote) counting one more, earlier passages winning ties; cut to
+/// [`PASSAGE_BYTES`]. One passage a record, not several: the passages were most of the
+/// index on disk (docs/search.md).
+pub(super) fn passages(r: &Record, hits: &[u32]) -> Vec<String> {
+    let all = passage_texts(r);
+    let hit = |i: usize| hits.get(i).copied().unwrap_or(0) + u32::from(i == 0);
+    let best = (0..all.len())
+        .max_by(|&a, &b| hit(a).cmp(&hit(b)).then(b.cmp(&a)))
+        .and_then(|i| all.get(i));
+    best.map(|p| text::cut(p, PASSAGE_BYTES)).into_iter().collect()
+}
+
+/// The passage [`passages`] chose.
+pub(super) fn best_passage(d: &format::Display) -> &str {
+    d.x.first().map_or("", String::as_str)
+}
+
+/// A shard as written: display words marked in `w`, and its first screens as rows whose
+/// passage holds one of the shard's common words (those the first screens are for), the
+/// record's best passage when it does, else its first passage that does.
+pub(super) fn shard_file(s: format::Shard, records: &[Record]) -> format::ShardFile {
+    let common: std::collections::HashSet<&str> =
+        s.w.iter()
+            .filter(|&(_, &i)| s.n.get(i as usize).is_some_and(|&n| n >= build::EMBED_MIN))
+            .map(|(k, _)| k.as_str())
+            .collect();
+    // Most passages are ASCII: one lower-casing and a substring test per common key rule
+    // out most of them before splitting into words.
+    let holds = |p: &str| {
+        if p.is_ascii() {
+            let lower = p.to_ascii_lowercase();
+            if !common.iter().any(|k| lower.contains(k)) {
+                return false;
+            }
+        }
+        text::words(p).any(|w| common.contains(w.as_str()))
+    };
+    let ids: Vec<u32> = s.r.keys().copied().collect();
+    let chosen: Vec<String> =
+        s.r.values()
+            .zip(&ids)
+            .map(|(d, &id)| {
+                let best = best_passage(d);
+                if holds(best) {
+                    return best.to_string();
+                }
+                records
+                    .get(id as usize)
+                    .into_iter()
+                    .flat_map(passage_texts)
+                    .map(|p| text::cut(p, PASSAGE_BYTES))
+                    .find(|p| holds(p))
+                    .unwrap_or_else(|| best.to_string())
+            })
+            .collect();
+    let rows = format::rows(s.r.values().zip(chosen.iter().map(String::as_str)));
+    let w =
+        s.w.into_iter()
+            .map(|(k, i)| {
+                let shown = s.d.get(i as usize).is_some_and(|d| *d == k);
+                let i = i64::from(i);
+                (k, if shown { -(i + 1) } else { i })
+            })
+            .collect();
+    format::ShardFile {
+        w,
+        n: s.n,
+        p: s.p,
+        e: format::encode_ids(&ids),
+        r: rows,
+    }
 }

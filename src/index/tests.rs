@@ -54,10 +54,10 @@ fn markdown_body_keeps_passages_apart() {
 /// The index state of `records`, built from nothing.
 fn live(records: Vec<Record>) -> live::Live {
     let stemmer = Stemmer::for_language("en");
-    let mut memo = build::Memo::default();
-    let counted = build::count(&records, &stemmer, &mut memo);
+    let mut tokens = build::Tokens::default();
+    let counted = build::count(&records, &stemmer, &mut tokens);
     let mut s = live::Live::default();
-    s.update(records, counted, &memo.lexicon);
+    s.update(records, counted, &tokens.lexicon);
     s
 }
 
@@ -345,7 +345,7 @@ fn an_edit_encodes_only_the_files_it_touched() {
             })
             .collect()
     };
-    let mut memo = build::Memo::remembering();
+    let mut memo = live::Memo::remembering();
     let ((first, _), _) = files_with(make(""), "en", vec![], &mut vec![], &mut memo);
     assert_eq!(
         memo.encoded(),
