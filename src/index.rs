@@ -13,11 +13,7 @@
 //! `page`), [`FILTER_TOPIC`], [`FILTER_STATE`], [`FILTER_LEVEL`], [`FILTER_MEDICATION`],
 //! [`FILTER_PAYMENT`].
 
-use std::collections::BTreeMap;
 use std::time::Instant;
-
-use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 
 use crate::diag::Diag;
 use crate::facility::Facility;
@@ -28,13 +24,13 @@ use crate::resolve::Site;
 
 pub mod build;
 pub mod format;
+pub mod live;
 pub mod record;
 pub mod text;
 
 /// Folder of the index in the output (`search-index/manifest.json`); defined in
 /// [`crate::paths`] so that render and resolve need not import from this stage.
 pub use crate::paths::BUNDLE_DIR;
-use record::passage_texts;
 pub use record::{FIELDS, Record};
 
 /// Filter: content type, one of `article`, `facility`, `page`.
@@ -90,12 +86,12 @@ pub struct SearchIndex {
 
 /// Builds the search index of `site`.
 pub fn index(site: &Site) -> SearchIndex {
-    index_with(site, &mut build::Memo::default())
+    index_with(site, &mut live::Memo::default())
 }
 
 /// [`index`], reusing what `memo` kept of an earlier build of the same site (`haven
 /// serve`): the same files, with only the changed records read and tokenized again.
-pub fn index_with(site: &Site, memo: &mut build::Memo) -> SearchIndex {
+pub fn index_with(site: &Site, memo: &mut live::Memo) -> SearchIndex {
     let mut out = SearchIndex::default();
     let mut t = Instant::now();
     let mut lap = |out: &mut SearchIndex, step| {
@@ -131,11 +127,11 @@ pub fn synonyms(site: &[Vec<String>]) -> Vec<Vec<String>> {
 /// The records of a site, in id order: articles, then pages, then facilities by state,
 /// city and name (so a city's facilities share record files).
 pub fn records(site: &Site) -> Vec<Record> {
-    records_with(site, &mut build::Memo::default())
+    records_with(site, &mut live::Memo::default())
 }
 
 /// [`records`], with Markdown bodies read once per text (`memo`).
-fn records_with(site: &Site, memo: &mut build::Memo) -> Vec<Record> {
+fn records_with(site: &Site, memo: &mut live::Memo) -> Vec<Record> {
     let mut out = Vec::new();
     for a in site.articles.iter().filter(|a| !a.article.draft) {
         let topics: Vec<String> = a
@@ -259,12 +255,13 @@ fn written(
     described: Vec<String>,
     source: &crate::diag::Source,
     body_offset: usize,
-    memo: &mut build::Memo,
+    memo: &mut live::Memo,
 ) -> Record {
-    let body = memo.bodies.get(&source.name, &source.text).unwrap_or_else(|| {
+    let body = memo.tokens.bodies.get(&source.name, &source.text).unwrap_or_else(|| {
         let body = std::sync::Arc::new(text::body(source.text.get(body_offset..).unwrap_or("")));
         if memo.remembers() {
-            memo.bodies
+            memo.tokens
+                .bodies
                 .put(&source.name, &source.text, std::sync::Arc::clone(&body));
         }
         body
@@ -286,9 +283,6 @@ fn written(
     }
 }
 
-/// Longest passage shown as an excerpt, in bytes.
-const PASSAGE_BYTES: usize = 180;
-
 /// The index files of `records`, and the number of records; warnings for records
 /// without words.
 pub fn files(
@@ -297,16 +291,16 @@ pub fn files(
     synonyms: Vec<Vec<String>>,
     steps: &mut Vec<(&'static str, std::time::Duration)>,
 ) -> ((Vec<Output>, usize), Vec<Diag>) {
-    files_with(records, language, synonyms, steps, &mut build::Memo::default())
+    files_with(records, language, synonyms, steps, &mut live::Memo::default())
 }
 
 /// [`files`], reusing the words `memo` kept of unchanged records.
 fn files_with(
-    mut records: Vec<Record>,
+    records: Vec<Record>,
     language: &str,
     synonyms: Vec<Vec<String>>,
     steps: &mut Vec<(&'static str, std::time::Duration)>,
-    memo: &mut build::Memo,
+    memo: &mut live::Memo,
 ) -> ((Vec<Output>, usize), Vec<Diag>) {
     let mut t = Instant::now();
     let mut lap = |step| {
@@ -314,95 +308,67 @@ fn files_with(
         t = Instant::now();
     };
     let stemmer = text::Stemmer::for_language(language);
-    let mut scored = build::score_with(&records, &stemmer, memo);
+    let counted = build::count(&records, &stemmer, &mut memo.tokens);
+    lap("index: count");
+    let mut live = if memo.remembers() {
+        std::mem::take(&mut memo.live)
+    } else {
+        live::Live::default()
+    };
+    live.update(records, counted, &memo.tokens.lexicon);
     lap("index: score");
-    let score_steps = std::mem::take(&mut scored.steps);
-    let warnings = unfindable(&records, &scored.top);
-    records
-        .par_iter_mut()
-        .zip(&scored.hits)
-        .for_each(|(r, hits)| r.display.x = passages(r, hits));
-    lap("index: passages");
-    let (firsts, shards) = build::shards(&scored, &records);
-    lap("index: shards");
-    let facets = facets(&records);
-    let mut named: Vec<(String, Vec<u8>)> = shards
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, s)| (format!("s{i}.json"), json(&shard_file(s, &records))))
-        .collect();
-    for (i, chunk) in records.chunks(format::CHUNK).enumerate() {
-        let rows = format::rows(chunk.iter().map(|r| (&r.display, best_passage(&r.display))));
-        named.push((format!("r{i}.json"), json(&rows)));
-    }
-    named.push(("f.json".into(), json(&facets)));
-    lap("index: encode");
-    let mut hash = Sha256::new();
-    for (name, bytes) in &named {
-        hash.update(name.as_bytes());
-        hash.update(bytes);
-    }
-    let build: String = hash.finalize().iter().take(6).map(|b| format!("{b:02x}")).collect();
+    let records = live.records();
+    let warnings = unfindable(records, |i| live.is_empty(i));
     let manifest = format::Manifest {
         v: format::VERSION,
-        build: build.clone(),
+        build: String::new(),
         lang: language.to_string(),
         n: u32::try_from(records.len()).unwrap_or(u32::MAX),
         chunk: format::CHUNK as u32,
-        shards: firsts,
-        sponsored: format::encode_ids(&sponsored(&records)),
+        shards: Vec::new(),
+        sponsored: format::encode_ids(&sponsored(records)),
         kinds: format::kinds(records.iter().map(|r| r.display.k.as_str())),
         synonyms,
+    };
+    let n = records.len();
+    let made = live.files();
+    lap("index: encode");
+    let manifest = format::Manifest {
+        shards: made.firsts,
+        build: made.build.clone(),
+        ..manifest
     };
     let output = |rel: String, bytes: Vec<u8>| Output {
         rel,
         bytes,
         html: false,
     };
-    let mut files: Vec<Output> = named
+    let build = made.build;
+    let mut files: Vec<Output> = made
+        .named
         .into_iter()
-        .map(|(name, bytes)| output(format!("{BUNDLE_DIR}/{build}/{name}"), bytes))
+        .map(|(name, bytes)| output(format!("{BUNDLE_DIR}/{build}/{name}"), bytes.as_ref().clone()))
         .collect();
-    files.push(output(format!("{BUNDLE_DIR}/manifest.json"), json(&manifest)));
+    files.push(output(format!("{BUNDLE_DIR}/manifest.json"), live::json(&manifest)));
     lap("index: name");
-    steps.extend(score_steps);
-    ((files, records.len()), warnings)
+    if memo.remembers() {
+        memo.live = live;
+    }
+    ((files, n), warnings)
 }
 
 /// A warning for each record that has no word to index: search cannot find it.
-fn unfindable<T>(records: &[Record], top: &[Vec<T>]) -> Vec<Diag> {
+fn unfindable(records: &[Record], empty: impl Fn(usize) -> bool) -> Vec<Diag> {
     records
         .iter()
-        .zip(top)
-        .filter(|(_, top)| top.is_empty())
-        .map(|(r, _)| {
+        .enumerate()
+        .filter(|(i, _)| empty(*i))
+        .map(|(_, r)| {
             Diag::error(format!("search cannot find {}: it has no text to index", r.display.u))
                 .help("give it a title and some text")
                 .warning()
         })
         .collect()
-}
-
-/// The filters file: filter name -> value -> the ids of the records that have it.
-fn facets(records: &[Record]) -> format::Facets {
-    let mut facets: format::Facets = BTreeMap::new();
-    for (id, r) in records.iter().enumerate() {
-        for (name, value) in &r.facets {
-            facets
-                .entry((*name).to_string())
-                .or_default()
-                .entry(value.clone())
-                .or_default()
-                .push(u32::try_from(id).unwrap_or(u32::MAX));
-        }
-    }
-    for values in facets.values_mut() {
-        for ids in values.values_mut() {
-            ids.dedup();
-            *ids = format::encode_ids(ids);
-        }
-    }
-    facets
 }
 
 /// The ids of the sponsored records.
@@ -413,87 +379,6 @@ fn sponsored(records: &[Record]) -> Vec<u32> {
         .filter(|(_, r)| r.display.s == 1)
         .map(|(i, _)| u32::try_from(i).unwrap_or(u32::MAX))
         .collect()
-}
-
-/// JSON of a value (serializing these types cannot fail; an empty file would only make
-/// the client report search as unavailable).
-fn json<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
-    serde_json::to_vec(value).unwrap_or_default()
-}
-
-/// The passage of a record's row in its record file: its passage with most of its
-/// best-scored words (`hits`, from [`build::score`]), the first (the description, a
-/// summary its author wrote) counting one more, earlier passages winning ties; cut to
-/// [`PASSAGE_BYTES`]. One passage a record, not several: the passages were most of the
-/// index on disk (docs/search.md).
-fn passages(r: &Record, hits: &[u32]) -> Vec<String> {
-    let all = passage_texts(r);
-    let hit = |i: usize| hits.get(i).copied().unwrap_or(0) + u32::from(i == 0);
-    let best = (0..all.len())
-        .max_by(|&a, &b| hit(a).cmp(&hit(b)).then(b.cmp(&a)))
-        .and_then(|i| all.get(i));
-    best.map(|p| text::cut(p, PASSAGE_BYTES)).into_iter().collect()
-}
-
-/// The passage [`passages`] chose.
-fn best_passage(d: &format::Display) -> &str {
-    d.x.first().map_or("", String::as_str)
-}
-
-/// A shard as written: display words marked in `w`, and its first screens as rows whose
-/// passage holds one of the shard's common words (those the first screens are for), the
-/// record's best passage when it does, else its first passage that does.
-fn shard_file(s: format::Shard, records: &[Record]) -> format::ShardFile {
-    let common: std::collections::HashSet<&str> =
-        s.w.iter()
-            .filter(|&(_, &i)| s.n.get(i as usize).is_some_and(|&n| n >= build::EMBED_MIN))
-            .map(|(k, _)| k.as_str())
-            .collect();
-    // Most passages are ASCII: one lower-casing and a substring test per common key rule
-    // out most of them before splitting into words.
-    let holds = |p: &str| {
-        if p.is_ascii() {
-            let lower = p.to_ascii_lowercase();
-            if !common.iter().any(|k| lower.contains(k)) {
-                return false;
-            }
-        }
-        text::words(p).any(|w| common.contains(w.as_str()))
-    };
-    let ids: Vec<u32> = s.r.keys().copied().collect();
-    let chosen: Vec<String> =
-        s.r.values()
-            .zip(&ids)
-            .map(|(d, &id)| {
-                let best = best_passage(d);
-                if holds(best) {
-                    return best.to_string();
-                }
-                records
-                    .get(id as usize)
-                    .into_iter()
-                    .flat_map(passage_texts)
-                    .map(|p| text::cut(p, PASSAGE_BYTES))
-                    .find(|p| holds(p))
-                    .unwrap_or_else(|| best.to_string())
-            })
-            .collect();
-    let rows = format::rows(s.r.values().zip(chosen.iter().map(String::as_str)));
-    let w =
-        s.w.into_iter()
-            .map(|(k, i)| {
-                let shown = s.d.get(i as usize).is_some_and(|d| *d == k);
-                let i = i64::from(i);
-                (k, if shown { -(i + 1) } else { i })
-            })
-            .collect();
-    format::ShardFile {
-        w,
-        n: s.n,
-        p: s.p,
-        e: format::encode_ids(&ids),
-        r: rows,
-    }
 }
 
 #[cfg(test)]

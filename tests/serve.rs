@@ -490,7 +490,7 @@ fn index_map(files: Vec<haven::render::Output>) -> std::collections::BTreeMap<St
 /// edit tokenizes only the records it changed.
 #[test]
 fn serve_index_after_edits_equals_a_fresh_build() {
-    use haven::index::{self, build::Memo};
+    use haven::index::{self, live::Memo};
     use haven::pipeline;
     let (dir, opts) = demo_copy();
     let mut memo = Memo::remembering();
@@ -501,18 +501,23 @@ fn serve_index_after_edits_equals_a_fresh_build() {
     assert_eq!(first, index_map(index::index(&p.site).files));
     let article = "content/articles/what-is-opioid-use-disorder.md";
     let facility = "content/facilities/pa/three-rivers-example-residential.yaml";
-    // (edit, records it tokenizes, whether the new word is indexed after it)
-    type Edit = (Box<dyn Fn(&Path)>, usize, bool);
+    let copy = "content/articles/a-quixotrane-guide.md";
+    // (edit, records it tokenizes, whether the new word is indexed after it, most index
+    // files it encodes again: only an edit that adds or removes a record, which moves
+    // every later record's id, encodes them all)
+    type Edit = (Box<dyn Fn(&Path)>, usize, bool, usize);
     let edits: Vec<Edit> = vec![
         (
             Box::new(move |r| replace_in(r, article, "\n---\n", "\n---\n\nQuixotrane is a new word here.\n")),
             1,
             true,
+            6,
         ),
         (
             Box::new(move |r| replace_in(r, facility, "veterans' track", "veterans' track and Quixotrane")),
             1,
             true,
+            6,
         ),
         (
             Box::new(move |r| {
@@ -521,10 +526,42 @@ fn serve_index_after_edits_equals_a_fresh_build() {
             }),
             2,
             false,
+            9,
+        ),
+        (
+            Box::new(move |r| {
+                replace_in(
+                    r,
+                    article,
+                    "title: What Is Opioid Use Disorder?",
+                    "title: Opioid Use Disorder, Explained",
+                )
+            }),
+            1,
+            false,
+            6,
+        ),
+        (
+            Box::new(move |r| {
+                let text = std::fs::read_to_string(r.join(article)).unwrap();
+                let text = text
+                    .replacen("title: Opioid Use Disorder, Explained", "title: A Quixotrane Guide", 1)
+                    .replacen("aliases: [/opiate-recovery-guide/]\n", "", 1);
+                std::fs::write(r.join(copy), text).unwrap();
+            }),
+            1,
+            true,
+            usize::MAX,
+        ),
+        (
+            Box::new(move |r| std::fs::remove_file(r.join(copy)).unwrap()),
+            0,
+            false,
+            usize::MAX,
         ),
     ];
     let mut last = first;
-    for (n, (edit, tokenized, has_word)) in edits.into_iter().enumerate() {
+    for (n, (edit, tokenized, has_word, encoded)) in edits.into_iter().enumerate() {
         edit(dir.path());
         let p = pipeline::prepare(&opts).unwrap();
         let served = index_map(index::index_with(&p.site, &mut memo).files);
@@ -534,6 +571,17 @@ fn serve_index_after_edits_equals_a_fresh_build() {
             "edit {n}: only the edited records are tokenized"
         );
         let fresh = index_map(index::index(&p.site).files);
+        eprintln!(
+            "edit {n}: {} of {} files encoded, {} records scored",
+            memo.encoded(),
+            fresh.len(),
+            memo.scored()
+        );
+        assert!(
+            memo.encoded() <= encoded,
+            "edit {n}: {} index files encoded again, at most {encoded} expected",
+            memo.encoded()
+        );
         assert_eq!(
             served.keys().collect::<Vec<_>>(),
             fresh.keys().collect::<Vec<_>>(),

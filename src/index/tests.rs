@@ -51,18 +51,28 @@ fn markdown_body_keeps_passages_apart() {
     assert_eq!(b.passages, ["First line here.", "one", "two", "a · b", "c · d"]);
 }
 
+/// The index state of `records`, built from nothing.
+fn live(records: Vec<Record>) -> live::Live {
+    let stemmer = Stemmer::for_language("en");
+    let mut tokens = build::Tokens::default();
+    let counted = build::count(&records, &stemmer, &mut tokens);
+    let mut s = live::Live::default();
+    s.update(records, counted, &tokens.lexicon);
+    s
+}
+
 #[test]
 fn stem_map_sends_written_forms_to_one_list() {
     let records = vec![
         record("article", "/a/", "Treatment options", "Treatments differ."),
         record("article", "/b/", "Other", "Nothing here."),
     ];
-    let s = build::score(&records, &Stemmer::for_language("en"));
-    let a = s.words["treatment"];
-    assert_eq!(s.words["treatments"], a);
-    assert_eq!(s.df[a as usize], 1);
-    assert_eq!(s.postings[a as usize].len(), 1);
-    assert_eq!(s.postings[a as usize][0].0, 0);
+    let s = live(records);
+    let (a, df) = s.lookup("treatment").unwrap();
+    assert_eq!(s.lookup("treatments").unwrap(), (a, df));
+    assert_eq!(df, 1);
+    assert_eq!(a.len(), 1);
+    assert_eq!(a[0].0, 0);
 }
 
 #[test]
@@ -77,9 +87,8 @@ fn bm25f_ranks_title_over_body_and_rare_over_common() {
         record("article", "/title/", "Methadone", "Plain text."),
         record("article", "/none/", "Unrelated", "Nothing."),
     ];
-    let s = build::score(&records, &Stemmer::for_language("en"));
-    let list = &s.postings[s.words["methadone"] as usize];
-    let mut ranked = list.clone();
+    let s = live(records);
+    let mut ranked = s.lookup("methadone").unwrap().0.to_vec();
     ranked.sort_by_key(|p| std::cmp::Reverse(p.1));
     assert_eq!(ranked.iter().map(|p| p.0).collect::<Vec<_>>(), [1, 0]);
     assert!(ranked[0].1 > ranked[1].1);
@@ -200,7 +209,7 @@ fn shards_stay_small_on_many_records() {
     for f in files.iter().filter(|f| f.rel.contains("/s")) {
         // One key's list may exceed the target, never by much here.
         assert!(
-            f.bytes.len() < build::SHARD_BYTES * 2,
+            f.bytes.len() < live::SHARD_MAX * 2,
             "{} is {} bytes",
             f.rel,
             f.bytes.len()
@@ -316,4 +325,56 @@ fn rows_share_url_prefixes_and_read_back() {
         format::kinds(["article", "article", "page", "facility"]),
         [("article".into(), 2), ("page".into(), 1), ("facility".into(), 1)]
     );
+}
+
+/// An edit to one record of many encodes a few files again (the others are kept, their
+/// bytes and hashes), and the files are still those of a build from nothing.
+#[test]
+fn an_edit_encodes_only_the_files_it_touched() {
+    let body = |i: usize, extra: &str| {
+        let words: Vec<String> = (0..100)
+            .map(|k| format!("v{}", (i * 7919 + k * 104_729) % 5000))
+            .collect();
+        format!("common words x{} y{} {} {extra}", i % 97, i % 13, words.join(" "))
+    };
+    let make = |extra: &str| -> Vec<Record> {
+        (0..3000)
+            .map(|i| {
+                let e = if i == 1234 { extra } else { "" };
+                record("article", &format!("/a{i}/"), &format!("Title w{i}"), &body(i, e))
+            })
+            .collect()
+    };
+    let mut memo = live::Memo::remembering();
+    let ((first, _), _) = files_with(make(""), "en", vec![], &mut vec![], &mut memo);
+    assert_eq!(
+        memo.encoded(),
+        first.len() - 1,
+        "a first build encodes every file but the manifest"
+    );
+    for extra in ["zyxquux v17", "", "v17 v18"] {
+        let ((served, _), _) = files_with(make(extra), "en", vec![], &mut vec![], &mut memo);
+        let ((fresh, _), _) = files(make(extra), "en", vec![], &mut vec![]);
+        assert_eq!(served.len(), fresh.len());
+        for (s, f) in served.iter().zip(&fresh) {
+            assert_eq!(s.rel, f.rel);
+            assert!(
+                s.bytes == f.bytes,
+                "{extra:?}: {} differs from a build from nothing",
+                s.rel
+            );
+        }
+        assert!(
+            memo.encoded() <= 5,
+            "{extra:?}: {} of {} files encoded again ({} records scored)",
+            memo.encoded(),
+            served.len(),
+            memo.scored()
+        );
+        let (manifest, shards, _) = decode(&served);
+        assert_eq!(
+            lookup(&manifest, &shards, "zyxquux"),
+            if extra.contains("zyxquux") { vec![1234] } else { vec![] }
+        );
+    }
 }

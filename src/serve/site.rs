@@ -116,7 +116,7 @@ pub struct Builder {
     /// keyed by the text they came from, so they are never stale).
     memos: Memos,
     /// What the search index kept of the last build (records' words, by record).
-    search: Vec<crate::index::build::Memo>,
+    search: Vec<crate::index::live::Memo>,
     good: Option<Good>,
     pending: Changes,
     empty: HashMap<String, ServedFile>,
@@ -441,7 +441,7 @@ fn add_outputs(files: &mut HashMap<String, ServedFile>, outputs: Vec<Output>) ->
 fn add_search(
     files: &mut HashMap<String, ServedFile>,
     p: &Prepared,
-    memos: &mut Vec<crate::index::build::Memo>,
+    memos: &mut Vec<crate::index::live::Memo>,
     steps: &mut String,
 ) -> bool {
     // Every language's index, each under its prefix (`es/search-index/`).

@@ -1,0 +1,879 @@
+//! The index as a state that is updated record by record: `haven serve` applies an edit
+//! to it and encodes only the files the edit changed; `haven build` applies every record
+//! to an empty state. Both run the same code, so the files are the same byte for byte.
+//!
+//! What keeps an update local (docs/search.md, "Built once, updated in place"):
+//! - scores depend on the rest of the site only through the number of records and coarse
+//!   values: each field's average length in 5% steps, a stem's document frequency and a
+//!   record's own field lengths exact up to [`EXACT`], then in 10% steps (as Lucene
+//!   keeps a field's length in one byte); and they are quantized on a fixed scale
+//!   (the highest score a word can have with this many records), not against the site's
+//!   best score. An edit re-scores the records it changed, and the records of a stem
+//!   whose frequency step changed; a step of an average length changing re-scores every
+//!   record (rare, still exact).
+//! - posting lists are kept, by stem, and changed entry by entry;
+//! - shards are cut where the content says (after a key whose hash meets a condition, once
+//!   a shard is past [`SHARD_MIN`]; always before passing [`SHARD_MAX`]), so a new key moves
+//!   the cuts of one or two shards, not of every later one;
+//! - each file's bytes and hash are kept with a fingerprint of what it was made from, and
+//!   the build folder's name is a hash of the files' names and hashes.
+
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+use sha2::{Digest, Sha256};
+
+use super::build::{self, Counted, Lexicon, Tokens};
+use super::format::{self, Shard};
+use super::record::passage_texts;
+use super::record::{FIELDS, Record};
+use super::text;
+
+/// A stem's document frequency and a record's field length are used exactly up to this
+/// many, then in steps of [`STEP`].
+pub const EXACT: u32 = 16;
+/// Step of a count above [`EXACT`]: 10% (in the log).
+const STEP: f64 = 0.095_310_179_804_324_9; // ln(1.1)
+/// Step of a field's average length: 5%.
+const AVG_STEP: f64 = 0.048_790_164_169_432; // ln(1.05)
+/// A shard is cut only once it holds this many bytes (estimated JSON)...
+pub const SHARD_MIN: usize = 15_000;
+/// ... and always before it would pass this many (one key's list may make one bigger: it
+/// then has a shard to itself).
+pub const SHARD_MAX: usize = 26_000;
+/// Past [`SHARD_MIN`], a shard is cut before a key whose hash is 0 modulo this.
+const CUT_EVERY: u64 = 128;
+
+/// A stem id and its term frequency in each field.
+type Tf = (u32, [u16; FIELDS]);
+/// A record's quantized scores, by stem id.
+type Scores = Vec<(u32, u8)>;
+/// A record's chosen passage (`Display::x`).
+type Passage = Vec<String>;
+
+/// What `haven serve` keeps from one index build to the next: the records' counted words
+/// ([`Tokens`]) and the index state of the last build ([`Live`]). `haven build` keeps
+/// nothing.
+#[derive(Debug, Default)]
+pub struct Memo {
+    /// Tokenized records, the lexicon and the Markdown bodies read.
+    pub tokens: Tokens,
+    /// The index state of the last build (kept only when remembering).
+    pub(super) live: Live,
+}
+
+impl Memo {
+    /// A memo that remembers (for `haven serve`).
+    pub fn remembering() -> Self {
+        Memo {
+            tokens: Tokens::remembering(),
+            live: Live::default(),
+        }
+    }
+
+    /// Whether this memo keeps what it learns.
+    pub fn remembers(&self) -> bool {
+        self.tokens.remembers()
+    }
+
+    /// How many records the last build tokenized (the others' words came from the memo).
+    pub fn tokenized(&self) -> usize {
+        self.tokens.tokenized()
+    }
+
+    /// How many index files the last build encoded (the others were kept as they were).
+    pub fn encoded(&self) -> usize {
+        self.live.encoded
+    }
+
+    /// How many records the last build scored.
+    pub fn scored(&self) -> usize {
+        self.live.scored
+    }
+}
+
+/// An encoded file: its bytes and their hash.
+#[derive(Debug, Clone)]
+struct Encoded {
+    bytes: Arc<Vec<u8>>,
+    hash: [u8; 32],
+}
+
+impl Encoded {
+    fn new(bytes: Vec<u8>) -> Self {
+        let hash = Sha256::digest(&bytes).into();
+        Encoded {
+            bytes: Arc::new(bytes),
+            hash,
+        }
+    }
+}
+
+/// A stem's list as shards write it.
+#[derive(Debug, Default, Clone)]
+struct List {
+    /// Postings packed ([`format::pack`]).
+    packed: String,
+    /// Records its first screen embeds (lists of [`build::EMBED_MIN`] records or more).
+    embedded: Vec<u32>,
+    /// Its size in a shard (estimated JSON bytes), the embedded records included.
+    cost: usize,
+    /// Changes whenever anything a shard writes of this stem does.
+    version: u64,
+}
+
+/// The index state of one site language.
+#[derive(Debug, Default)]
+pub struct Live {
+    /// Records by id, each with its chosen passage in `display.x`.
+    records: Vec<Record>,
+    counted: Vec<Arc<Counted>>,
+    /// Total length of each field over all records.
+    lengths: [u64; FIELDS],
+    /// Step of each field's average length.
+    avg: [i32; FIELDS],
+    stem_ids: FxHashMap<Box<str>, u32>,
+    stems: Vec<Box<str>>,
+    /// Lexicon word id -> stem id.
+    stem_of_word: Vec<u32>,
+    /// Stem id -> its lexicon word ids.
+    words_of_stem: Vec<Vec<u32>>,
+    /// Lexicon word id -> its frequency over all records.
+    word_total: Vec<u32>,
+    /// Stem id -> records that have it.
+    df: Vec<u32>,
+    /// Stem id -> (record id, quantized score), by record id.
+    postings: Vec<Vec<(u32, u8)>>,
+    /// Record id -> (stem id, quantized score), by stem id.
+    scores: Vec<Vec<(u32, u8)>>,
+    /// Stem id -> the written form to show.
+    display: Vec<Box<str>>,
+    lists: Vec<List>,
+    /// Record id -> the stems whose first screens embed it.
+    embeds: Vec<Vec<u32>>,
+    /// Every key (written word, or stem that is no written word) -> stem id.
+    keys: BTreeMap<Box<str>, u32>,
+    /// Last version given out.
+    clock: u64,
+    /// Record id -> version of what its rows write.
+    record_version: Vec<u64>,
+    shard_files: FxHashMap<u64, Encoded>,
+    record_files: Vec<(u64, Encoded)>,
+    facets_file: Option<Encoded>,
+    /// Whether the last update changed any record's filters.
+    facets_changed: bool,
+    /// Files encoded by the last update (the others were kept).
+    pub encoded: usize,
+    /// Records scored by the last update.
+    pub scored: usize,
+}
+
+/// What [`Live::files`] gives: the files in the build folder (name, bytes), the shards'
+/// first keys, and the build folder's name.
+pub struct Files {
+    pub named: Vec<(String, Arc<Vec<u8>>)>,
+    pub firsts: Vec<String>,
+    pub build: String,
+}
+
+fn avg_step(total: u64, n: usize) -> i32 {
+    let avg = (total as f64 / n.max(1) as f64).max(1.0);
+    (avg.ln() / AVG_STEP).round() as i32
+}
+
+/// The step of a count (a stem's document frequency, a field's length in one record):
+/// exact up to [`EXACT`], then in 10% steps.
+fn step(d: u32) -> i32 {
+    if d <= EXACT {
+        d as i32
+    } else {
+        EXACT as i32 + (f64::from(d) / f64::from(EXACT)).ln().div_euclid(STEP) as i32 + 1
+    }
+}
+
+/// The count a step stands for.
+fn of_step(step: i32) -> f32 {
+    if step <= EXACT as i32 {
+        step as f32
+    } else {
+        (f64::from(EXACT) * ((f64::from(step - EXACT as i32) - 0.5) * STEP).exp()) as f32
+    }
+}
+
+fn idf(n: f32, d: f32) -> f32 {
+    (1.0 + (n - d + 0.5) / (d + 0.5)).ln()
+}
+
+impl Live {
+    fn tick(&mut self) -> u64 {
+        self.clock += 1;
+        self.clock
+    }
+
+    fn stem_id(&mut self, stem: &str) -> u32 {
+        if let Some(&id) = self.stem_ids.get(stem) {
+            return id;
+        }
+        let id = u32::try_from(self.stems.len()).unwrap_or(u32::MAX);
+        self.stem_ids.insert(stem.into(), id);
+        self.stems.push(stem.into());
+        self.words_of_stem.push(Vec::new());
+        self.df.push(0);
+        self.postings.push(Vec::new());
+        self.display.push("".into());
+        self.lists.push(List::default());
+        id
+    }
+
+    /// A record's stems with their term frequency per field, by stem id.
+    fn stemmed(&self, c: &Counted) -> Vec<Tf> {
+        let mut by_stem: Vec<Tf> = c
+            .words
+            .iter()
+            .map(|(w, n)| (self.stem_of_word.get(*w as usize).copied().unwrap_or(u32::MAX), *n))
+            .collect();
+        by_stem.sort_unstable_by_key(|e| e.0);
+        by_stem.dedup_by(|next, kept| {
+            if next.0 != kept.0 {
+                return false;
+            }
+            for f in 0..FIELDS {
+                kept.1[f] = kept.1[f].saturating_add(next.1[f]);
+            }
+            true
+        });
+        by_stem.retain(|e| e.0 != u32::MAX);
+        by_stem
+    }
+
+    /// Brings the state to `records` (with their `counted` words, in the same order).
+    /// `lexicon` is the memo's.
+    pub fn update(&mut self, mut records: Vec<Record>, counted: Vec<Arc<Counted>>, lexicon: &Lexicon) {
+        let n = records.len();
+        let same_ids = self.records.len() == n
+            && self
+                .records
+                .iter()
+                .zip(&records)
+                .all(|(a, b)| a.display.u == b.display.u);
+        if !same_ids {
+            let clock = self.clock;
+            *self = Live {
+                clock,
+                ..Live::default()
+            };
+        }
+        for w in self.stem_of_word.len()..lexicon.len() {
+            let s = self.stem_id(lexicon.stem(w as u32));
+            self.stem_of_word.push(s);
+            self.words_of_stem[s as usize].push(w as u32);
+            self.word_total.push(0);
+        }
+        let changed: Vec<usize> = if same_ids {
+            (0..n)
+                .filter(|&i| !Arc::ptr_eq(&counted[i], &self.counted[i]))
+                .collect()
+        } else {
+            (0..n).collect()
+        };
+        if !same_ids {
+            self.scores = vec![Vec::new(); n];
+            self.embeds = vec![Vec::new(); n];
+            self.record_version = vec![0; n];
+            self.counted = (0..n).map(|_| Arc::new(Counted::default())).collect();
+        }
+        self.facets_changed = !same_ids
+            || changed
+                .iter()
+                .any(|&i| self.records.get(i).is_none_or(|r| r.facets != records[i].facets));
+        let mut words: FxHashSet<u32> = FxHashSet::default();
+        // Stem id -> its document frequency before.
+        let mut df_before: FxHashMap<u32, u32> = FxHashMap::default();
+        let mut new_stems: Vec<Vec<Tf>> = Vec::with_capacity(changed.len());
+        for &i in &changed {
+            let old = Arc::clone(&self.counted[i]);
+            for (w, tf) in &old.words {
+                self.word_total[*w as usize] -= tf.iter().map(|&t| u32::from(t)).sum::<u32>();
+                words.insert(*w);
+            }
+            for (l, x) in self.lengths.iter_mut().zip(old.len) {
+                *l -= u64::from(x);
+            }
+            let new = Arc::clone(&counted[i]);
+            for (w, tf) in &new.words {
+                self.word_total[*w as usize] += tf.iter().map(|&t| u32::from(t)).sum::<u32>();
+                words.insert(*w);
+            }
+            for (l, x) in self.lengths.iter_mut().zip(new.len) {
+                *l += u64::from(x);
+            }
+            let stemmed = self.stemmed(&new);
+            // The stems it lost and those it gained (both lists by stem id); the postings
+            // follow once it is scored.
+            let had: Vec<u32> = self.scores[i].iter().map(|e| e.0).collect();
+            let has: Vec<u32> = stemmed.iter().map(|e| e.0).collect();
+            for s in difference(&had, &has) {
+                df_before.entry(s).or_insert(self.df[s as usize]);
+                self.df[s as usize] -= 1;
+            }
+            for s in difference(&has, &had) {
+                df_before.entry(s).or_insert(self.df[s as usize]);
+                self.df[s as usize] += 1;
+            }
+            new_stems.push(stemmed);
+            self.counted[i] = new;
+        }
+        let avg: [i32; FIELDS] = std::array::from_fn(|f| avg_step(self.lengths[f], n));
+        let everything = !same_ids || avg != self.avg;
+        self.avg = avg;
+        // The records to score: the changed ones; those of a stem whose frequency step
+        // changed; all when an average length's step did.
+        let mut to_score: Vec<usize> = changed.clone();
+        if everything {
+            to_score = (0..n).collect();
+        } else {
+            let mut more: FxHashSet<usize> = FxHashSet::default();
+            for (&s, &before) in &df_before {
+                if step(before) != step(self.df[s as usize]) {
+                    more.extend(self.postings[s as usize].iter().map(|p| p.0 as usize));
+                }
+            }
+            let changed_set: FxHashSet<usize> = changed.iter().copied().collect();
+            more.retain(|i| !changed_set.contains(i));
+            to_score.extend(more);
+            to_score.sort_unstable();
+        }
+        self.scored = to_score.len();
+        let mut stemmed_of: FxHashMap<usize, Vec<Tf>> = changed.iter().copied().zip(new_stems).collect();
+        let inputs: Vec<(usize, Vec<Tf>)> = to_score
+            .iter()
+            .map(|&i| {
+                let s = stemmed_of.remove(&i).unwrap_or_else(|| self.stemmed(&self.counted[i]));
+                (i, s)
+            })
+            .collect();
+        let this = &*self;
+        let results: Vec<(usize, Scores, Passage)> = inputs
+            .into_par_iter()
+            .map(|(i, stemmed)| {
+                let (q, x) = this.score(i, &stemmed, &records[i]);
+                (i, q, x)
+            })
+            .collect();
+        // Records whose rows change (their text, or their passage).
+        let mut shown: Vec<usize> = Vec::new();
+        let changed_set: FxHashSet<usize> = changed.iter().copied().collect();
+        let mut lists: FxHashSet<u32> = FxHashSet::default();
+        for (i, q, x) in results {
+            let old = std::mem::replace(&mut self.scores[i], q);
+            let new = &self.scores[i];
+            let (mut a, mut b) = (0, 0);
+            let rid = i as u32;
+            // Both by stem id: walk them together.
+            while a < old.len() || b < new.len() {
+                let o = old.get(a).copied();
+                let w = new.get(b).copied();
+                match (o, w) {
+                    (Some(o), Some(w)) if o.0 == w.0 => {
+                        if o.1 != w.1 {
+                            let list = &mut self.postings[w.0 as usize];
+                            if let Ok(at) = list.binary_search_by_key(&rid, |p| p.0) {
+                                list[at].1 = w.1;
+                            }
+                            lists.insert(w.0);
+                        }
+                        a += 1;
+                        b += 1;
+                    }
+                    (Some(o), w) if w.is_none_or(|w| o.0 < w.0) => {
+                        let list = &mut self.postings[o.0 as usize];
+                        if let Ok(at) = list.binary_search_by_key(&rid, |p| p.0) {
+                            list.remove(at);
+                        }
+                        lists.insert(o.0);
+                        a += 1;
+                    }
+                    (_, Some(w)) => {
+                        let list = &mut self.postings[w.0 as usize];
+                        match list.binary_search_by_key(&rid, |p| p.0) {
+                            Ok(at) => list[at].1 = w.1,
+                            Err(at) => list.insert(at, (rid, w.1)),
+                        }
+                        lists.insert(w.0);
+                        b += 1;
+                    }
+                    _ => break,
+                }
+            }
+            let moved = changed_set.contains(&i) || self.records.get(i).is_none_or(|old| old.display.x != x);
+            let mut r = if changed_set.contains(&i) {
+                std::mem::take(&mut records[i])
+            } else {
+                std::mem::take(&mut self.records[i])
+            };
+            r.display.x = x;
+            if i < self.records.len() {
+                self.records[i] = r;
+            } else {
+                self.records.push(r);
+            }
+            if moved {
+                shown.push(i);
+            }
+        }
+        // A list whose record count changed changes too.
+        lists.extend(
+            df_before
+                .iter()
+                .filter(|(s, d)| self.df[**s as usize] != **d)
+                .map(|(s, _)| *s),
+        );
+        // Shown written forms and keys of the words whose frequency changed.
+        let mut stems_of_words: FxHashSet<u32> = FxHashSet::default();
+        for &w in &words {
+            stems_of_words.insert(self.stem_of_word[w as usize]);
+        }
+        for &s in &stems_of_words {
+            let best = self.words_of_stem[s as usize]
+                .iter()
+                .filter(|&&w| self.word_total[w as usize] > 0)
+                .max_by(|&&a, &&b| {
+                    self.word_total[a as usize]
+                        .cmp(&self.word_total[b as usize])
+                        .then_with(|| lexicon.word(b).cmp(lexicon.word(a)))
+                })
+                .map_or("", |&w| lexicon.word(w));
+            if *self.display[s as usize] != *best {
+                self.display[s as usize] = best.into();
+                lists.insert(s);
+            }
+        }
+        for &w in &words {
+            let word = lexicon.word(w).to_string();
+            let stem = self.stems[self.stem_of_word[w as usize] as usize].to_string();
+            self.key(&word, lexicon);
+            self.key(&stem, lexicon);
+        }
+        // The lists as shards write them.
+        let mut lists: Vec<u32> = lists.into_iter().collect();
+        lists.sort_unstable();
+        let this = &*self;
+        let made: Vec<(u32, String, Vec<u32>)> = lists
+            .par_iter()
+            .map(|&s| {
+                let p = this.truncated(s);
+                let embedded = if this.df[s as usize] >= build::EMBED_MIN {
+                    build::first_screen(&p, &this.records)
+                } else {
+                    Vec::new()
+                };
+                (s, format::pack(&format::encode_postings(&p)), embedded)
+            })
+            .collect();
+        let mut bumped: FxHashSet<u32> = FxHashSet::default();
+        for (s, packed, embedded) in made {
+            let v = self.tick();
+            let old = std::mem::take(&mut self.lists[s as usize].embedded);
+            for r in old {
+                if let Some(e) = self.embeds.get_mut(r as usize) {
+                    e.retain(|&x| x != s);
+                }
+            }
+            for &r in &embedded {
+                if let Some(e) = self.embeds.get_mut(r as usize) {
+                    e.push(s);
+                }
+            }
+            self.lists[s as usize] = List {
+                packed,
+                embedded,
+                cost: 0,
+                version: v,
+            };
+            bumped.insert(s);
+        }
+        for &r in &shown {
+            let v = self.tick();
+            self.record_version[r] = v;
+            for s in self.embeds[r].clone() {
+                if bumped.insert(s) {
+                    let v = self.tick();
+                    self.lists[s as usize].version = v;
+                }
+            }
+        }
+        for s in bumped {
+            self.lists[s as usize].cost = self.cost(s);
+        }
+    }
+
+    /// Sets or removes the key `x`: a written word some record has, else a stem some
+    /// record has.
+    fn key(&mut self, x: &str, lexicon: &Lexicon) {
+        let word = lexicon
+            .id(x)
+            .filter(|&w| self.word_total.get(w as usize).is_some_and(|&t| t > 0))
+            .map(|w| self.stem_of_word[w as usize]);
+        let stem = || self.stem_ids.get(x).copied().filter(|&s| self.df[s as usize] > 0);
+        match word.or_else(stem) {
+            Some(s) => {
+                self.keys.insert(x.into(), s);
+            }
+            None => {
+                self.keys.remove(x);
+            }
+        }
+    }
+
+    /// Record `i`'s quantized scores by stem id, and its passage.
+    fn score(&self, i: usize, stemmed: &[(u32, [u16; FIELDS])], r: &Record) -> (Vec<(u32, u8)>, Vec<String>) {
+        let n = self.records_len() as f32;
+        let avg: [f32; FIELDS] = std::array::from_fn(|f| (f64::from(self.avg[f]) * AVG_STEP).exp() as f32);
+        let c = &self.counted[i];
+        let bound = idf(n, 1.0) * (build::K1 + 1.0);
+        let len: [f32; FIELDS] = std::array::from_fn(|f| of_step(step(c.len[f])));
+        let mut raw: Vec<(u32, f32)> = stemmed
+            .iter()
+            .map(|(id, tf)| {
+                let weighted: f32 = (0..FIELDS)
+                    .map(|f| {
+                        let norm = 1.0 - build::B[f] + build::B[f] * len[f] / avg[f];
+                        build::WEIGHTS[f] * f32::from(tf[f]) / norm
+                    })
+                    .sum();
+                let d = of_step(step(self.df[*id as usize]));
+                (*id, idf(n, d) * weighted * (build::K1 + 1.0) / (build::K1 + weighted))
+            })
+            .collect();
+        let q: Vec<(u32, u8)> = raw
+            .iter()
+            .map(|&(id, s)| (id, (s / bound * build::LEVELS).round().clamp(1.0, build::LEVELS) as u8))
+            .collect();
+        raw.sort_unstable_by(|a, b| {
+            b.1.total_cmp(&a.1)
+                .then_with(|| self.stems[a.0 as usize].cmp(&self.stems[b.0 as usize]))
+        });
+        let best: Vec<u32> = raw.iter().take(build::BEST).map(|(id, _)| *id).collect();
+        let good: Vec<bool> = c
+            .words
+            .iter()
+            .map(|(w, _)| best.contains(&self.stem_of_word.get(*w as usize).copied().unwrap_or(u32::MAX)))
+            .collect();
+        let hits: Vec<u32> = c
+            .passages
+            .iter()
+            .map(|p| {
+                let n = p
+                    .iter()
+                    .filter(|&&w| good.get(w as usize).copied().unwrap_or(false))
+                    .count();
+                u32::try_from(n).unwrap_or(u32::MAX)
+            })
+            .collect();
+        (q, passages(r, &hits))
+    }
+
+    fn records_len(&self) -> usize {
+        self.counted.len()
+    }
+
+    /// A stem's postings as written: all, or the best [`build::MAX_POSTINGS`].
+    fn truncated(&self, s: u32) -> Vec<(u32, u8)> {
+        let mut p = self.postings[s as usize].clone();
+        if p.len() > build::MAX_POSTINGS {
+            p.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            p.truncate(build::MAX_POSTINGS);
+        }
+        p
+    }
+
+    /// A list's size in a shard (estimated JSON bytes).
+    fn cost(&self, s: u32) -> usize {
+        let l = &self.lists[s as usize];
+        l.packed.len()
+            + 4
+            + self.display[s as usize].len()
+            + 10
+            + l.embedded
+                .iter()
+                .map(|&r| build::shown_size(&self.records, r))
+                .sum::<usize>()
+    }
+
+    /// The records, each with its passage.
+    pub fn records(&self) -> &[Record] {
+        &self.records
+    }
+
+    /// Whether record `i` has no word to index.
+    pub fn is_empty(&self, i: usize) -> bool {
+        self.scores.get(i).is_none_or(Vec::is_empty)
+    }
+
+    /// The postings of the key `word` (record id, quantized score), by record id, and the
+    /// number of records that have its stem.
+    pub fn lookup(&self, word: &str) -> Option<(&[(u32, u8)], u32)> {
+        let &s = self.keys.get(word)?;
+        Some((&self.postings[s as usize], self.df[s as usize]))
+    }
+
+    /// The shards, cut where the content says, each with what it is made of.
+    fn cuts(&self) -> Vec<(String, Vec<(&str, u32)>)> {
+        let mut out: Vec<(String, Vec<(&str, u32)>)> = Vec::new();
+        let mut local: FxHashSet<u32> = FxHashSet::default();
+        let mut bytes = 0;
+        let mut previous = "";
+        for (key, &s) in &self.keys {
+            let key: &str = key;
+            let cost = key.len()
+                + 8
+                + if local.contains(&s) {
+                    0
+                } else {
+                    self.lists[s as usize].cost
+                };
+            let cut = bytes > 0 && (bytes + cost > SHARD_MAX || (bytes >= SHARD_MIN && cuts_before(key)));
+            if out.is_empty() || cut {
+                out.push((build::boundary(previous, key).to_string(), Vec::new()));
+                local.clear();
+                bytes = 0;
+            }
+            let cost = key.len()
+                + 8
+                + if local.insert(s) {
+                    self.lists[s as usize].cost
+                } else {
+                    0
+                };
+            bytes += cost;
+            previous = key;
+            if let Some(last) = out.last_mut() {
+                last.1.push((key, s));
+            }
+        }
+        out
+    }
+
+    /// The shard made of `keys`.
+    fn shard(&self, keys: &[(&str, u32)]) -> Shard {
+        let mut shard = Shard::default();
+        let mut local: FxHashMap<u32, u32> = FxHashMap::default();
+        for &(key, s) in keys {
+            let at = *local.entry(s).or_insert_with(|| {
+                let l = &self.lists[s as usize];
+                shard.d.push(self.display[s as usize].to_string());
+                shard.n.push(self.df[s as usize]);
+                shard.p.push(l.packed.clone());
+                for &r in &l.embedded {
+                    if let Some(rec) = self.records.get(r as usize) {
+                        shard.r.entry(r).or_insert_with(|| rec.display.clone());
+                    }
+                }
+                u32::try_from(shard.p.len() - 1).unwrap_or(u32::MAX)
+            });
+            shard.w.insert(key.to_string(), at);
+        }
+        shard
+    }
+
+    /// The files of the build folder: word shards `s<i>.json`, record files `r<i>.json`
+    /// and the facets `f.json`, each encoded again only if what it is made of changed.
+    pub fn files(&mut self) -> Files {
+        let cuts = self.cuts();
+        let prints: Vec<u64> = cuts
+            .iter()
+            .map(|(_, keys)| {
+                let mut h = std::hash::DefaultHasher::new();
+                for (k, s) in keys {
+                    k.hash(&mut h);
+                    self.lists[*s as usize].version.hash(&mut h);
+                }
+                h.finish()
+            })
+            .collect();
+        let missing: Vec<usize> = (0..cuts.len())
+            .filter(|&i| !self.shard_files.contains_key(&prints[i]))
+            .collect();
+        let this = &*self;
+        let made: Vec<(u64, Encoded)> = missing
+            .par_iter()
+            .map(|&i| {
+                let shard = this.shard(&cuts[i].1);
+                (prints[i], Encoded::new(json(&shard_file(shard, &this.records))))
+            })
+            .collect();
+        let mut encoded = made.len();
+        let firsts: Vec<String> = cuts.into_iter().map(|(first, _)| first).collect();
+        self.shard_files.extend(made);
+        let keep: FxHashSet<u64> = prints.iter().copied().collect();
+        self.shard_files.retain(|p, _| keep.contains(p));
+        let mut named: Vec<(String, Encoded)> = prints
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| Some((format!("s{i}.json"), self.shard_files.get(p)?.clone())))
+            .collect();
+        let chunks = self.records.len().div_ceil(format::CHUNK);
+        self.record_files.truncate(chunks);
+        for i in 0..chunks {
+            let ids = i * format::CHUNK..((i + 1) * format::CHUNK).min(self.records.len());
+            let print = self.record_version[ids.clone()].iter().copied().max().unwrap_or(0);
+            let print = print ^ ((ids.len() as u64) << 56);
+            if self.record_files.get(i).is_none_or(|(p, _)| *p != print) {
+                let chunk = &self.records[ids];
+                let rows = format::rows(chunk.iter().map(|r| (&r.display, best_passage(&r.display))));
+                let e = (print, Encoded::new(json(&rows)));
+                encoded += 1;
+                if i < self.record_files.len() {
+                    self.record_files[i] = e;
+                } else {
+                    self.record_files.push(e);
+                }
+            }
+            named.push((format!("r{i}.json"), self.record_files[i].1.clone()));
+        }
+        if self.facets_changed || self.facets_file.is_none() {
+            self.facets_file = Some(Encoded::new(json(&facets(&self.records))));
+            encoded += 1;
+        }
+        if let Some(f) = &self.facets_file {
+            named.push(("f.json".into(), f.clone()));
+        }
+        self.encoded = encoded;
+        let mut hash = Sha256::new();
+        for (name, e) in &named {
+            hash.update(name.as_bytes());
+            hash.update(e.hash);
+        }
+        let build: String = hash.finalize().iter().take(6).map(|b| format!("{b:02x}")).collect();
+        Files {
+            named: named.into_iter().map(|(n, e)| (n, e.bytes)).collect(),
+            firsts,
+            build,
+        }
+    }
+}
+
+/// The items of `a` not in `b` (both ascending).
+fn difference(a: &[u32], b: &[u32]) -> Vec<u32> {
+    a.iter().filter(|x| b.binary_search(x).is_err()).copied().collect()
+}
+
+/// Whether a shard past [`SHARD_MIN`] is cut before `key`: a hash of the key alone, so
+/// the cuts stay where they are when keys elsewhere come and go.
+fn cuts_before(key: &str) -> bool {
+    let mut h = rustc_hash::FxHasher::default();
+    key.hash(&mut h);
+    // FxHash's low bits are weak: mix before taking the remainder.
+    let x = h.finish();
+    let x = (x ^ (x >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+    (x ^ (x >> 33)).is_multiple_of(CUT_EVERY)
+}
+
+/// Longest passage shown as an excerpt, in bytes.
+const PASSAGE_BYTES: usize = 180;
+
+/// The filters file: filter name -> value -> the ids of the records that have it.
+pub(super) fn facets(records: &[Record]) -> format::Facets {
+    let mut facets: format::Facets = BTreeMap::new();
+    for (id, r) in records.iter().enumerate() {
+        for (name, value) in &r.facets {
+            facets
+                .entry((*name).to_string())
+                .or_default()
+                .entry(value.clone())
+                .or_default()
+                .push(u32::try_from(id).unwrap_or(u32::MAX));
+        }
+    }
+    for values in facets.values_mut() {
+        for ids in values.values_mut() {
+            ids.dedup();
+            *ids = format::encode_ids(ids);
+        }
+    }
+    facets
+}
+
+/// JSON of a value (serializing these types cannot fail; an empty file would only make
+/// the client report search as unavailable).
+pub(super) fn json<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).unwrap_or_default()
+}
+
+/// The passage of a record's row in its record file: its passage with most of its
+/// best-scored words (`hits`, from [`build::score`]), the first (the description, a
+/// summary its author wrote) counting one more, earlier passages winning ties; cut to
+/// [`PASSAGE_BYTES`]. One passage a record, not several: the passages were most of the
+/// index on disk (docs/search.md).
+pub(super) fn passages(r: &Record, hits: &[u32]) -> Vec<String> {
+    let all = passage_texts(r);
+    let hit = |i: usize| hits.get(i).copied().unwrap_or(0) + u32::from(i == 0);
+    let best = (0..all.len())
+        .max_by(|&a, &b| hit(a).cmp(&hit(b)).then(b.cmp(&a)))
+        .and_then(|i| all.get(i));
+    best.map(|p| text::cut(p, PASSAGE_BYTES)).into_iter().collect()
+}
+
+/// The passage [`passages`] chose.
+pub(super) fn best_passage(d: &format::Display) -> &str {
+    d.x.first().map_or("", String::as_str)
+}
+
+/// A shard as written: display words marked in `w`, and its first screens as rows whose
+/// passage holds one of the shard's common words (those the first screens are for), the
+/// record's best passage when it does, else its first passage that does.
+pub(super) fn shard_file(s: format::Shard, records: &[Record]) -> format::ShardFile {
+    let common: std::collections::HashSet<&str> =
+        s.w.iter()
+            .filter(|&(_, &i)| s.n.get(i as usize).is_some_and(|&n| n >= build::EMBED_MIN))
+            .map(|(k, _)| k.as_str())
+            .collect();
+    // Most passages are ASCII: one lower-casing and a substring test per common key rule
+    // out most of them before splitting into words.
+    let holds = |p: &str| {
+        if p.is_ascii() {
+            let lower = p.to_ascii_lowercase();
+            if !common.iter().any(|k| lower.contains(k)) {
+                return false;
+            }
+        }
+        text::words(p).any(|w| common.contains(w.as_str()))
+    };
+    let ids: Vec<u32> = s.r.keys().copied().collect();
+    let chosen: Vec<String> =
+        s.r.values()
+            .zip(&ids)
+            .map(|(d, &id)| {
+                let best = best_passage(d);
+                if holds(best) {
+                    return best.to_string();
+                }
+                records
+                    .get(id as usize)
+                    .into_iter()
+                    .flat_map(passage_texts)
+                    .map(|p| text::cut(p, PASSAGE_BYTES))
+                    .find(|p| holds(p))
+                    .unwrap_or_else(|| best.to_string())
+            })
+            .collect();
+    let rows = format::rows(s.r.values().zip(chosen.iter().map(String::as_str)));
+    let w =
+        s.w.into_iter()
+            .map(|(k, i)| {
+                let shown = s.d.get(i as usize).is_some_and(|d| *d == k);
+                let i = i64::from(i);
+                (k, if shown { -(i + 1) } else { i })
+            })
+            .collect();
+    format::ShardFile {
+        w,
+        n: s.n,
+        p: s.p,
+        e: format::encode_ids(&ids),
+        r: rows,
+    }
+}
