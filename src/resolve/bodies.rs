@@ -191,38 +191,42 @@ pub(super) fn render(
 ) -> Vec<Arc<str>> {
     let policy = ctx.config.raw_html;
     let html_memo = &memos.html;
-    let rendered: Vec<(Arc<str>, Vec<Diag>, Option<Links>)> = docs
+    let rendered: Vec<Rendered> = docs
         .par_iter()
         .zip(scans.par_iter())
         .map(|(d, scanned)| {
             let (html, mut errs, fresh) = render_one(d, scanned, ctx, html_memo);
             // Filled on every build (the memo keeps the HTML with markers): a component or
             // a facility it shows may have changed while the body did not.
-            let html = match (&scanned.components, engine) {
+            let page = match (&scanned.components, engine) {
                 (Some(p), Some(engine)) => match engine.fill(&html, p) {
                     Ok(filled) => Arc::from(filled),
                     Err(problems) => {
                         errs.extend(problems.into_iter().map(|(span, message, help)| {
                             Diag::at(d.source, (d.body_offset + span.0, span.1), message).help(help)
                         }));
-                        html
+                        Arc::clone(&html)
                     }
                 },
-                _ => html,
+                _ => Arc::clone(&html),
             };
-            (html, errs, fresh)
+            (html, page, errs, fresh)
         })
         .collect();
     let mut html: Vec<Arc<str>> = Vec::with_capacity(rendered.len());
-    for (d, (h, errs, fresh)) in docs.iter().zip(rendered) {
+    for (d, (kept, page, errs, fresh)) in docs.iter().zip(rendered) {
         diags.extend(errs);
         if let Some(links) = fresh {
-            memos.html.put(d.rel, &d.source.text, (links, policy, Arc::clone(&h)));
+            memos.html.put(d.rel, &d.source.text, (links, policy, kept));
         }
-        html.push(h);
+        html.push(page);
     }
     html
 }
+
+/// A document's HTML as the memo keeps it (component markers in), its HTML for the page,
+/// its problems, and its links when the HTML was made afresh.
+type Rendered = (Arc<str>, Arc<str>, Vec<Diag>, Option<Links>);
 
 /// One document's HTML and problems, and its links when the HTML was made afresh.
 fn render_one(

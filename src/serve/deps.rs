@@ -199,6 +199,16 @@ pub fn assets_differ(old: &Theme, new: &Theme) -> bool {
             .any(|((ka, a), (kb, b))| ka != kb || a.bytes != b.bytes)
 }
 
+/// Whether two themes' components differ (names or texts).
+pub fn components_differ(old: &Theme, new: &Theme) -> bool {
+    old.components.len() != new.components.len()
+        || old
+            .components
+            .iter()
+            .zip(&new.components)
+            .any(|((ka, a), (kb, b))| ka != kb || a.text != b.text)
+}
+
 /// When the only asset changes are stylesheets, the (old, new) site paths to swap.
 pub fn css_swaps(old: &Theme, new: &Theme, config: &SiteConfig) -> Option<Vec<(String, String)>> {
     if !assets_differ(old, new) || old.assets.keys().ne(new.assets.keys()) || old.templates.len() != new.templates.len()
