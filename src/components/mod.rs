@@ -68,11 +68,18 @@ impl<'a> Engine<'a> {
     pub fn new(theme: &Theme, config: &'a SiteConfig, directory: &'a Directory) -> Result<Self, Diag> {
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html"]);
-        let files = theme.components.values().map(|t| (t.name.as_str(), t.text.as_str()));
-        if let Err(e) = tera.add_raw_templates(files) {
-            let origins: Vec<&str> = theme.components.values().map(|t| t.origin.as_str()).collect();
-            return Err(Diag::error(format!("component error: {}", chain(&e)))
-                .help(format!("fix the component definition (one of {})", origins.join(", "))));
+        // The theme's partials too, so a component and a page template can share one.
+        let partials = theme.templates.values().filter(|t| t.name.starts_with("partials/"));
+        let files: Vec<&crate::theme::Template> = theme.components.values().chain(partials).collect();
+        if let Err(e) = tera.add_raw_templates(files.iter().map(|t| (t.name.as_str(), t.text.as_str()))) {
+            let text = chain(&e);
+            let origins: Vec<&str> = files
+                .iter()
+                .filter(|t| text.contains(&t.name))
+                .map(|t| t.origin.as_str())
+                .collect();
+            return Err(Diag::error(format!("error in the theme's components: {text}"))
+                .help(format!("fix {}", list_or_none(&origins))));
         }
         let infos: BTreeMap<String, ComponentInfo> = tera
             .get_component_names()

@@ -180,3 +180,17 @@ fn pages_without_components_do_not_link_their_css() {
     let css = built.page("/help/").attrs("link[rel=stylesheet]", "href");
     assert!(!css.iter().any(|h| h.contains("components.")), "{css:?}");
 }
+
+#[test]
+fn the_home_page_may_call_components_too() {
+    let built = site("Text.\n")
+        .write(
+            "content/index.md",
+            "---\ntitle: Welcome\n---\nHello.\n\n{{ <crisis /> }}\n",
+        )
+        .build();
+    let home = built.page("/");
+    assert!(home.has(".prose .component-crisis"));
+    let css = home.attrs("link[rel=stylesheet]", "href");
+    assert!(css.iter().any(|h| h.contains("components.")), "{css:?}");
+}
