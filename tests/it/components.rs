@@ -194,3 +194,16 @@ fn the_home_page_may_call_components_too() {
     let css = home.attrs("link[rel=stylesheet]", "href");
     assert!(css.iter().any(|h| h.contains("components.")), "{css:?}");
 }
+
+#[test]
+fn components_nest_and_survive_the_sanitizer_beside_raw_html() {
+    let body = "<abbr title=\"opioid use disorder\">OUD</abbr> <span onclick=\"x()\">text</span>\n\n{% <callout kind=\"note\"> %}\nInside, a box:\n\n{{ <hotline /> }}\n{% </callout> %}\n";
+    let built = site(body).build();
+    let page = built.page("/help/");
+    // The editor's raw HTML is sanitized; the components' own markup is kept whole.
+    assert!(page.has(".prose abbr[title]"));
+    assert!(!page.one(".prose").html().contains("onclick"));
+    assert!(page.has(".prose .callout[role=note] .component-hotline a.call[href^='tel:']"));
+    assert!(page.has(".prose .callout .component-hotline details summary"));
+    assert_eq!(page.text(".prose .callout > p:not(.callout-label)"), "Inside, a box:");
+}
