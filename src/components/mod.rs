@@ -154,10 +154,12 @@ impl<'a> Engine<'a> {
                     stack.push((index, String::new()));
                     continue;
                 }
-                (Kind::Open, true) => match stack.pop() {
-                    Some((i, body)) if i == index => Some(body),
-                    _ => continue,
-                },
+                // Markers the editor wrote themselves can close what is not open: ignored
+                // (the outermost entry is never taken off).
+                (Kind::Open, true) if stack.len() > 1 && stack.last().is_some_and(|(i, _)| *i == index) => {
+                    stack.pop().map(|(_, body)| body)
+                }
+                (Kind::Open, true) => continue,
                 _ => None,
             };
             let out = self
@@ -175,7 +177,11 @@ impl<'a> Engine<'a> {
                 top.1.push('\n');
             }
         }
-        let mut done = stack.swap_remove(0).1;
+        // Bodies left open (only by markers the editor wrote) go out as they are.
+        let mut done = String::new();
+        for (_, part) in stack {
+            done.push_str(&part);
+        }
         done.push_str(&html[from..]);
         Ok(done)
     }

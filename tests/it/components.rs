@@ -207,3 +207,16 @@ fn components_nest_and_survive_the_sanitizer_beside_raw_html() {
     assert!(page.has(".prose .callout .component-hotline details summary"));
     assert_eq!(page.text(".prose .callout > p:not(.callout-label)"), "Inside, a box:");
 }
+
+#[test]
+fn markers_an_editor_writes_never_break_the_build() {
+    // With trusted raw HTML the editor's comments stay: ones shaped like haven's markers
+    // are ignored or close nothing, and the real calls still render.
+    let body = "{% <callout> %}\nInside.\n<!--haven-component:/0-->\n<!--haven-component:/0-->\n{% </callout> %}\n\n<!--haven-component:7-->\n\n{{ <hotline /> }}\n";
+    let built = site(body)
+        .edit("content/site.yaml", "title:", "markdown:\n  raw_html: trusted\ntitle:")
+        .build();
+    let page = built.page("/help/");
+    assert!(page.has(".prose .component-hotline a.call"));
+    assert!(page.has(".prose .callout"));
+}
