@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod components;
 pub mod config;
 pub mod date;
 pub mod diag;

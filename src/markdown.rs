@@ -67,6 +67,10 @@ pub struct TocEntry {
     pub children: Vec<TocEntry>,
 }
 
+/// How the line that stands for a component call starts (`crate::components` writes it):
+/// an HTML comment, so it is a block of its own that interrupts a paragraph.
+pub const COMPONENT_MARKER: &str = "<!--haven-component:";
+
 pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -102,8 +106,11 @@ pub fn scan(text: &str) -> Scan {
                 heading_attrs(&mut out, range.start, level(*l), attrs);
                 heading = Some((level(*l), id.as_ref().map(|i| i.to_string()), String::new()))
             }
-            // A block of raw HTML is read whole (its lines come as separate events).
-            Event::Start(Tag::HtmlBlock) => raw_piece(&mut out, range.start, &text[range.clone()]),
+            // A block of raw HTML is read whole (its lines come as separate events). A
+            // component's marker is haven's, not the editor's (`crate::components`).
+            Event::Start(Tag::HtmlBlock) if !text[range.clone()].trim_start().starts_with(COMPONENT_MARKER) => {
+                raw_piece(&mut out, range.start, &text[range.clone()])
+            }
             Event::InlineHtml(piece) => raw_piece(&mut out, range.start, piece),
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, explicit, title)) = heading.take() {

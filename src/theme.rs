@@ -46,6 +46,10 @@ pub struct Theme {
     pub templates: BTreeMap<String, Template>,
     /// Assets by name.
     pub assets: BTreeMap<String, Asset>,
+    /// Components editors call from Markdown (`components/hotline.html`), by file name;
+    /// kept apart from the templates: they are rendered into bodies by the resolve stage
+    /// (`crate::components`), not by the page templates.
+    pub components: BTreeMap<String, Template>,
     /// The theme's strings, by language code (`i18n/es.yaml` -> `es`): (origin, text).
     pub strings: BTreeMap<String, (String, String)>,
 }
@@ -142,10 +146,14 @@ fn all_files<'a>(dir: &'a Dir<'a>) -> Vec<&'a include_dir::File<'a>> {
 }
 
 fn add(theme: &mut Theme, rel: &str, bytes: Vec<u8>, origin: String, diags: &mut Diags) {
-    if let Some(name) = rel.strip_prefix("templates/") {
+    let templates = match rel.strip_prefix("templates/") {
+        Some(name) => Some((name, &mut theme.templates)),
+        None => rel.strip_prefix("components/").map(|_| (rel, &mut theme.components)),
+    };
+    if let Some((name, templates)) = templates {
         match String::from_utf8(bytes) {
             Ok(text) => {
-                theme.templates.insert(
+                templates.insert(
                     name.to_string(),
                     Template {
                         name: name.to_string(),

@@ -229,6 +229,62 @@ fn template_edit_rerenders_only_the_pages_using_it() {
     assert!(s.get("/es/topics/").2.contains("TOPICS-TEMPLATE-MARK"));
 }
 
+/// A component is rendered into the bodies that call it: an edit to it is built as a
+/// content edit and reaches exactly those pages (the callout is in two articles, each in
+/// English and Spanish), not the others.
+#[test]
+fn component_edit_rerenders_the_pages_that_call_it() {
+    let s = Server::start();
+    let path = s.path("themes/default/components/callout.html");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let marked = text.replacen("role=\"note\">", "role=\"note\"><!-- CALLOUT-MARK -->", 1);
+    assert_ne!(text, marked);
+    std::fs::write(&path, marked).unwrap();
+    s.wait("the component edit", || {
+        s.get("/articles/paying-for-treatment/")
+            .2
+            .contains("CALLOUT-MARK")
+            .then_some(())
+    });
+    assert!(
+        s.get("/es/articles/como-pagar-el-tratamiento/")
+            .2
+            .contains("CALLOUT-MARK")
+    );
+    assert!(!s.get(ARTICLE_URL).2.contains("CALLOUT-MARK"));
+    let line = s.wait("the rebuild log line", || {
+        s.log()
+            .lines()
+            .find(|l| l.contains("(content edit;"))
+            .map(str::to_string)
+    });
+    let pages: usize = line
+        .strip_prefix("Rebuilt ")
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(usize::MAX);
+    assert_eq!(
+        pages, 6,
+        "the four articles with a callout and the two feeds that carry them: {line}"
+    );
+}
+
+/// A facility card in an article follows an edit to the facility's file.
+#[test]
+fn facility_edit_reaches_the_card_in_an_article() {
+    let s = Server::start();
+    let rel = "content/facilities/oh/columbus-second-chance-clinic.yaml";
+    let path = s.path(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let renamed = text.replacen("name: '", "name: 'Renamed ", 1);
+    assert_ne!(text, renamed);
+    std::fs::write(&path, renamed).unwrap();
+    s.wait("the renamed facility in the article's card", || {
+        let body = s.get("/articles/paying-for-treatment/").2;
+        body.contains("Renamed The").then_some(())
+    });
+}
+
 #[test]
 fn static_file_edit_is_read_alone() {
     let s = Server::start();

@@ -6,12 +6,12 @@
 
 use serde::Serialize;
 
+use crate::components::data::{CrisisCtx, HotlineCtx};
 use crate::config::SiteConfig;
 use crate::date::Date;
 use crate::i18n::localized;
 use crate::markdown::TocEntry;
 use crate::model::LinkItem;
-use crate::phone;
 use crate::resolve::{ResolvedArticle, ResolvedAuthor, Site, Topic};
 
 /// `site`: the same on every page.
@@ -31,27 +31,6 @@ pub struct SiteCtx {
     corrections: Option<CorrectionsCtx>,
     extra: serde_json::Value,
     year: i32,
-}
-
-#[derive(Debug, Serialize)]
-struct HotlineCtx {
-    number: String,
-    display: String,
-    hours: Option<String>,
-    answered_by: String,
-    tel: String,
-}
-
-#[derive(Debug, Serialize)]
-struct CrisisCtx {
-    name: String,
-    number: String,
-    display: String,
-    tel: String,
-    text: Option<String>,
-    sms: Option<String>,
-    text_body: Option<String>,
-    note: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -79,30 +58,8 @@ impl SiteCtx {
             root_path: c.asset_link("/"),
             home_url: c.link("/"),
             search_url: c.link("/search/"),
-            hotline: c.hotline.as_ref().map(|h| HotlineCtx {
-                number: h.number.clone(),
-                display: h.display.clone(),
-                hours: h.hours.clone(),
-                answered_by: h.answered_by.clone(),
-                tel: phone::tel(&h.number),
-            }),
-            crisis_lines: c
-                .crisis_lines
-                .iter()
-                .map(|l| CrisisCtx {
-                    name: l.name.clone(),
-                    number: l.number.clone(),
-                    display: phone::display(&l.number),
-                    tel: phone::tel(&l.number),
-                    text: l.text.clone(),
-                    sms: l.text.as_ref().map(|t| match &l.text_body {
-                        Some(body) => format!("sms:{t}?body={body}"),
-                        None => format!("sms:{t}"),
-                    }),
-                    text_body: l.text_body.clone(),
-                    note: l.note.clone(),
-                })
-                .collect(),
+            hotline: HotlineCtx::new(c),
+            crisis_lines: CrisisCtx::all(c),
             menu: site
                 .menu
                 .iter()

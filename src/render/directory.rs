@@ -10,6 +10,7 @@ use tera::Context;
 use super::locator_data::DATA_PATH;
 use super::pages::{Page, seo_for};
 use super::seo;
+use crate::components::data::{Card, localized};
 use crate::date::Date;
 use crate::facility::vocabulary::{self, Term};
 use crate::facility::{self, Facility, hours, zips};
@@ -21,16 +22,6 @@ struct TermCtx {
     id: &'static str,
     label: String,
     explain: String,
-}
-
-/// A term's label and explanation in the page's language: from the theme's strings when
-/// they have it, else the vocabulary's own English.
-/// `prefix` is the vocabulary's in the strings' keys (`care` for `care_detox`).
-fn localized(strings: &BTreeMap<String, String>, prefix: &str, t: &Term) -> (String, String) {
-    let k = format!("{prefix}_{}", t.id.replace('-', "_"));
-    let own = strings.get(&k).zip(strings.get(&format!("{k}_explain")));
-    let own = own.map(|(l, e)| (l.clone(), e.clone()));
-    own.unwrap_or_else(|| (t.label.to_string(), t.explain.to_string()))
 }
 
 fn terms(strings: &BTreeMap<String, String>, ids: &[String], vocab: &'static [Term], prefix: &str) -> Vec<TermCtx> {
@@ -241,45 +232,12 @@ impl FacilityCtx {
 }
 
 /// A facility in a list (state and city pages).
-#[derive(Debug, Serialize)]
-struct ItemCtx {
-    name: String,
-    url: String,
-    street: String,
-    city: String,
-    state: String,
-    zip: String,
-    phone_display: String,
-    tel: String,
-    levels_of_care: Vec<String>,
-    walk_in: Option<bool>,
-    sponsored: bool,
-}
-
-fn item(site: &Site, f: &Facility) -> ItemCtx {
-    let c = &site.config;
-    ItemCtx {
-        name: f.name.clone(),
-        url: c.link(&f.path),
-        street: f.street.clone(),
-        city: f.city.clone(),
-        state: f.state.clone(),
-        zip: f.zip.clone(),
-        phone_display: phone::display(&f.phone),
-        tel: phone::tel(&f.phone),
-        levels_of_care: f
-            .levels_of_care
-            .iter()
-            .filter_map(|id| vocabulary::find(vocabulary::LEVELS_OF_CARE, id))
-            .map(|t| localized(&site.strings, "care", t).0)
-            .collect(),
-        walk_in: f.walk_in,
-        sponsored: f.sponsored,
-    }
+fn item(site: &Site, f: &Facility) -> Card {
+    Card::new(&site.config, &site.strings, f)
 }
 
 /// (unpaid, sponsored) items of a list of facility indexes, keeping their order.
-fn split_items(site: &Site, list: &[usize]) -> (Vec<ItemCtx>, Vec<ItemCtx>) {
+fn split_items(site: &Site, list: &[usize]) -> (Vec<Card>, Vec<Card>) {
     let fs = &site.facilities.facilities;
     let (paid, free): (Vec<usize>, Vec<usize>) = list.iter().partition(|i| fs[**i].sponsored);
     let items = |l: Vec<usize>| l.into_iter().map(|i| item(site, &fs[i])).collect();

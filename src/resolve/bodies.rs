@@ -9,12 +9,14 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::components::{self, Engine, Prepared};
 use crate::config::{RawHtml, SiteConfig};
 use crate::diag::{Diag, Diags};
 use crate::facility::Directory;
 use crate::markdown::{self, Scan, TocEntry};
 use crate::memo::Memo;
 use crate::model::{Article, Author, Page};
+use crate::theme::Theme;
 
 use super::links::{DocRef, LinkCtx, Targets, heading_set};
 use super::routes::Routes;
@@ -33,12 +35,25 @@ pub(super) struct Memos {
 pub(super) struct Scanned {
     pub(super) scan: Scan,
     pub(super) toc: Arc<[TocEntry]>,
+    /// The body with its component calls replaced by markers, when it has calls.
+    pub(super) components: Option<Prepared>,
 }
 
 impl Scanned {
-    fn new(scan: Scan) -> Self {
+    /// The scan of `body`, read with its component calls replaced by markers (offsets in
+    /// the scan stay the body's).
+    fn new(body: &str) -> Self {
+        let components = components::prepare(body);
+        let scan = match &components {
+            Some(p) => {
+                let mut scan = markdown::scan(&p.text);
+                p.restore_offsets(&mut scan);
+                scan
+            }
+            None => markdown::scan(body),
+        };
         let toc = markdown::toc(&scan.headings).into();
-        Scanned { scan, toc }
+        Scanned { scan, toc, components }
     }
 }
 
@@ -87,7 +102,7 @@ pub(super) fn scan(docs: &[DocRef<'_>], memos: &mut Memos) -> Vec<Arc<Scanned>> 
         .par_iter()
         .map(|d| match scan_memo.get(d.rel, &d.source.text) {
             Some(s) => (s, false),
-            None => (Arc::new(Scanned::new(markdown::scan(d.body))), true),
+            None => (Arc::new(Scanned::new(d.body)), true),
         })
         .collect();
     let mut scans = Vec::with_capacity(scanned.len());
@@ -150,38 +165,77 @@ pub(super) fn elsewhere(config: &SiteConfig, targets: &Targets<'_>, routes: &Rou
 }
 
 /// Every document's HTML (in parallel), its links resolved and its problems in `diags`.
+/// The components, made only when a body calls one (their errors in `diags`).
+pub(super) fn engine<'a>(
+    scans: &[Arc<Scanned>],
+    theme: &Theme,
+    config: &'a SiteConfig,
+    directory: &'a Directory,
+    diags: &mut Diags,
+) -> Option<Engine<'a>> {
+    if scans.iter().all(|s| s.components.is_none()) {
+        return None;
+    }
+    Engine::new(theme, config, directory).map_err(|d| diags.push(d)).ok()
+}
+
+/// Every document's HTML (in parallel), its links resolved, its component calls filled in
+/// by `engine`, and its problems in `diags`.
 pub(super) fn render(
     docs: &[DocRef<'_>],
     scans: &[Arc<Scanned>],
     ctx: &LinkCtx<'_>,
+    engine: Option<&Engine<'_>>,
     memos: &mut Memos,
     diags: &mut Diags,
 ) -> Vec<Arc<str>> {
     let policy = ctx.config.raw_html;
     let html_memo = &memos.html;
-    let rendered: Vec<(Arc<str>, Vec<Diag>, Option<Links>)> = docs
+    let rendered: Vec<Rendered> = docs
         .par_iter()
         .zip(scans.par_iter())
-        .map(|(d, scanned)| render_one(d, &scanned.scan, ctx, html_memo))
+        .map(|(d, scanned)| {
+            let (html, mut errs, fresh) = render_one(d, scanned, ctx, html_memo);
+            // Filled on every build (the memo keeps the HTML with markers): a component or
+            // a facility it shows may have changed while the body did not.
+            let page = match (&scanned.components, engine) {
+                (Some(p), Some(engine)) => match engine.fill(&html, p) {
+                    Ok(filled) => Arc::from(filled),
+                    Err(problems) => {
+                        errs.extend(problems.into_iter().map(|(span, message, help)| {
+                            Diag::at(d.source, (d.body_offset + span.0, span.1), message).help(help)
+                        }));
+                        Arc::clone(&html)
+                    }
+                },
+                _ => Arc::clone(&html),
+            };
+            (html, page, errs, fresh)
+        })
         .collect();
     let mut html: Vec<Arc<str>> = Vec::with_capacity(rendered.len());
-    for (d, (h, errs, fresh)) in docs.iter().zip(rendered) {
+    for (d, (kept, page, errs, fresh)) in docs.iter().zip(rendered) {
         diags.extend(errs);
         if let Some(links) = fresh {
-            memos.html.put(d.rel, &d.source.text, (links, policy, Arc::clone(&h)));
+            memos.html.put(d.rel, &d.source.text, (links, policy, kept));
         }
-        html.push(h);
+        html.push(page);
     }
     html
 }
 
+/// A document's HTML as the memo keeps it (component markers in), its HTML for the page,
+/// its problems, and its links when the HTML was made afresh.
+type Rendered = (Arc<str>, Arc<str>, Vec<Diag>, Option<Links>);
+
 /// One document's HTML and problems, and its links when the HTML was made afresh.
 fn render_one(
     d: &DocRef<'_>,
-    scan: &Scan,
+    scanned: &Scanned,
     ctx: &LinkCtx<'_>,
     html_memo: &Memo<(Links, RawHtml, Arc<str>)>,
 ) -> (Arc<str>, Vec<Diag>, Option<Links>) {
+    let scan = &scanned.scan;
     let mut errs = Vec::new();
     let own = heading_set(&scan.headings);
     let links: Vec<Option<String>> = scan.links.iter().map(|l| ctx.resolve(d, &own, l, &mut errs)).collect();
@@ -196,9 +250,13 @@ fn render_one(
     match html_memo.get(d.rel, &d.source.text) {
         Some((l, p, h)) if l == links && p == policy => (h, errs, None),
         _ => {
-            let mut html = markdown::render(d.body, &scan.headings, &links);
+            let text = scanned.components.as_ref().map_or(d.body, |p| p.text.as_str());
+            let mut html = markdown::render(text, &scan.headings, &links);
             if scan.raw_html && policy == RawHtml::Sanitized {
-                html = crate::sanitize::clean(&html);
+                html = match scanned.components {
+                    Some(_) => components::sanitize_between_markers(&html, crate::sanitize::clean),
+                    None => crate::sanitize::clean(&html),
+                };
             }
             (Arc::from(html), errs, Some(links))
         }

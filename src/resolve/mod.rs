@@ -105,7 +105,9 @@ pub fn resolve_with(
         invalid: &invalid,
         elsewhere,
     };
-    let html = bodies::render(&docs, &scans, &ctx, &mut memos.bodies, diags);
+    let engine = bodies::engine(&scans, &theme, &config, &directory, diags);
+    let html = bodies::render(&docs, &scans, &ctx, engine.as_ref(), &mut memos.bodies, diags);
+    drop(engine);
     // Before giving up at errors: the other languages' links are checked against it anyway.
     let link_targets = bodies::elsewhere(&config, &targets, &routes);
     // Checked before giving up, so that these errors come in the same run as the link errors.

@@ -191,12 +191,16 @@ fn same_shape(a: &Site, b: &Site) -> bool {
 
 /// Whether two themes' assets differ (names or contents).
 pub fn assets_differ(old: &Theme, new: &Theme) -> bool {
-    old.assets.len() != new.assets.len()
-        || old
-            .assets
-            .iter()
-            .zip(&new.assets)
-            .any(|((ka, a), (kb, b))| ka != kb || a.bytes != b.bytes)
+    differ(&old.assets, &new.assets, |a, b| a.bytes == b.bytes)
+}
+
+/// Whether two themes' components differ (names or texts).
+pub fn components_differ(old: &Theme, new: &Theme) -> bool {
+    differ(&old.components, &new.components, |a, b| a.text == b.text)
+}
+
+fn differ<T>(a: &BTreeMap<String, T>, b: &BTreeMap<String, T>, same: impl Fn(&T, &T) -> bool) -> bool {
+    a.len() != b.len() || a.iter().zip(b).any(|((ka, x), (kb, y))| ka != kb || !same(x, y))
 }
 
 /// When the only asset changes are stylesheets, the (old, new) site paths to swap.

@@ -9,6 +9,8 @@
 //!   the jobs whose data changed are rendered;
 //! - theme templates: the theme is reloaded on the existing site and only the jobs whose
 //!   template includes or extends a changed template are rendered;
+//! - theme components (`components/`): built as a content edit, since they are rendered
+//!   into the bodies: only the pages whose body calls the edited component are rendered;
 //! - theme assets: every page is rendered again (their hashed names are in every page);
 //!   a CSS-only change is announced as a stylesheet swap rather than a reload;
 //! - a changed static file is read alone;
@@ -173,7 +175,7 @@ impl Builder {
             None => self.full().map_err(|e| (e, None)),
             Some(good) if c.full || (c.content && c.theme) => self.full().map_err(|e| (e, Some(good))),
             Some(good) if c.content => self.content(good, &c),
-            Some(good) if c.theme => self.theme(good, &c.statics),
+            Some(good) if c.theme => self.theme(good, &c),
             Some(good) => self.statics(good, &c.statics),
         };
         match result {
@@ -280,11 +282,17 @@ impl Builder {
         Ok((good, pages + static_count, what, change))
     }
 
-    fn theme(&mut self, mut good: Good, statics: &BTreeSet<String>) -> Result<Built, Failure> {
+    fn theme(&mut self, mut good: Good, c: &Changes) -> Result<Built, Failure> {
+        let statics = &c.statics;
         let mut diags = Diags::new();
         let new_theme = theme::load(&self.opts.root, &good.p.site.config, &mut diags);
         if diags.has_errors() {
             return Err((diags.into_sorted(), Some(good)));
+        }
+        // Components are rendered into the bodies by the resolve stage: an edit to one is
+        // built as a content edit, which renders again the pages whose HTML changed.
+        if deps::components_differ(&good.p.site.theme, &new_theme) {
+            return self.content(good, c);
         }
         // The theme's strings (`i18n/*.yaml`) are on every page and in the site data (facility
         // labels, the scripts' strings): an edit to them is built again whole.

@@ -35,8 +35,9 @@ const LAYERS: &[&[&str]] = &[
     &["theme"],
     // Stage 2, validate; facility files are parsed and checked below resolve.
     &["validate", "facility", "i18n"],
-    // Between validate and resolve: the validated site split by language.
-    &["translations"],
+    // Between validate and resolve: the validated site split by language; the components
+    // bodies call (they read the theme, the strings and the facility directory).
+    &["translations", "components"],
     &["resolve"],
     &["render"],
     &["index", "write"],

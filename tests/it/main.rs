@@ -5,6 +5,7 @@
 //! fixture in place so that each one breaks exactly one thing.
 
 mod build;
+mod components;
 mod content;
 mod errors;
 mod imports;
