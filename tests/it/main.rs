@@ -7,6 +7,7 @@
 mod build;
 mod content;
 mod errors;
+mod images;
 mod imports;
 mod languages;
 mod links;
