@@ -6,7 +6,10 @@
    picks is the smallest of the WebP `srcset` whose width is at least the slot's width in
    CSS px (from `sizes`) times the DPR.
 2. A rebuild with a warm image cache adds at most 5 ms per image: the median of warm
-   builds of a site with N such photos, less that of the same site without them, over N.
+   builds of a site with N such photos, less that of the same site with the same files
+   under a name haven does not process (`.jpg.raw`, copied as they are, as every image
+   was before issue 18), over N. What is left is the image work: reading and hashing the
+   source, copying its six copies from the cache, and the longer HTML.
 
 The photos are made here with Pillow (`pip install pillow`): several octaves of seeded
 noise, coloured, so that they compress like a detailed photo and not like a flat drawing.
@@ -128,6 +131,8 @@ def main():
         for i, n in enumerate(names):
             photo(with_images / "content/static/images" / n, 100 + i)
         without = site(tmp, "none", [])
+        for n in names:
+            shutil.copy(with_images / "content/static/images" / n, without / "content/static/images" / (n + ".raw"))
         t0 = time.perf_counter()
         build(haven, with_images)
         print(f"cold build of {args.images} photos: {(time.perf_counter() - t0) * 1000:.0f} ms")
@@ -137,7 +142,7 @@ def main():
         per = (warm - base) * 1000 / args.images
         ok &= per <= WARM_BUDGET_MS
         print(
-            f"warm build with {args.images} photos {warm * 1000:.0f} ms, without {base * 1000:.0f} ms "
+            f"warm build with {args.images} photos {warm * 1000:.0f} ms, with them copied as they are {base * 1000:.0f} ms "
             f"(median of {args.runs}): {per:.2f} ms per image (budget {WARM_BUDGET_MS} ms: "
             f"{'ok' if per <= WARM_BUDGET_MS else 'OVER'})"
         )
