@@ -14,6 +14,7 @@ pub mod drafts;
 pub mod facility;
 pub mod frontmatter;
 pub mod i18n;
+pub mod images;
 pub mod index;
 pub mod load;
 pub mod markdown;

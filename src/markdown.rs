@@ -34,6 +34,11 @@ pub struct LinkRef {
     pub span: (usize, usize),
     /// Whether it is an image.
     pub image: bool,
+    /// An image's alt text as plain text (`None` for a link; `Some("")` for `![](x.png)`).
+    pub alt: Option<String>,
+    /// Words of text before it in the document (an image near the top is on the first
+    /// screen: [`crate::images`]).
+    pub words_before: usize,
 }
 
 /// What [`scan`] learns about a document.
@@ -98,6 +103,10 @@ pub fn scan(text: &str) -> Scan {
     let mut heading: Option<(u8, Option<String>, String)> = None;
     let mut para_depth = 0usize;
     let mut first_done = false;
+    // The index in `out.links` of the image whose alt text is being read, and how many
+    // images deep the text is (an image in an image's brackets is part of its alt text).
+    let mut in_image: Option<usize> = None;
+    let mut image_depth = 0usize;
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         match &event {
             Event::Start(Tag::Heading {
@@ -123,11 +132,26 @@ pub fn scan(text: &str) -> Scan {
                 }
             }
             Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+                let image = matches!(event, Event::Start(Tag::Image { .. }));
+                if image {
+                    if image_depth == 0 {
+                        in_image = Some(out.links.len());
+                    }
+                    image_depth += 1;
+                }
                 out.links.push(LinkRef {
                     dest: dest_url.to_string(),
                     span: (range.start, range.end - range.start),
-                    image: matches!(event, Event::Start(Tag::Image { .. })),
+                    image,
+                    alt: image.then(String::new),
+                    words_before: out.words,
                 });
+            }
+            Event::End(TagEnd::Image) => {
+                image_depth = image_depth.saturating_sub(1);
+                if image_depth == 0 {
+                    in_image = None;
+                }
             }
             Event::Start(Tag::Paragraph) => para_depth += 1,
             Event::End(TagEnd::Paragraph) => {
@@ -137,6 +161,9 @@ pub fn scan(text: &str) -> Scan {
                 }
             }
             Event::Text(t) | Event::Code(t) => {
+                if let Some(alt) = in_image.and_then(|i| out.links.get_mut(i)).and_then(|l| l.alt.as_mut()) {
+                    alt.push_str(t);
+                }
                 out.words += t.split_whitespace().count();
                 if let Some((_, _, title)) = &mut heading {
                     title.push_str(t);
@@ -188,6 +215,15 @@ fn unique_id(base: String, used: &mut HashSet<String>) -> String {
 /// Second pass: HTML, with heading ids from `headings` and each link `i` replaced by
 /// `links[i]` when that is `Some`.
 pub fn render(text: &str, headings: &[Heading], links: &[Option<String>]) -> String {
+    render_with_images(text, headings, links, &|_, _| None)
+}
+
+/// What becomes of an image: given its index among the links (as in [`Scan::links`]) and
+/// its alt text, the HTML that takes its place, or `None` to write it as Markdown does.
+pub type ImageHtml<'a> = &'a dyn Fn(usize, &str) -> Option<String>;
+
+/// [`render`], with each image written by `image` ([`crate::images`]' `<picture>`).
+pub fn render_with_images(text: &str, headings: &[Heading], links: &[Option<String>], image: ImageHtml<'_>) -> String {
     let mut h = headings.iter();
     let mut l = links.iter();
     let events = Parser::new_ext(text, options()).map(|event| match event {
@@ -233,8 +269,54 @@ pub fn render(text: &str, headings: &[Heading], links: &[Option<String>]) -> Str
         e => e,
     });
     let mut html = String::with_capacity(text.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events);
+    pulldown_cmark::html::push_html(&mut html, images(events, image));
     html
+}
+
+/// The events with each image (its start, alt text and end) replaced by `image`'s HTML
+/// when it gives some.
+fn images<'a>(mut events: impl Iterator<Item = Event<'a>>, image: ImageHtml<'_>) -> impl Iterator<Item = Event<'a>> {
+    let mut link = 0usize;
+    let mut pending: std::collections::VecDeque<Event<'a>> = std::collections::VecDeque::new();
+    std::iter::from_fn(move || {
+        if let Some(e) = pending.pop_front() {
+            return Some(e);
+        }
+        let e = events.next()?;
+        match e {
+            Event::Start(Tag::Link { .. }) => link += 1,
+            Event::Start(Tag::Image { .. }) => {}
+            e => return Some(e),
+        }
+        if !matches!(e, Event::Start(Tag::Image { .. })) {
+            return Some(e);
+        }
+        let index = link;
+        link += 1;
+        let (mut depth, mut alt) = (1usize, String::new());
+        pending.push_back(e);
+        for e in events.by_ref() {
+            match &e {
+                Event::Start(Tag::Image { .. }) => {
+                    depth += 1;
+                    link += 1;
+                }
+                Event::Start(Tag::Link { .. }) => link += 1,
+                Event::End(TagEnd::Image) => depth -= 1,
+                Event::Text(t) | Event::Code(t) => alt.push_str(t),
+                _ => {}
+            }
+            pending.push_back(e);
+            if depth == 0 {
+                break;
+            }
+        }
+        if let Some(html) = image(index, &alt) {
+            pending.clear();
+            return Some(Event::InlineHtml(CowStr::from(html)));
+        }
+        pending.pop_front()
+    })
 }
 
 fn replace<'a>(new: Option<&Option<String>>, old: CowStr<'a>) -> CowStr<'a> {

@@ -26,6 +26,8 @@ pub struct Memos {
     pub resolve: resolve::Memos,
     /// The same for each added language, by code.
     pub languages: std::collections::BTreeMap<String, resolve::Memos>,
+    /// Processed images, by source file (`haven serve` reads an unchanged one not again).
+    pub images: crate::images::Memo,
 }
 
 /// What to build and how.
@@ -100,6 +102,8 @@ pub struct Report {
     pub warnings: Vec<Diag>,
     /// Time per stage.
     pub timings: Timings,
+    /// Images decoded and resized in this build (0 when the cache had them all).
+    pub images_made: usize,
 }
 
 /// "Built 135 pages (1,176 files)": `build` and `serve` count the same way.
@@ -176,12 +180,26 @@ pub fn prepare_loaded(
     };
     let split = translations::split(validated, &mut diags);
     let theme = theme::load(&opts.root, &split.default.config, &mut diags);
+    let images_took = Instant::now();
+    // Every language shares the static files, so their images are processed once.
+    let warn_over = split.default.config.images_warn_over;
+    let pictures = crate::images::process(
+        &opts.root,
+        &split.default.statics,
+        warn_over,
+        &mut memos.images,
+        &mut diags,
+    );
+    let pictures = std::sync::Arc::new(pictures);
+    // A step of resolve (its time is in resolve's).
+    timings.steps.push(("images", images_took.elapsed()));
     let resolve_opts = resolve::Options { drafts: opts.drafts };
     let site = resolve::resolve_with(
         split.default,
         theme.clone(),
         resolve_opts,
         &resolve::Elsewhere::default(),
+        &pictures,
         &mut diags,
         &mut memos.resolve,
     );
@@ -194,7 +212,7 @@ pub fn prepare_loaded(
         .into_iter()
         .map(|v| {
             let memo = memos.languages.entry(v.config.language.clone()).or_default();
-            resolve::resolve_with(v, theme.clone(), resolve_opts, &elsewhere, &mut diags, memo)
+            resolve::resolve_with(v, theme.clone(), resolve_opts, &elsewhere, &pictures, &mut diags, memo)
         })
         .collect();
     timings.lap("resolve", &mut t);
@@ -208,6 +226,12 @@ pub fn prepare_loaded(
         return Err(found);
     }
     link_translations(&mut site, &mut others);
+    // The variants are written beside the static files (the default language's, which are
+    // every language's), and every language's templates see the same pictures.
+    site.statics.extend(pictures.files.iter().cloned());
+    for s in std::iter::once(&mut site).chain(others.iter_mut()) {
+        s.pictures = std::sync::Arc::clone(&pictures);
+    }
     let mut errors = Vec::new();
     for s in std::iter::once(&mut site).chain(others.iter_mut()) {
         match crate::i18n::strings(&s.theme, &s.config.language, &s.config.all_languages()) {
@@ -343,7 +367,12 @@ fn render_languages(
 /// `haven check`: everything but writing. Without `--drafts`, drafts are read too, in a
 /// second pass that includes them, and their problems added as warnings "in a draft".
 pub fn check(opts: &BuildOptions) -> Result<Report, Vec<Diag>> {
-    let mut memos = Memos::default();
+    // `haven check` writes nothing, not even the image cache: images it has not seen are
+    // only decoded (for their size and to find a broken one).
+    let mut memos = Memos {
+        images: crate::images::Memo::read_only(),
+        ..Memos::default()
+    };
     let result = check_with(opts, &mut memos);
     if opts.drafts {
         return result;
@@ -372,6 +401,7 @@ fn check_with(opts: &BuildOptions, memos: &mut Memos) -> Result<Report, Vec<Diag
     Ok(Report {
         pages: outputs.iter().filter(|o| o.html).count(),
         files: 0,
+        images_made: p.site.pictures.made,
         warnings: p.warnings,
         timings: p.timings,
     })
@@ -432,6 +462,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diag>> {
     Ok(Report {
         pages: outputs.iter().filter(|o| o.html).count(),
         files: written.files,
+        images_made: p.site.pictures.made,
         warnings: p.warnings,
         timings: p.timings,
     })

@@ -58,6 +58,7 @@ const TAGS: &[&str] = &[
     "mark",
     "ol",
     "p",
+    "picture",
     "pre",
     "q",
     "rp",
@@ -66,6 +67,7 @@ const TAGS: &[&str] = &[
     "s",
     "samp",
     "small",
+    "source",
     "span",
     "strong",
     "sub",
@@ -94,7 +96,15 @@ const GENERIC_ATTRIBUTES: &[&str] = &["id", "class", "title", "lang", "dir"];
 /// Attributes kept on one tag.
 const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
     ("a", &["href", "hreflang"]),
-    ("img", &["src", "alt", "width", "height", "loading"]),
+    // `srcset`, `sizes`, `decoding` and `<picture>`'s `<source>`: haven's own resized images
+    // (crate::images) in a document that also holds raw HTML.
+    (
+        "img",
+        &[
+            "src", "alt", "width", "height", "loading", "srcset", "sizes", "decoding",
+        ],
+    ),
+    ("source", &["type", "srcset", "sizes"]),
     ("td", &["colspan", "rowspan", "style"]),
     ("th", &["colspan", "rowspan", "scope", "style"]),
     ("col", &["span"]),
@@ -122,6 +132,7 @@ fn filter<'u>(element: &str, attribute: &str, value: &'u str) -> Option<Cow<'u, 
                 .then_some(Cow::Borrowed(value))
         }
         ("input", "type") => (value.eq_ignore_ascii_case("checkbox")).then_some(Cow::Borrowed(value)),
+        ("source", "type") => value.starts_with("image/").then_some(Cow::Borrowed(value)),
         _ => Some(Cow::Borrowed(value)),
     }
 }

@@ -19,11 +19,23 @@ struct Built {
 }
 
 impl Built {
-    fn new(root: &Path) -> Built {
+    fn new(fixture: &Path) -> Built {
         let dir = tempfile::tempdir().expect("tempdir");
         let out = dir.path().join("site");
+        // Built from a copy: a build writes its image cache (.haven-cache/) at the site's
+        // root, which must not land in the repository's fixtures.
+        let root = dir.path().join("root");
+        for e in walkdir::WalkDir::new(fixture) {
+            let e = e.expect("walk the fixture");
+            let to = root.join(e.path().strip_prefix(fixture).expect("inside"));
+            if e.file_type().is_dir() {
+                std::fs::create_dir_all(&to).expect("create folder");
+            } else {
+                std::fs::copy(e.path(), &to).expect("copy fixture file");
+            }
+        }
         let opts = BuildOptions {
-            root: root.to_path_buf(),
+            root: root.clone(),
             output: Some(out.clone()),
             minify: true,
             ..BuildOptions::default()

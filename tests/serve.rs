@@ -298,6 +298,53 @@ fn static_file_edit_is_read_alone() {
     assert!(s.get("/favicon.svg").1.contains("image/svg+xml"));
 }
 
+/// Every file of the image cache with its modification time.
+fn cache_times(root: &Path) -> Vec<(std::path::PathBuf, std::time::SystemTime)> {
+    let dir = root.join(haven::images::cache::DIR);
+    let mut out: Vec<_> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().to_path_buf(), e.metadata().unwrap().modified().unwrap()))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn serve_uses_the_image_cache_and_makes_again_only_a_changed_image() {
+    let s = Server::start();
+    let page = "/articles/supporting-a-family-member/";
+    assert!(
+        s.get(page).2.contains("open-door.960w.webp"),
+        "the demo illustration has its copies"
+    );
+    let (status, head, body) = s.get("/images/open-door.960w.webp");
+    assert_eq!(status, 200);
+    assert!(head.contains("image/webp"), "{head}");
+    assert!(body.starts_with("RIFF"));
+    let before = cache_times(s.dir.path());
+    assert!(!before.is_empty(), "serve wrote the cache");
+
+    // A new drawing, 800 px wide, saved over the old one.
+    let img = image::RgbImage::from_fn(800, 500, |x, y| image::Rgb([(x / 4) as u8, (y / 2) as u8, 200]));
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    std::fs::write(s.path("content/static/images/open-door.png"), png).unwrap();
+    s.wait("the page with the new image's copies", || {
+        s.get(page).2.contains("open-door.800w.webp").then_some(())
+    });
+    assert_eq!(s.get("/images/open-door.800w.webp").0, 200);
+    // The old entry is still there, untouched: nothing else was made again.
+    let after = cache_times(s.dir.path());
+    for file in &before {
+        assert!(after.contains(file), "{} was written again", file.0.display());
+    }
+    assert!(after.len() > before.len(), "the changed image has an entry of its own");
+}
+
 #[test]
 fn build_output_never_carries_the_live_reload_script() {
     let out = tempfile::tempdir().unwrap();

@@ -23,6 +23,7 @@ pub(super) struct SiteFile {
     pub(super) listings_stale_after_months: Option<u32>,
     pub(super) search: Option<SearchFile>,
     pub(super) markdown: Option<MarkdownFile>,
+    pub(super) images: Option<ImagesFile>,
     pub(super) languages: Option<std::collections::BTreeMap<String, Spanned<LanguageFile>>>,
     pub(super) extra: Option<serde_json::Value>,
 }
@@ -31,6 +32,12 @@ pub(super) struct SiteFile {
 #[serde(deny_unknown_fields)]
 pub(super) struct SearchFile {
     pub(super) synonyms: Option<Vec<Spanned<Vec<String>>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ImagesFile {
+    pub(super) warn_over: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -15,7 +15,7 @@ pub use lines::{CrisisLine, Hotline, MenuItem};
 use lines::{check_e164, crisis_line, default_crisis_lines, known_line, menu_item};
 pub use permalink::{Permalinks, fill};
 
-use file::{HotlineFile, MarkdownFile, SearchFile, SiteFile};
+use file::{HotlineFile, ImagesFile, MarkdownFile, SearchFile, SiteFile};
 use permalink::permalinks;
 
 use crate::diag::{Diag, Diags, Source};
@@ -75,6 +75,8 @@ pub struct SiteConfig {
     pub search_synonyms: Vec<Vec<String>>,
     /// Raw HTML in Markdown: sanitized (default) or trusted.
     pub raw_html: RawHtml,
+    /// An image source larger than this many bytes is a warning (`images: { warn_over: 5MB }`).
+    pub images_warn_over: u64,
     /// Custom fields for themes.
     pub extra: serde_json::Value,
     /// The file itself, for diagnostics.
@@ -100,6 +102,7 @@ impl SiteConfig {
             listings_stale_after_months: 12,
             search_synonyms: Vec::new(),
             raw_html: RawHtml::Sanitized,
+            images_warn_over: DEFAULT_WARN_OVER,
             hotline: None,
             crisis_lines: Vec::new(),
             corrections: None,
@@ -235,6 +238,7 @@ pub fn parse(source: &Source, base_url_override: Option<&str>, diags: &mut Diags
     let permalinks = permalinks(source, file.permalinks, diags);
     let search_synonyms = synonyms(source, file.search, diags);
     let raw_html = raw_html(source, file.markdown, diags);
+    let images_warn_over = warn_over(source, file.images, diags);
     let language = file.language.map_or_else(|| "en".into(), |l| l.value);
     let languages = languages::languages(source, file.languages, &language, hotline.as_ref(), diags);
     let (theme, theme_span) = match file.theme {
@@ -261,6 +265,7 @@ pub fn parse(source: &Source, base_url_override: Option<&str>, diags: &mut Diags
         listings_stale_after_months: file.listings_stale_after_months.unwrap_or(12),
         search_synonyms,
         raw_html,
+        images_warn_over,
         extra: file.extra.unwrap_or(serde_json::Value::Object(Default::default())),
         source: source.clone(),
     })
@@ -406,6 +411,50 @@ fn synonyms(source: &Source, file: Option<SearchFile>, diags: &mut Diags) -> Vec
     out
 }
 
+/// Image sources larger than this (bytes) are a warning unless site.yaml says otherwise.
+pub const DEFAULT_WARN_OVER: u64 = 5_000_000;
+
+/// `images.warn_over`: a size such as `5MB`, `800KB` or `2000000` (bytes); KB and MB are
+/// thousands, as file managers show them. Default [`DEFAULT_WARN_OVER`].
+fn warn_over(source: &Source, file: Option<ImagesFile>, diags: &mut Diags) -> u64 {
+    let Some(v) = file.and_then(|f| f.warn_over) else {
+        return DEFAULT_WARN_OVER;
+    };
+    match parse_size(&v.value) {
+        Some(n) if n > 0 => n,
+        _ => {
+            diags.push(
+                Diag::at(
+                    source,
+                    yaml::span_of(&v, 0),
+                    format!("warn_over must be a size, not {:?}", v.value),
+                )
+                .label("not a size")
+                .help("write a number of bytes with KB or MB, such as `warn_over: 5MB` (the default)"),
+            );
+            DEFAULT_WARN_OVER
+        }
+    }
+}
+
+/// `5MB`, `1.5 MB`, `800kb`, `2000000` as bytes.
+fn parse_size(text: &str) -> Option<u64> {
+    let t = text.trim().to_ascii_lowercase();
+    let (number, unit) = match t.find(|c: char| !(c.is_ascii_digit() || c == '.')) {
+        Some(i) => (t[..i].trim(), t[i..].trim()),
+        None => (t.as_str(), ""),
+    };
+    let times = match unit {
+        "" | "b" => 1.0,
+        "kb" => 1e3,
+        "mb" => 1e6,
+        "gb" => 1e9,
+        _ => return None,
+    };
+    let n: f64 = number.parse().ok()?;
+    n.is_finite().then_some((n * times).round() as u64)
+}
+
 /// `markdown.raw_html`: `sanitized` (the default) or `trusted`.
 fn raw_html(source: &Source, file: Option<MarkdownFile>, diags: &mut Diags) -> RawHtml {
     let Some(v) = file.and_then(|f| f.raw_html) else {
@@ -472,6 +521,21 @@ mod tests {
         };
         let mut diags = Diags::new();
         (parse(&source, None, &mut diags), diags)
+    }
+
+    #[test]
+    fn images_warn_over_is_a_size() {
+        let c = |yaml: &str| {
+            let (c, d) = parsed(&format!("title: T\nbase_url: https://example.org/\n{yaml}"));
+            (c.map(|c| c.images_warn_over), d.items().len())
+        };
+        assert_eq!(c(""), (Some(5_000_000), 0));
+        assert_eq!(c("images: { warn_over: 800KB }\n"), (Some(800_000), 0));
+        assert_eq!(c("images: { warn_over: 1.5 MB }\n"), (Some(1_500_000), 0));
+        assert_eq!(c("images: { warn_over: 2000000 }\n"), (Some(2_000_000), 0));
+        assert_eq!(c("images: { warn_over: lots }\n").1, 1);
+        assert_eq!(c("images: { warn_over: 0 }\n").1, 1);
+        assert_eq!(c("images: { warnover: 5MB }\n").1, 1);
     }
 
     #[test]

@@ -10,6 +10,7 @@ use crate::components::data::{CrisisCtx, HotlineCtx};
 use crate::config::SiteConfig;
 use crate::date::Date;
 use crate::i18n::localized;
+use crate::images::Pictures;
 use crate::markdown::TocEntry;
 use crate::model::LinkItem;
 use crate::resolve::{ResolvedArticle, ResolvedAuthor, Site, Topic};
@@ -172,6 +173,10 @@ pub struct AuthorCtx {
     credentials: Option<String>,
     role: Option<String>,
     photo: Option<String>,
+    /// The photo's resized copies (`srcset` values, WebP and its own format) when it is a
+    /// JPEG or PNG (`crate::images`); `None` otherwise.
+    photo_srcset: Option<String>,
+    photo_webp_srcset: Option<String>,
     bio_html: Option<String>,
     links: Vec<LinkItem>,
     url: String,
@@ -180,8 +185,12 @@ pub struct AuthorCtx {
 
 impl AuthorCtx {
     /// The template form of an author.
-    pub fn new(config: &SiteConfig, a: &ResolvedAuthor) -> Self {
+    pub fn new(config: &SiteConfig, pictures: &Pictures, a: &ResolvedAuthor) -> Self {
+        let link = |p: &str| config.asset_link(p);
+        let picture = a.photo.as_deref().and_then(|p| pictures.get(p));
         AuthorCtx {
+            photo_srcset: picture.map(|p| p.srcset(false, &link)),
+            photo_webp_srcset: picture.map(|p| p.srcset(true, &link)),
             id: a.author.id.clone(),
             name: a.author.name.clone(),
             credentials: a.author.credentials.clone(),
@@ -226,11 +235,11 @@ impl<'a> ArticleCtx<'a> {
             description: a.description.clone(),
             url: c.link(&a.path),
             canonical: c.absolute(&a.path),
-            author: site.authors.get(a.author).map(|x| AuthorCtx::new(c, x)),
+            author: site.authors.get(a.author).map(|x| AuthorCtx::new(c, &site.pictures, x)),
             reviewer: a
                 .reviewer
                 .and_then(|r| site.authors.get(r))
-                .map(|x| AuthorCtx::new(c, x)),
+                .map(|x| AuthorCtx::new(c, &site.pictures, x)),
             published: localized(&a.article.published, &site.config.language),
             updated: a.article.updated.as_ref().map(|d| localized(d, &site.config.language)),
             topics: a.topics.iter().map(|t| TopicRef::new(c, &site.topics[*t])).collect(),

@@ -194,7 +194,7 @@ pub(super) fn topic(site: &Site, t: usize, n: usize) -> Page<'static> {
 pub(super) fn author(site: &Site, i: usize) -> Page<'static> {
     let a = &site.authors[i];
     let mut ctx = Context::new();
-    ctx.insert("author", &AuthorCtx::new(&site.config, a));
+    ctx.insert("author", &AuthorCtx::new(&site.config, &site.pictures, a));
     ctx.insert(
         "articles",
         &a.articles.iter().map(|j| Summary::new(site, *j)).collect::<Vec<_>>(),

@@ -96,6 +96,7 @@ pub(super) fn site(p: Parts) -> Site {
         facilities: p.directory,
         menu: p.menu,
         alternates: Default::default(),
+        pictures: Default::default(),
         strings: Default::default(),
         link_targets: std::sync::Arc::new(p.link_targets),
     }

@@ -13,7 +13,8 @@ use crate::components::{self, Engine, Prepared};
 use crate::config::{RawHtml, SiteConfig};
 use crate::diag::{Diag, Diags};
 use crate::facility::Directory;
-use crate::markdown::{self, Scan, TocEntry};
+use crate::images::{self, Pictures};
+use crate::markdown::{self, LinkRef, Scan, TocEntry};
 use crate::memo::Memo;
 use crate::model::{Article, Author, Page};
 use crate::theme::Theme;
@@ -26,8 +27,8 @@ use super::site::Elsewhere;
 #[derive(Debug, Default)]
 pub(super) struct Memos {
     scans: Memo<Arc<Scanned>>,
-    /// The HTML, with the links and the raw HTML policy it was made with.
-    html: Memo<(Links, RawHtml, Arc<str>)>,
+    /// The HTML, with the links, images and raw HTML policy it was made with.
+    html: Memo<(Links, Images, RawHtml, Arc<str>)>,
 }
 
 /// A document's Markdown scan and the table of contents made from it, once per text.
@@ -59,6 +60,15 @@ impl Scanned {
 
 /// The URLs a document's links resolved to, in order (`None`: left as written).
 type Links = Vec<Option<String>>;
+
+/// The HTML of each of a document's images, by link index (`None`: a link, or an image
+/// written as Markdown does).
+type Images = Vec<Option<String>>;
+
+/// An image is on the first screen (loaded at once, not lazily) when it is the first of
+/// its document and fewer words than this come before it: about what a phone shows above
+/// the fold under a page's title (docs/images.md).
+const FIRST_SCREEN_WORDS: usize = 40;
 
 /// Every body, in the order the site is assembled: articles, pages, the home page, then
 /// the bios of the authors that have one.
@@ -186,6 +196,7 @@ pub(super) fn render(
     scans: &[Arc<Scanned>],
     ctx: &LinkCtx<'_>,
     engine: Option<&Engine<'_>>,
+    pictures: &Pictures,
     memos: &mut Memos,
     diags: &mut Diags,
 ) -> Vec<Arc<str>> {
@@ -195,7 +206,7 @@ pub(super) fn render(
         .par_iter()
         .zip(scans.par_iter())
         .map(|(d, scanned)| {
-            let (html, mut errs, fresh) = render_one(d, scanned, ctx, html_memo);
+            let (html, mut errs, fresh) = render_one(d, scanned, ctx, pictures, html_memo);
             // Filled on every build (the memo keeps the HTML with markers): a component or
             // a facility it shows may have changed while the body did not.
             let page = match (&scanned.components, engine) {
@@ -216,8 +227,8 @@ pub(super) fn render(
     let mut html: Vec<Arc<str>> = Vec::with_capacity(rendered.len());
     for (d, (kept, page, errs, fresh)) in docs.iter().zip(rendered) {
         diags.extend(errs);
-        if let Some(links) = fresh {
-            memos.html.put(d.rel, &d.source.text, (links, policy, kept));
+        if let Some((links, images)) = fresh {
+            memos.html.put(d.rel, &d.source.text, (links, images, policy, kept));
         }
         html.push(page);
     }
@@ -225,20 +236,23 @@ pub(super) fn render(
 }
 
 /// A document's HTML as the memo keeps it (component markers in), its HTML for the page,
-/// its problems, and its links when the HTML was made afresh.
-type Rendered = (Arc<str>, Arc<str>, Vec<Diag>, Option<Links>);
+/// its problems, and its links and images when the HTML was made afresh.
+type Rendered = (Arc<str>, Arc<str>, Vec<Diag>, Option<(Links, Images)>);
 
-/// One document's HTML and problems, and its links when the HTML was made afresh.
+/// One document's HTML and problems, and its links and images when the HTML was made
+/// afresh.
 fn render_one(
     d: &DocRef<'_>,
     scanned: &Scanned,
     ctx: &LinkCtx<'_>,
-    html_memo: &Memo<(Links, RawHtml, Arc<str>)>,
-) -> (Arc<str>, Vec<Diag>, Option<Links>) {
+    pictures: &Pictures,
+    html_memo: &Memo<(Links, Images, RawHtml, Arc<str>)>,
+) -> (Arc<str>, Vec<Diag>, Option<(Links, Images)>) {
     let scan = &scanned.scan;
     let mut errs = Vec::new();
     let own = heading_set(&scan.headings);
     let links: Vec<Option<String>> = scan.links.iter().map(|l| ctx.resolve(d, &own, l, &mut errs)).collect();
+    let images = image_html(d, &scan.links, &links, ctx, pictures, &mut errs);
     let policy = ctx.config.raw_html;
     if policy == RawHtml::Sanitized {
         errs.extend(
@@ -248,19 +262,78 @@ fn render_one(
         );
     }
     match html_memo.get(d.rel, &d.source.text) {
-        Some((l, p, h)) if l == links && p == policy => (h, errs, None),
+        Some((l, i, p, h)) if l == links && i == images && p == policy => (h, errs, None),
         _ => {
             let text = scanned.components.as_ref().map_or(d.body, |p| p.text.as_str());
-            let mut html = markdown::render(text, &scan.headings, &links);
+            let image = |at: usize, _alt: &str| images.get(at).cloned().flatten();
+            let mut html = markdown::render_with_images(text, &scan.headings, &links, &image);
             if scan.raw_html && policy == RawHtml::Sanitized {
                 html = match scanned.components {
                     Some(_) => components::sanitize_between_markers(&html, crate::sanitize::clean),
                     None => crate::sanitize::clean(&html),
                 };
             }
-            (Arc::from(html), errs, Some(links))
+            (Arc::from(html), errs, Some((links, images)))
         }
     }
+}
+
+/// What each image of a document becomes: a processed one its `<picture>`, a decorative
+/// one (`![""](x.svg)`) an `<img alt="">`; an image with no alt text is an error.
+fn image_html(
+    d: &DocRef<'_>,
+    refs: &[LinkRef],
+    links: &[Option<String>],
+    ctx: &LinkCtx<'_>,
+    pictures: &Pictures,
+    errs: &mut Vec<Diag>,
+) -> Images {
+    let mut first = true;
+    let link = |p: &str| ctx.config.asset_link(p);
+    refs.iter()
+        .zip(links)
+        .map(|(l, url)| {
+            let alt = l.alt.as_deref()?;
+            let first_screen = std::mem::take(&mut first) && l.words_before < FIRST_SCREEN_WORDS;
+            let decorative = is_decorative(alt);
+            if alt.trim().is_empty() {
+                errs.push(no_alt(d, l));
+            }
+            let alt = if decorative { "" } else { alt };
+            let local = l.dest.starts_with('/') && !l.dest.starts_with("//");
+            if let Some(p) = pictures.get(&l.dest).filter(|_| local) {
+                return Some(p.html(alt, images::BODY_SIZES, first_screen, &link));
+            }
+            decorative.then(|| {
+                let src = url.as_deref().unwrap_or(&l.dest);
+                format!(
+                    r#"<img src="{}" alt="">"#,
+                    src.replace('&', "&amp;").replace('"', "&quot;")
+                )
+            })
+        })
+        .collect()
+}
+
+/// `![""](x.png)`: the format's mark of an image that is only decoration (the quotes come
+/// through smart punctuation as curly ones).
+fn is_decorative(alt: &str) -> bool {
+    matches!(alt.trim(), "\"\"" | "\u{201c}\u{201d}" | "''" | "\u{2018}\u{2019}")
+}
+
+/// The error for an image with no alt text.
+fn no_alt(d: &DocRef<'_>, l: &LinkRef) -> Diag {
+    Diag::at(
+        d.source,
+        (d.body_offset + l.span.0, l.span.1),
+        format!("the image {} has no alt text", l.dest),
+    )
+    .label("no alt text")
+    .help(
+        "say in a few words what the image shows, for readers who cannot see it: \
+         `![A volunteer hands out naloxone kits](/images/kits.jpg)`; an image that is only \
+         decoration is written `![\"\"](/images/x.png)`",
+    )
 }
 
 /// The warning for raw HTML the sanitizer removes from a document (`at`: offset in its body).

@@ -29,6 +29,7 @@ pub use site::{Elsewhere, Redirect, ResolvedArticle, ResolvedAuthor, ResolvedPag
 
 use crate::diag::Diags;
 use crate::facility;
+use crate::images::Pictures;
 use crate::theme::Theme;
 use crate::validate::Validated;
 
@@ -52,17 +53,28 @@ pub struct Memos {
 
 /// Resolves the validated site.
 pub fn resolve(v: Validated, theme: Theme, opts: Options, diags: &mut Diags) -> Option<Site> {
-    resolve_with(v, theme, opts, &Elsewhere::default(), diags, &mut Memos::default())
+    let pictures = Pictures::default();
+    resolve_with(
+        v,
+        theme,
+        opts,
+        &Elsewhere::default(),
+        &pictures,
+        diags,
+        &mut Memos::default(),
+    )
 }
 
 /// [`resolve`], reusing and updating `memos` (the Markdown and facility ones). An added
 /// language's site gets the default language's documents in `elsewhere`, so that its `@/`
-/// links may name a page that has no translation.
+/// links may name a page that has no translation. `pictures` are the processed images
+/// ([`crate::images::process`]) that the bodies' images become.
 pub fn resolve_with(
     v: Validated,
     theme: Theme,
     opts: Options,
     elsewhere: &Elsewhere,
+    pictures: &Pictures,
     diags: &mut Diags,
     memos: &mut Memos,
 ) -> Option<Site> {
@@ -106,7 +118,7 @@ pub fn resolve_with(
         elsewhere,
     };
     let engine = bodies::engine(&scans, &theme, &config, &directory, diags);
-    let html = bodies::render(&docs, &scans, &ctx, engine.as_ref(), &mut memos.bodies, diags);
+    let html = bodies::render(&docs, &scans, &ctx, engine.as_ref(), pictures, &mut memos.bodies, diags);
     drop(engine);
     // Before giving up at errors: the other languages' links are checked against it anyway.
     let link_targets = bodies::elsewhere(&config, &targets, &routes);

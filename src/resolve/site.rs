@@ -125,8 +125,10 @@ pub struct Site {
     pub topics: Vec<Topic>,
     /// Aliases.
     pub redirects: Vec<Redirect>,
-    /// Files copied as-is.
+    /// Files copied as-is (with the processed images' variants, added by the pipeline).
     pub statics: Vec<StaticFile>,
+    /// The processed images (`crate::images`); set by the pipeline.
+    pub pictures: Arc<crate::images::Pictures>,
     /// Treatment facilities and their directory.
     pub facilities: std::sync::Arc<facility::Directory>,
     /// Menu items with site paths resolved (title, URL to print).

@@ -35,7 +35,7 @@ use crate::load::{self, Doc, Loaded};
 use crate::pipeline::Memos;
 use crate::pipeline::{self, BuildOptions, Prepared};
 use crate::render::{self, Output};
-use crate::{config, theme};
+use crate::{config, images, theme};
 
 /// What changed on disk, as far as the build cares.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -173,7 +173,13 @@ impl Builder {
         let c = self.pending.clone();
         let result = match self.good.take() {
             None => self.full().map_err(|e| (e, None)),
-            Some(good) if c.full || (c.content && c.theme) => self.full().map_err(|e| (e, Some(good))),
+            // A changed JPEG or PNG changes its variants and maybe its size in the pages: a
+            // full build, in which the image cache makes every other image cost nothing.
+            Some(good)
+                if c.full || (c.content && c.theme) || c.statics.iter().any(|s| images::Kind::of(s).is_some()) =>
+            {
+                self.full().map_err(|e| (e, Some(good)))
+            }
             Some(good) if c.content => self.content(good, &c),
             Some(good) if c.theme => self.theme(good, &c),
             Some(good) => self.statics(good, &c.statics),

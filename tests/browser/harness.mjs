@@ -26,6 +26,7 @@ const TYPES = {
   '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
   '.mjs': 'text/javascript', '.json': 'application/json', '.svg': 'image/svg+xml',
   '.xml': 'application/xml', '.wasm': 'application/wasm', '.txt': 'text/plain',
+  '.png': 'image/png', '.jpg': 'image/jpeg', '.webp': 'image/webp', '.gif': 'image/gif',
 };
 
 /** Serves `dir` under `prefix` (default `/`) on 127.0.0.1; resolves to { url, close }. */

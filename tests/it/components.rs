@@ -220,3 +220,21 @@ fn markers_an_editor_writes_never_break_the_build() {
     assert!(page.has(".prose .component-hotline a.call"));
     assert!(page.has(".prose .callout"));
 }
+
+/// The search index reads a body's words, not its component calls: a callout's text is
+/// found, the call syntax (`{%`, `{{`, argument names) is in no index file.
+#[test]
+fn search_indexes_a_callouts_words_and_never_the_call() {
+    let body = "{% <callout kind=\"tip\" title=\"Good to know\"> %}\nZanzibarish pharmacies carry kits.\n{% </callout> %}\n\n{{ <facility path=\"facilities/tx/alamo-example.yaml\" /> }}\n";
+    let built = site(body).build();
+    let dir = built.out.join("search-index");
+    let mut all = String::new();
+    for e in walkdir::WalkDir::new(&dir).into_iter().flatten().filter(|e| e.file_type().is_file()) {
+        all.push_str(&std::fs::read_to_string(e.path()).unwrap_or_default());
+    }
+    assert!(all.contains("zanzibarish"), "the callout's word is indexed");
+    assert!(all.contains("Zanzibarish pharmacies carry kits."), "its passage is the excerpt");
+    for syntax in ["{%", "{{", "%}", "callout", "path="] {
+        assert!(!all.contains(syntax), "{syntax} in the index");
+    }
+}

@@ -31,7 +31,7 @@ const LAYERS: &[&[&str]] = &[
         "cli",
     ],
     &["yaml", "load", "placeholder", "model", "sanitize"],
-    &["config", "markdown", "drafts"],
+    &["config", "markdown", "drafts", "images"],
     &["theme"],
     // Stage 2, validate; facility files are parsed and checked below resolve.
     &["validate", "facility", "i18n"],

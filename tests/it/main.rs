@@ -8,6 +8,7 @@ mod build;
 mod components;
 mod content;
 mod errors;
+mod images;
 mod imports;
 mod languages;
 mod links;

@@ -188,7 +188,12 @@ pub(crate) fn basic_sub() -> &'static Built {
 }
 
 fn copy_dir(from: &Path, to: &Path) {
-    for entry in WalkDir::new(from) {
+    // Never an image cache (.haven-cache/) that a build of the fixture folder left there:
+    // each test site starts without one.
+    let walk = WalkDir::new(from)
+        .into_iter()
+        .filter_entry(|e| e.file_name() != ".haven-cache");
+    for entry in walk {
         let entry = entry.expect("walk fixture");
         let rel = entry.path().strip_prefix(from).expect("inside fixture");
         let dest = to.join(rel);
