@@ -40,12 +40,12 @@ const STEP: f64 = 0.095_310_179_804_324_9; // ln(1.1)
 /// Step of a field's average length: 5%.
 const AVG_STEP: f64 = 0.048_790_164_169_432; // ln(1.05)
 /// A shard is cut only once it holds this many bytes (estimated JSON)...
-pub const SHARD_MIN: usize = 15_000;
+pub const SHARD_MIN: usize = 8_000;
 /// ... and always before it would pass this many (one key's list may make one bigger: it
 /// then has a shard to itself).
-pub const SHARD_MAX: usize = 26_000;
+pub const SHARD_MAX: usize = 16_000;
 /// Past [`SHARD_MIN`], a shard is cut before a key whose hash is 0 modulo this.
-const CUT_EVERY: u64 = 128;
+const CUT_EVERY: u64 = 32;
 
 /// A stem id and its term frequency in each field.
 type Tf = (u32, [u16; FIELDS]);

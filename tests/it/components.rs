@@ -229,11 +229,18 @@ fn search_indexes_a_callouts_words_and_never_the_call() {
     let built = site(body).build();
     let dir = built.out.join("search-index");
     let mut all = String::new();
-    for e in walkdir::WalkDir::new(&dir).into_iter().flatten().filter(|e| e.file_type().is_file()) {
+    for e in walkdir::WalkDir::new(&dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+    {
         all.push_str(&std::fs::read_to_string(e.path()).unwrap_or_default());
     }
     assert!(all.contains("zanzibarish"), "the callout's word is indexed");
-    assert!(all.contains("Zanzibarish pharmacies carry kits."), "its passage is the excerpt");
+    assert!(
+        all.contains("Zanzibarish pharmacies carry kits."),
+        "its passage is the excerpt"
+    );
     for syntax in ["{%", "{{", "%}", "callout", "path="] {
         assert!(!all.contains(syntax), "{syntax} in the index");
     }
