@@ -245,3 +245,30 @@ fn search_indexes_a_callouts_words_and_never_the_call() {
         assert!(!all.contains(syntax), "{syntax} in the index");
     }
 }
+
+#[test]
+fn a_component_in_a_bio_gets_its_stylesheet_wherever_the_bio_shows() {
+    let bio = "bio: |\n  Jane is an addiction medicine physician.\n\n  {% <callout kind=\"tip\" title=\"Ask her\"> %}\n  About **naloxone**.\n  {% </callout> %}\n";
+    let site = Site::fixture("basic").edit(
+        "content/authors/jane-roe-md.yaml",
+        "bio: |\n  Jane is an addiction medicine physician.\n",
+        bio,
+    );
+    let built = site.build();
+    let components_css = |path: &str| {
+        let page = built.page(path);
+        let css = page.attrs("link[rel=stylesheet]", "href");
+        css.iter().any(|h| h.contains("components."))
+    };
+    // Her own page, and an article she reviewed whose body calls no component.
+    let author = built.page("/authors/jane-roe-md/");
+    assert_eq!(author.text(".person-bio .callout-tip .callout-label"), "Ask her");
+    assert!(components_css("/authors/jane-roe-md/"));
+    let article = built.page("/articles/naloxone/");
+    assert!(article.has(".reviewer .person-bio .callout-tip"));
+    assert!(!article.has(".prose .component"));
+    assert!(components_css("/articles/naloxone/"));
+    // An author page and an article without any component do not link it.
+    assert!(!components_css("/authors/sam-writer/"));
+    assert!(!components_css("/articles/family/"));
+}
