@@ -181,11 +181,22 @@ pub fn prepare_loaded(
     let split = translations::split(validated, &mut diags);
     let theme = theme::load(&opts.root, &split.default.config, &mut diags);
     let images_took = Instant::now();
-    // Every language shares the static files, so their images are processed once.
+    // Every language shares the static files and the theme, so their images are
+    // processed once.
     let warn_over = split.default.config.images_warn_over;
+    let theme_images: Vec<crate::images::Inline<'_>> = theme
+        .assets
+        .values()
+        .map(|a| crate::images::Inline {
+            rel: &a.out_rel,
+            origin: &a.origin,
+            bytes: &a.bytes,
+        })
+        .collect();
     let pictures = crate::images::process(
         &opts.root,
         &split.default.statics,
+        &theme_images,
         warn_over,
         &mut memos.images,
         &mut diags,

@@ -35,6 +35,8 @@ pub struct Asset {
     pub name: String,
     /// Output path relative to the output root (`style.3f2a9c1d.css`).
     pub out_rel: String,
+    /// Path shown in errors (`themes/default/static/img/logo.png`, or `<built-in>/…`).
+    pub origin: String,
     /// Contents.
     pub bytes: Vec<u8>,
 }
@@ -180,6 +182,7 @@ fn add(theme: &mut Theme, rel: &str, bytes: Vec<u8>, origin: String, diags: &mut
             Asset {
                 name: name.to_string(),
                 out_rel,
+                origin,
                 bytes,
             },
         );

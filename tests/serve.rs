@@ -345,6 +345,37 @@ fn serve_uses_the_image_cache_and_makes_again_only_a_changed_image() {
     assert!(after.len() > before.len(), "the changed image has an entry of its own");
 }
 
+/// A PNG of `w` x `h` pixels.
+fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x / 4) as u8, (y / 2) as u8, 120]));
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    png
+}
+
+/// A theme's PNG is processed like a static one: added or saved over, its copies are made
+/// and served.
+#[test]
+fn a_theme_png_saved_while_serving_gets_its_copies() {
+    let s = Server::start();
+    let path = s.path("themes/default/static/img/banner.png");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, png(1000, 250)).unwrap();
+    s.wait("the new theme image's copies", || {
+        (s.get("/img/banner.1000w.webp").0 == 200).then_some(())
+    });
+    let (_, head, body) = s.get("/img/banner.480w.png");
+    assert!(head.contains("image/png"), "{head}");
+    assert!(body.len() > 8);
+    std::fs::write(&path, png(700, 175)).unwrap();
+    s.wait("the saved theme image's copies", || {
+        (s.get("/img/banner.700w.webp").0 == 200).then_some(())
+    });
+    assert_eq!(s.get("/img/banner.1000w.webp").0, 404, "the old copies are gone");
+}
+
 #[test]
 fn build_output_never_carries_the_live_reload_script() {
     let out = tempfile::tempdir().unwrap();

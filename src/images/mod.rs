@@ -15,7 +15,7 @@ mod encode;
 
 pub use encode::{Kind, WIDTHS};
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -137,7 +137,7 @@ impl Picture {
 }
 
 /// Text for an attribute value in double quotes.
-fn escape(s: &str) -> String {
+pub fn escape(s: &str) -> String {
     // Four replacements: not worth a dependency (pulldown-cmark's escaper is not public API).
     s.replace('&', "&amp;")
         .replace('"', "&quot;")
@@ -148,13 +148,16 @@ fn escape(s: &str) -> String {
 /// Every processed image of a build.
 #[derive(Debug, Default, Clone)]
 pub struct Pictures {
-    /// By the original's static path (`images/x.jpg`, as [`StaticFile::rel`]).
+    /// By the original's output path (`images/x.jpg`, as [`StaticFile::rel`], or a theme
+    /// image's `img/logo.png`).
     pub by_rel: HashMap<String, Arc<Picture>>,
     /// The variant files for the output, from the cache (the originals are static files
-    /// already).
+    /// or theme assets already).
     pub files: Vec<StaticFile>,
     /// How many images were decoded and encoded in this build (0 on a warm cache).
     pub made: usize,
+    /// The cache entries this build used (their folder names), for [`cache::prune`].
+    pub keys: HashSet<String>,
 }
 
 impl Pictures {
@@ -163,6 +166,17 @@ impl Pictures {
         let path = path.split(['?', '#']).next().unwrap_or(path);
         self.by_rel.get(path.strip_prefix('/')?)
     }
+}
+
+/// An image whose bytes are already read: one of the theme's (`themes/<name>/static/`).
+#[derive(Debug, Clone, Copy)]
+pub struct Inline<'a> {
+    /// Output path relative to the output root (`img/logo.png`).
+    pub rel: &'a str,
+    /// The file as errors name it (`themes/recovery/static/img/logo.png`).
+    pub origin: &'a str,
+    /// Its bytes.
+    pub bytes: &'a [u8],
 }
 
 /// What `haven serve` keeps between its builds: each source's result by its path, used
@@ -185,89 +199,114 @@ impl Memo {
     }
 }
 
-/// A source's length and modification time, and what was made of it.
-type Entry = (u64, Option<SystemTime>, Arc<Picture>, Vec<StaticFile>);
+/// A source's length and modification time, its cache key, and what was made of it.
+type Entry = (u64, Option<SystemTime>, String, Arc<Picture>, Vec<StaticFile>);
 
-/// One source's result: its picture and files, whether it was made afresh, and problems.
-type One = (Option<(Arc<Picture>, Vec<StaticFile>)>, bool, Vec<Diag>);
+/// One source's result (its picture, files and cache key), whether it was made afresh,
+/// and problems.
+type One = (Option<(Arc<Picture>, Vec<StaticFile>, String)>, bool, Vec<Diag>);
 
-/// Processes every JPEG and PNG of `statics` through the cache under `root`. A source
-/// larger than `warn_over` bytes is a warning; one that is not a readable image is an
-/// error naming the file.
+/// A source: a file of `content/static/`, or an image read already.
+#[derive(Clone, Copy)]
+enum Src<'a> {
+    File(&'a StaticFile),
+    Inline(Inline<'a>),
+}
+
+impl Src<'_> {
+    fn rel(&self) -> &str {
+        match self {
+            Src::File(s) => &s.rel,
+            Src::Inline(i) => i.rel,
+        }
+    }
+}
+
+/// Processes every JPEG and PNG of `statics` and of `theme` (a theme's images; one that a
+/// static file of the same path hides is left out, as the static file is what is
+/// published) through the cache under `root`. A source larger than `warn_over` bytes is a
+/// warning; one that is not a readable image is an error naming the file.
 pub fn process(
     root: &std::path::Path,
     statics: &[StaticFile],
+    theme: &[Inline<'_>],
     warn_over: u64,
     memo: &mut Memo,
     diags: &mut Diags,
 ) -> Pictures {
-    let sources: Vec<(&StaticFile, Kind)> = statics.iter().filter_map(|s| Some((s, Kind::of(&s.rel)?))).collect();
+    let own: HashSet<&str> = statics.iter().map(|s| s.rel.as_str()).collect();
+    let sources: Vec<(Src<'_>, Kind)> = statics
+        .iter()
+        .map(Src::File)
+        .chain(theme.iter().filter(|i| !own.contains(i.rel)).map(|i| Src::Inline(*i)))
+        .filter_map(|s| Some((s, Kind::of(s.rel())?)))
+        .collect();
     let done: Vec<One> = sources
         .par_iter()
-        .map(|(s, kind)| one(root, s, *kind, warn_over, &*memo))
+        .map(|(s, kind)| one(root, *s, *kind, warn_over, &*memo))
         .collect();
     let mut out = Pictures::default();
     let mut by_path = HashMap::with_capacity(sources.len());
     for ((s, _), (result, made, problems)) in sources.iter().zip(done) {
         diags.extend(problems);
-        let Some((picture, files)) = result else { continue };
+        let Some((picture, files, key)) = result else { continue };
         out.made += usize::from(made);
-        out.by_rel.insert(s.rel.clone(), Arc::clone(&picture));
+        out.by_rel.insert(s.rel().to_string(), Arc::clone(&picture));
         out.files.extend(files.iter().cloned());
-        if let Ok(m) = std::fs::metadata(&s.path) {
-            by_path.insert(s.path.clone(), (m.len(), m.modified().ok(), picture, files));
+        out.keys.insert(key.clone());
+        if let Src::File(s) = s
+            && let Ok(m) = std::fs::metadata(&s.path)
+        {
+            by_path.insert(s.path.clone(), (m.len(), m.modified().ok(), key, picture, files));
         }
     }
     memo.by_path = by_path;
     out
 }
 
-fn one(root: &std::path::Path, s: &StaticFile, kind: Kind, warn_over: u64, memo: &Memo) -> One {
-    let name = format!("content/static/{}", s.rel);
-    let meta = std::fs::metadata(&s.path).ok();
-    let stamp = meta.as_ref().map(|m| (m.len(), m.modified().ok()));
+fn one(root: &std::path::Path, src: Src<'_>, kind: Kind, warn_over: u64, memo: &Memo) -> One {
     let mut problems = Vec::new();
-    if let Some((len, _)) = stamp
-        && len > warn_over
-    {
-        problems.push(
-            Diag::error(format!(
-                "{name} is {}: a phone reader should not download that",
-                size_text(len)
-            ))
-            .help(format!(
-                "haven sends phones small copies, but the original stays at its own URL: save it smaller \
-                 (about 2000 px wide is plenty), or raise `images: {{ warn_over: ... }}` in site.yaml \
-                 (now {} bytes)",
-                warn_over
-            ))
-            .warning(),
-        );
-    }
-    if let (Some(stamp), Some((len, modified, picture, files))) = (stamp, memo.by_path.get(&s.path))
-        && stamp == (*len, *modified)
-    {
-        return (Some((Arc::clone(picture), files.clone())), false, problems);
-    }
-    let bytes = match std::fs::read(&s.path) {
-        Ok(b) => b,
-        Err(e) => {
-            problems.push(Diag::error(format!("cannot read {name}: {e}")).help("check the file and build again"));
-            return (None, false, problems);
+    let read;
+    let (name, bytes): (std::borrow::Cow<'_, str>, &[u8]) = match src {
+        Src::Inline(i) => {
+            too_large(i.origin, i.bytes.len() as u64, warn_over, &mut problems);
+            (i.origin.into(), i.bytes)
+        }
+        Src::File(s) => {
+            let name = format!("content/static/{}", s.rel);
+            let meta = std::fs::metadata(&s.path).ok();
+            let stamp = meta.as_ref().map(|m| (m.len(), m.modified().ok()));
+            if let Some((len, _)) = stamp {
+                too_large(&name, len, warn_over, &mut problems);
+            }
+            if let (Some(stamp), Some((len, modified, key, picture, files))) = (stamp, memo.by_path.get(&s.path))
+                && stamp == (*len, *modified)
+            {
+                return (Some((Arc::clone(picture), files.clone(), key.clone())), false, problems);
+            }
+            read = match std::fs::read(&s.path) {
+                Ok(b) => b,
+                Err(e) => {
+                    problems
+                        .push(Diag::error(format!("cannot read {name}: {e}")).help("check the file and build again"));
+                    return (None, false, problems);
+                }
+            };
+            (name.into(), read.as_slice())
         }
     };
-    let key = cache::key(&bytes);
+    let key = cache::key(bytes);
     let entry = cache::entry(root, &key);
     let (size, made) = match cache::size(&entry) {
         Some(size) => (size, false),
-        None if memo.read_only => match encode::size(&bytes, kind) {
+        None if memo.read_only => match encode::size(bytes, kind) {
             Ok(size) => (size, false),
             Err(e) => {
                 problems.push(unreadable(&name, &e));
                 return (None, false, problems);
             }
         },
-        None => match encode::variants(&bytes, kind) {
+        None => match encode::variants(bytes, kind) {
             Ok((size, variants)) => {
                 let files: Vec<(String, &[u8])> = variants
                     .iter()
@@ -293,7 +332,7 @@ fn one(root: &std::path::Path, s: &StaticFile, kind: Kind, warn_over: u64, memo:
             }
         },
     };
-    let picture = Picture::new(&s.rel, kind, size);
+    let picture = Picture::new(src.rel(), kind, size);
     let files = picture
         .variants
         .iter()
@@ -303,7 +342,27 @@ fn one(root: &std::path::Path, s: &StaticFile, kind: Kind, warn_over: u64, memo:
             path: entry.join(cache::file(v.width, if v.webp { "webp" } else { kind.ext() })),
         })
         .collect();
-    (Some((Arc::new(picture), files)), made, problems)
+    (Some((Arc::new(picture), files, key)), made, problems)
+}
+
+/// The warning for a source of `len` bytes over `warn_over`.
+fn too_large(name: &str, len: u64, warn_over: u64, problems: &mut Vec<Diag>) {
+    if len <= warn_over {
+        return;
+    }
+    problems.push(
+        Diag::error(format!(
+            "{name} is {}: a phone reader should not download that",
+            size_text(len)
+        ))
+        .help(format!(
+            "haven sends phones small copies, but the original stays at its own URL: save it smaller \
+             (about 2000 px wide is plenty), or raise `images: {{ warn_over: ... }}` in site.yaml \
+             (now {} bytes)",
+            warn_over
+        ))
+        .warning(),
+    );
 }
 
 /// A file size as people read it: `5.2 MB`, `340 KB`.

@@ -11,8 +11,15 @@ use crate::theme::Theme;
 
 /// Builds the Tera engine for a theme, with `globals` available to every template.
 pub fn engine(theme: &Theme, globals: Context) -> Result<Tera, Vec<Diag>> {
+    engine_with(theme, globals, |_| ())
+}
+
+/// [`engine`], with the functions `register` adds (before the templates, which Tera checks
+/// for unknown functions as it reads them).
+pub fn engine_with(theme: &Theme, globals: Context, register: impl FnOnce(&mut Tera)) -> Result<Tera, Vec<Diag>> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    register(&mut tera);
     let templates = theme.templates.values().map(|t| (t.name.as_str(), t.text.as_str()));
     if let Err(e) = tera.add_raw_templates(templates) {
         return Err(vec![template_error(theme, None, &e)]);

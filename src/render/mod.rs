@@ -13,6 +13,7 @@ pub mod headers;
 pub mod locator_data;
 mod output;
 mod pages;
+mod picture;
 pub mod seo;
 
 use rayon::prelude::*;
@@ -130,7 +131,9 @@ pub fn site_engine(site: &Site) -> Result<Tera, Vec<Diag>> {
     globals.insert("assets", &site.theme.asset_paths(&site.config));
     let all = site.config.all_languages();
     globals.insert("t", &crate::i18n::strings(&site.theme, &site.config.language, &all)?);
-    engine(&site.theme, globals)
+    let pictures = std::sync::Arc::clone(&site.pictures);
+    let picture = picture::function(pictures, site.config.asset_link("/"));
+    engine::engine_with(&site.theme, globals, |tera| tera.register_function("picture", picture))
 }
 
 /// Renders every job in parallel. Errors from all jobs are collected; the same template

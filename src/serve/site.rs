@@ -301,8 +301,10 @@ impl Builder {
             return self.content(good, c);
         }
         // The theme's strings (`i18n/*.yaml`) are on every page and in the site data (facility
-        // labels, the scripts' strings): an edit to them is built again whole.
-        if new_theme.strings != good.p.site.theme.strings {
+        // labels, the scripts' strings): an edit to them is built again whole. So is one to a
+        // theme's JPEG or PNG, processed like a static one: its variants and maybe its size
+        // change (the image cache keeps the other images free).
+        if images_differ(&good.p.site.theme, &new_theme) || new_theme.strings != good.p.site.theme.strings {
             return self.full().map_err(|e| (e, Some(good)));
         }
         // Every language has its own engine (its strings): each is made again, and each
@@ -490,6 +492,15 @@ fn add_search(
     times.push(format!("serve {:.1}", t.elapsed().as_secs_f64() * 1000.0));
     *steps = times.join(", ");
     true
+}
+
+/// Whether the theme's JPEGs and PNGs differ between two themes (names or contents).
+fn images_differ(old: &theme::Theme, new: &theme::Theme) -> bool {
+    let images = |t: &theme::Theme| -> Vec<(String, Vec<u8>)> {
+        let raster = t.assets.values().filter(|a| images::Kind::of(&a.name).is_some());
+        raster.map(|a| (a.name.clone(), a.bytes.clone())).collect()
+    };
+    images(old) != images(new)
 }
 
 fn add_assets(files: &mut HashMap<String, ServedFile>, p: &Prepared) {

@@ -301,3 +301,84 @@ fn svg_and_gif_are_copied_as_they_are() {
         ["/images/dot.gif", "/images/square.svg"]
     );
 }
+
+/// A PNG of `w`x`h` (a theme's banner).
+fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+    let mut out = Vec::new();
+    img.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
+        .expect("encode the test PNG");
+    out
+}
+
+/// The default theme's home template with `call` put at the start of its content block.
+fn home_template_with(call: &str) -> String {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/templates/index.html");
+    let text = std::fs::read_to_string(path).expect("the default index.html");
+    assert!(text.contains("{% block content %}"), "{text}");
+    text.replacen("{% block content %}", &format!("{{% block content %}}\n{call}\n"), 1)
+}
+
+/// The basic site with a theme PNG of 1600x400 that the home template shows with `call`.
+fn theme_banner(call: &str) -> Site {
+    let site = Site::fixture("basic").write("themes/default/templates/index.html", &home_template_with(call));
+    put(&site, "themes/default/static/img/banner.png", &png(1600, 400));
+    site
+}
+
+#[test]
+fn a_theme_png_is_processed_and_templates_write_its_picture() {
+    let call = r#"{{ picture(src="/img/banner.png", alt="A path through the hills", sizes="100vw", lazy=false, class="banner") }}"#;
+    let site = theme_banner(call);
+    let built = site.build();
+    assert_eq!(built.report.images_made, 3, "the fixture's two images and the banner");
+    let home = built.page("/");
+    let img = "main picture img.banner";
+    assert_eq!(home.attr(img, "alt"), "A path through the hills");
+    assert_eq!(
+        (home.attr(img, "width"), home.attr(img, "height")),
+        ("1440".into(), "360".into())
+    );
+    assert_eq!(home.attr(img, "src"), "/img/banner.1440w.png");
+    assert_eq!(home.attr(img, "sizes"), "100vw");
+    // `lazy=false`: a first-screen image loads at once.
+    assert!(home.one(img).value().attr("loading").is_none());
+    let webp = home.attr("main picture source[type='image/webp']", "srcset");
+    for srcset in [home.attr(img, "srcset"), webp] {
+        let files = entries(&srcset);
+        assert_eq!(
+            files.iter().map(|f| f.1).collect::<Vec<_>>(),
+            [480, 960, 1440],
+            "{srcset}"
+        );
+        for (url, width) in files {
+            let bytes = std::fs::read(built.file(&url)).unwrap_or_else(|e| panic!("{url}: {e}"));
+            assert_eq!(dimensions(&bytes), (width, width / 4), "{url}");
+        }
+    }
+    // The original stays at its own URL; the next build takes the copies from the cache.
+    let original = std::fs::read(built.file("/img/banner.png")).expect("the original");
+    assert_eq!(dimensions(&original), (1600, 400));
+    assert_eq!(site.build().report.images_made, 0);
+
+    // Lazy by default, with the text column's sizes, under the site's sub-path.
+    let site = theme_banner(r#"{{ picture(src="/img/banner.png", alt="") }}"#).base_url("https://example.org/sub/");
+    let home = site.build().page("/");
+    let img = "main picture img";
+    assert_eq!(home.attr(img, "src"), "/sub/img/banner.1440w.png");
+    assert_eq!(home.attr(img, "alt"), "");
+    assert_eq!(home.attr(img, "loading"), "lazy");
+    assert_eq!(home.attr(img, "sizes"), haven::images::BODY_SIZES);
+}
+
+#[test]
+fn picture_of_an_unknown_image_or_argument_is_a_template_error() {
+    let errs = theme_banner(r#"{{ picture(src="/img/nope.png", alt="x") }}"#).build_err();
+    let d = errs.find("is not a JPEG or PNG");
+    assert!(d.message.contains("/img/nope.png"), "{}", d.message);
+    assert!(d.message.contains("index.html"), "{}", d.message);
+    let errs = theme_banner(r#"{{ picture(src="/img/banner.png", alt="x", size="10px") }}"#).build_err();
+    errs.find("picture() has no argument `size`");
+    let errs = theme_banner(r#"{{ picture(src="/img/banner.png") }}"#).build_err();
+    errs.find("alt");
+}
