@@ -16,10 +16,14 @@ test('no layout shift from images on the article page, and a phone gets the 960 
   const context = await chrome.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
   const page = await context.newPage();
   const outside = forbidThirdParty(page);
-  // Images served slowly, as on a weak connection: a picture without its size would move
-  // the text when it arrives.
+  // Images held back until the test lets them through, as on a weak connection: the page
+  // is laid out and measured with the picture in view before any image byte arrives, so a
+  // picture without its size (no width and height) has no room kept and moves the text
+  // below it when it arrives.
+  let release;
+  const gate = new Promise((ok) => { release = ok; });
   await page.route(/\.(png|jpg|webp)$/, async (route) => {
-    await new Promise((ok) => setTimeout(ok, 400));
+    await gate;
     await route.continue();
   });
   await page.addInitScript(() => {
@@ -36,12 +40,19 @@ test('no layout shift from images on the article page, and a phone gets the 960 
   await page.goto(server.url + ARTICLE);
   const img = page.locator('.prose picture img').first();
   assert.equal(await img.count(), 1, 'the article has its illustration');
-  // Scroll down step by step so that the lazy image is fetched and drawn in view.
-  for (let y = 0; y < 6000; y += 400) {
-    await page.evaluate((y) => window.scrollTo(0, y), y);
-    await page.waitForTimeout(50);
-  }
-  await img.scrollIntoViewIfNeeded();
+  // The picture in the middle of the screen, the text above and below it in view, while
+  // its bytes are held back (it is lazy: this is what starts its request).
+  const top = await img.evaluate((i) => i.getBoundingClientRect().top + window.scrollY);
+  await page.evaluate((y) => window.scrollTo(0, y), Math.max(0, top - 300));
+  await page.waitForTimeout(300);
+  const early = await img.evaluate((i) => {
+    const box = i.getBoundingClientRect();
+    return { loaded: i.complete && i.naturalWidth > 0, ratio: box.width / box.height, top: box.top };
+  });
+  assert.equal(early.loaded, false, 'measured before the image arrived');
+  assert.ok(early.top > 0 && early.top < 844, `the picture is in view (${early.top}px)`);
+  assert.ok(Math.abs(early.ratio - 1.6) < 0.02, `room is kept at its shape before it arrives (${early.ratio})`);
+  release();
   await page.waitForFunction(() => {
     const i = document.querySelector('.prose picture img');
     return i.complete && i.naturalWidth > 0;
