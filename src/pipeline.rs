@@ -104,6 +104,8 @@ pub struct Report {
     pub timings: Timings,
     /// Images decoded and resized in this build (0 when the cache had them all).
     pub images_made: usize,
+    /// Image cache entries removed after the build, as no image uses them any more.
+    pub images_pruned: usize,
 }
 
 /// "Built 135 pages (1,176 files)": `build` and `serve` count the same way.
@@ -413,6 +415,7 @@ fn check_with(opts: &BuildOptions, memos: &mut Memos) -> Result<Report, Vec<Diag
         pages: outputs.iter().filter(|o| o.html).count(),
         files: 0,
         images_made: p.site.pictures.made,
+        images_pruned: 0,
         warnings: p.warnings,
         timings: p.timings,
     })
@@ -468,12 +471,18 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diag>> {
         Ok((index_files, ()))
     })?;
     p.timings.push("minify+write", written.took);
+    // The output is written: the image cache entries this build did not use can go.
+    let images_pruned = crate::images::prune(&opts.root, &p.site.pictures).unwrap_or_else(|d| {
+        p.warnings.push(d);
+        0
+    });
     p.timings.steps.extend(search.steps);
     p.warnings.extend(search.warnings);
     Ok(Report {
         pages: outputs.iter().filter(|o| o.html).count(),
         files: written.files,
         images_made: p.site.pictures.made,
+        images_pruned,
         warnings: p.warnings,
         timings: p.timings,
     })

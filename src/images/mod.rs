@@ -156,8 +156,11 @@ pub struct Pictures {
     pub files: Vec<StaticFile>,
     /// How many images were decoded and encoded in this build (0 on a warm cache).
     pub made: usize,
-    /// The cache entries this build used (their folder names), for [`cache::prune`].
+    /// The cache entries this build used (their folder names), for [`prune`].
     pub keys: HashSet<String>,
+    /// The shared lock on the cache this build holds while its entries are in use (kept
+    /// with the pictures, which live until the output is written).
+    lock: Option<Arc<std::fs::File>>,
 }
 
 impl Pictures {
@@ -241,11 +244,21 @@ pub fn process(
         .chain(theme.iter().filter(|i| !own.contains(i.rel)).map(|i| Src::Inline(*i)))
         .filter_map(|s| Some((s, Kind::of(s.rel())?)))
         .collect();
+    // Taken before any entry is read, so that no other build's prune removes one in use. A
+    // site with no image and no cache gets no cache folder.
+    let lock = match memo.read_only {
+        true => cache::lock_shared(root, false),
+        false if !sources.is_empty() || root.join(cache::DIR).is_dir() => cache::lock_shared(root, true),
+        false => None,
+    };
     let done: Vec<One> = sources
         .par_iter()
         .map(|(s, kind)| one(root, *s, *kind, warn_over, &*memo))
         .collect();
-    let mut out = Pictures::default();
+    let mut out = Pictures {
+        lock: lock.map(Arc::new),
+        ..Pictures::default()
+    };
     let mut by_path = HashMap::with_capacity(sources.len());
     for ((s, _), (result, made, problems)) in sources.iter().zip(done) {
         diags.extend(problems);
@@ -343,6 +356,26 @@ fn one(root: &std::path::Path, src: Src<'_>, kind: Kind, warn_over: u64, memo: &
         })
         .collect();
     (Some((Arc::new(picture), files, key)), made, problems)
+}
+
+/// After a successful build: removes the cache entries of `root` that `pictures` (the
+/// build's, every image it used) did not use, and the half-written ones of a stopped
+/// build; nothing while another build or `haven serve` uses the cache (see
+/// [`cache::prune`]). Gives how many were removed; a failure is a warning (the build is
+/// written, and the cache can be deleted by hand at any time).
+pub fn prune(root: &std::path::Path, pictures: &Pictures) -> Result<usize, Diag> {
+    let Some(lock) = &pictures.lock else { return Ok(0) };
+    cache::prune(root, lock, &pictures.keys).map_err(|e| {
+        Diag::error(format!(
+            "cannot remove old entries of the image cache {}: {e}",
+            cache::DIR
+        ))
+        .help(format!(
+            "{} can be deleted at any time; the next build makes it again",
+            cache::DIR
+        ))
+        .warning()
+    })
 }
 
 /// The warning for a source of `len` bytes over `warn_over`.

@@ -382,3 +382,70 @@ fn picture_of_an_unknown_image_or_argument_is_a_template_error() {
     let errs = theme_banner(r#"{{ picture(src="/img/banner.png") }}"#).build_err();
     errs.find("alt");
 }
+
+/// The names of the entry folders of the image cache (32 hex digits).
+fn cache_entries(root: &Path) -> std::collections::BTreeSet<String> {
+    let dir = root.join(haven::images::cache::DIR);
+    std::fs::read_dir(dir)
+        .expect("the cache folder")
+        .map(|e| e.expect("a cache entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.len() == 32 && n.bytes().all(|b| b.is_ascii_hexdigit()))
+        .collect()
+}
+
+#[test]
+fn a_build_removes_cache_entries_no_image_uses_and_nothing_else() {
+    let site = with_photo();
+    assert_eq!(site.build().report.images_pruned, 0);
+    let dir = site.root().join(haven::images::cache::DIR);
+    let first = cache_entries(site.root());
+    assert_eq!(first.len(), 3);
+    // What is not an entry stays: a file, a folder of another name, a symlink named like an
+    // entry (and what it points to, outside the cache).
+    std::fs::write(dir.join("notes.txt"), "mine").expect("write");
+    std::fs::create_dir(dir.join("keep-me")).expect("mkdir");
+    let outside = site.root().join("outside");
+    std::fs::create_dir(&outside).expect("mkdir");
+    std::fs::write(outside.join("precious.txt"), "keep").expect("write");
+    let link = "f".repeat(32);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&outside, dir.join(&link)).expect("symlink");
+    // A half-written entry of a stopped build goes.
+    let partial = dir.join(format!(".{}.4242.tmp", "0".repeat(32)));
+    std::fs::create_dir(&partial).expect("mkdir");
+    std::fs::write(partial.join("480.webp"), "half").expect("write");
+
+    // The photo is changed: its old entry is used by no image any more.
+    put(&site, "content/static/images/table.jpg", &jpeg(1200, 900));
+    let second = site.build();
+    assert_eq!(second.report.images_made, 1);
+    assert_eq!(second.report.images_pruned, 2, "the old photo's entry and the half one");
+    let now = cache_entries(site.root());
+    assert_eq!(first.difference(&now).count(), 1, "{first:?} -> {now:?}");
+    let fresh: Vec<_> = now.difference(&first).filter(|n| **n != link).cloned().collect();
+    assert_eq!(fresh.len(), 1, "{first:?} -> {now:?}");
+    assert!(!partial.exists());
+    assert!(dir.join("notes.txt").is_file() && dir.join("keep-me").is_dir());
+    assert_eq!(
+        std::fs::read_to_string(outside.join("precious.txt")).expect("kept"),
+        "keep"
+    );
+    #[cfg(unix)]
+    assert!(dir.join(&link).symlink_metadata().is_ok(), "the symlink stays");
+    // The pages still have every copy.
+    let page = second.page("/articles/family/");
+    assert_eq!(page.attr(".prose picture img", "width"), "1200");
+
+    // While another build or `haven serve` holds the cache, nothing is removed.
+    let other = std::fs::File::open(dir.join(".lock")).expect("the lock file");
+    other.lock_shared().expect("a shared lock");
+    put(&site, "content/static/images/table.jpg", &jpeg(1000, 750));
+    assert_eq!(site.build().report.images_pruned, 0);
+    assert!(
+        now.iter().all(|n| dir.join(n).exists()),
+        "an entry went while the cache was held"
+    );
+    drop(other);
+    assert_eq!(site.build().report.images_pruned, 1);
+    assert!(!dir.join(&fresh[0]).exists());
+}
