@@ -301,6 +301,9 @@ fn image_html(
             }
             let alt = if decorative { "" } else { alt };
             let local = l.dest.starts_with('/') && !l.dest.starts_with("//");
+            if is_remote(&l.dest) {
+                errs.push(remote_image(d, l));
+            }
             if let Some(p) = pictures.get(&l.dest).filter(|_| local) {
                 return Some(p.html(alt, images::BODY_SIZES, first_screen, &link));
             }
@@ -334,6 +337,29 @@ fn no_alt(d: &DocRef<'_>, l: &LinkRef) -> Diag {
          `![A volunteer hands out naloxone kits](/images/kits.jpg)`; an image that is only \
          decoration is written `![\"\"](/images/x.png)`",
     )
+}
+
+/// Whether an image's address is on another host (`https://…`, `http://…`, `//…`).
+fn is_remote(dest: &str) -> bool {
+    let lower = dest.trim_start().get(..8).unwrap_or(dest).to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("//")
+}
+
+/// The warning for an image from another site: the site's own Content-Security-Policy
+/// (`img-src 'self' data:`) blocks it, and every reader's browser would ask that site.
+fn remote_image(d: &DocRef<'_>, l: &LinkRef) -> Diag {
+    Diag::at(
+        d.source,
+        (d.body_offset + l.span.0, l.span.1),
+        format!("the image {} is on another site: readers will not see it", l.dest),
+    )
+    .label("an image from another site")
+    .help(
+        "the site's Content-Security-Policy (in _headers) lets pages show only the site's own images, \
+         and loading it would tell that site who reads the page: save it (with permission) in \
+         content/static/images/ and write `![...](/images/name.jpg)`; haven then also resizes it for phones",
+    )
+    .warning()
 }
 
 /// The warning for raw HTML the sanitizer removes from a document (`at`: offset in its body).

@@ -449,3 +449,35 @@ fn a_build_removes_cache_entries_no_image_uses_and_nothing_else() {
     assert_eq!(site.build().report.images_pruned, 1);
     assert!(!dir.join(&fresh[0]).exists());
 }
+
+#[test]
+fn an_image_from_another_site_is_a_warning_at_its_place() {
+    let built = Site::fixture("basic")
+        .edit(
+            FAMILY,
+            "Look after yourself too.\n",
+            "Look after yourself too.\n\nSee ![A chart](https://example.org/chart.png) and ![A map](//example.org/map.png).\n",
+        )
+        .build();
+    let places: Vec<String> = built
+        .report
+        .warnings
+        .iter()
+        .filter(|d| d.message.contains("is on another site: readers will not see it"))
+        .map(|d| format!("{:?} {}", d.place(), d.message))
+        .collect();
+    assert_eq!(places.len(), 2, "{places:?}");
+    assert!(
+        places[0].starts_with(&format!(
+            "Some(\"{FAMILY}:14:5\") the image https://example.org/chart.png"
+        )),
+        "{places:?}"
+    );
+    assert!(places[1].contains("//example.org/map.png"), "{places:?}");
+    let local = built
+        .report
+        .warnings
+        .iter()
+        .filter(|d| d.message.contains("/images/diagram.png"));
+    assert_eq!(local.count(), 0);
+}
