@@ -1,10 +1,13 @@
 // Images sized for phones (issue 18, docs/images.md), in headless Chromium on the demo
 // site's article with an illustration: no layout shift while it loads (CLS 0 from a
-// PerformanceObserver), a DPR 2 phone takes the 960 px WebP, and the page is axe and Nu clean.
+// PerformanceObserver), a DPR 2 phone takes the 960 px WebP, and the page is axe and Nu clean;
+// an author photo that is not square keeps its square box.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { buildSite, serve, browser, forbidThirdParty, cleanup, axeViolations, nuErrors } from './harness.mjs';
+import { mkdtempSync, cpSync, copyFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { repo, buildSite, serve, browser, forbidThirdParty, cleanup, axeViolations, nuErrors } from './harness.mjs';
 
 const ARTICLE = 'articles/supporting-a-family-member/';
 
@@ -79,4 +82,45 @@ test('axe and the Nu HTML Checker are clean on the article with an image', async
   assert.ok(passes > 10, 'axe ran its rules');
   await page.close();
   assert.deepEqual(nuErrors(site, [join(site, ARTICLE, 'index.html')]), []);
+});
+
+test('an author photo that is not square keeps its round square box, before and after it arrives', async () => {
+  // The basic fixture, its author photo replaced by the demo's 1600x1000 illustration.
+  const root = mkdtempSync(join(tmpdir(), 'haven-photo-'));
+  cpSync(join(repo, 'tests/fixtures/basic'), root, { recursive: true });
+  copyFileSync(join(repo, 'content/static/images/open-door.png'), join(root, 'content/static/images/authors/jane-roe.png'));
+  const out = buildSite(root);
+  const srv = await serve(out);
+  const context = await chrome.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  let release;
+  const gate = new Promise((ok) => { release = ok; });
+  await page.route(/\.(png|jpg|webp)$/, async (route) => { await gate; await route.continue(); });
+  await page.addInitScript(() => {
+    window.__cls = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value;
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  try {
+    await page.goto(srv.url + 'authors/jane-roe-md/', { waitUntil: 'domcontentloaded' });
+    const img = page.locator('.author-page picture img');
+    const box = () => img.evaluate((i) => {
+      const b = i.getBoundingClientRect();
+      return { w: Math.round(b.width), h: Math.round(b.height), loaded: i.complete && i.naturalWidth > 0 };
+    });
+    const early = await box();
+    assert.deepEqual(early, { w: 96, h: 96, loaded: false });
+    release();
+    await page.waitForFunction(() => document.querySelector('.author-page picture img').naturalWidth > 0);
+    await page.waitForTimeout(300);
+    assert.deepEqual(await box(), { w: 96, h: 96, loaded: true }, 'drawn in the same square, cropped');
+    assert.equal(await img.evaluate((i) => getComputedStyle(i).objectFit), 'cover');
+    assert.equal(await page.evaluate(() => window.__cls), 0);
+  } finally {
+    await context.close();
+    srv.close();
+    cleanup(out);
+    rmSync(root, { recursive: true, force: true });
+  }
 });
