@@ -324,19 +324,20 @@ fn is_decorative(alt: &str) -> bool {
     matches!(alt.trim(), "\"\"" | "\u{201c}\u{201d}" | "''" | "\u{2018}\u{2019}")
 }
 
+/// A problem at the Markdown of an image.
+fn at_image(d: &DocRef<'_>, l: &LinkRef, message: String) -> Diag {
+    Diag::at(d.source, (d.body_offset + l.span.0, l.span.1), message)
+}
+
 /// The error for an image with no alt text.
 fn no_alt(d: &DocRef<'_>, l: &LinkRef) -> Diag {
-    Diag::at(
-        d.source,
-        (d.body_offset + l.span.0, l.span.1),
-        format!("the image {} has no alt text", l.dest),
-    )
-    .label("no alt text")
-    .help(
-        "say in a few words what the image shows, for readers who cannot see it: \
+    at_image(d, l, format!("the image {} has no alt text", l.dest))
+        .label("no alt text")
+        .help(
+            "say in a few words what the image shows, for readers who cannot see it: \
          `![A volunteer hands out naloxone kits](/images/kits.jpg)`; an image that is only \
          decoration is written `![\"\"](/images/x.png)`",
-    )
+        )
 }
 
 /// Whether an image's address is on another host (`https://…`, `http://…`, `//…`).
@@ -348,9 +349,9 @@ fn is_remote(dest: &str) -> bool {
 /// The warning for an image from another site: the site's own Content-Security-Policy
 /// (`img-src 'self' data:`) blocks it, and every reader's browser would ask that site.
 fn remote_image(d: &DocRef<'_>, l: &LinkRef) -> Diag {
-    Diag::at(
-        d.source,
-        (d.body_offset + l.span.0, l.span.1),
+    at_image(
+        d,
+        l,
         format!("the image {} is on another site: readers will not see it", l.dest),
     )
     .label("an image from another site")

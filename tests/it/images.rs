@@ -5,7 +5,7 @@
 use std::io::Cursor;
 use std::path::Path;
 
-use crate::support::{Site, snapshot};
+use crate::support::{Built, Page, Site, snapshot};
 
 const FAMILY: &str = "content/articles/family.md";
 
@@ -67,6 +67,25 @@ fn entries(srcset: &str) -> Vec<(String, u32)> {
         .collect()
 }
 
+/// Both `srcset`s of the `<picture>` at `picture` (its `<img>`'s and its WebP `<source>`'s)
+/// name the widths 480, 960 and 1440, and each file exists at its width and `height(width)`.
+fn assert_copies(built: &Built, page: &Page, picture: &str, height: impl Fn(u32) -> u32) {
+    let img = page.attr(&format!("{picture} img"), "srcset");
+    let webp = page.attr(&format!("{picture} source[type='image/webp']"), "srcset");
+    for srcset in [img, webp] {
+        let files = entries(&srcset);
+        assert_eq!(
+            files.iter().map(|f| f.1).collect::<Vec<_>>(),
+            [480, 960, 1440],
+            "{srcset}"
+        );
+        for (url, width) in files {
+            let bytes = std::fs::read(built.file(&url)).unwrap_or_else(|e| panic!("{url}: {e}"));
+            assert_eq!(dimensions(&bytes), (width, height(width)), "{url}");
+        }
+    }
+}
+
 fn with_photo() -> Site {
     let site = Site::fixture("basic").edit(
         FAMILY,
@@ -90,22 +109,7 @@ fn srcset_width_height_and_every_file_at_its_width() {
     assert_eq!(page.attr(img, "src"), "/images/table.1440w.jpg");
     assert!(page.attr(img, "sizes").contains("100vw"));
     assert_eq!(page.attr(".prose picture source", "type"), "image/webp");
-    let mut seen = 0;
-    for srcset in [page.attr(img, "srcset"), page.attr(".prose picture source", "srcset")] {
-        let files = entries(&srcset);
-        assert_eq!(
-            files.iter().map(|f| f.1).collect::<Vec<_>>(),
-            [480, 960, 1440],
-            "{srcset}"
-        );
-        for (url, width) in files {
-            let bytes = std::fs::read(built.file(&url)).unwrap_or_else(|e| panic!("{url}: {e}"));
-            let (w, h) = dimensions(&bytes);
-            assert_eq!((w, h), (width, width * 3 / 4), "{url}");
-            seen += 1;
-        }
-    }
-    assert_eq!(seen, 6);
+    assert_copies(&built, &page, ".prose picture", |w| w * 3 / 4);
     // The original stays at its own URL, as it was.
     let original = std::fs::read(built.file("/images/table.jpg")).expect("the original");
     assert_eq!(dimensions(&original), (2000, 1500));
@@ -343,19 +347,7 @@ fn a_theme_png_is_processed_and_templates_write_its_picture() {
     assert_eq!(home.attr(img, "sizes"), "100vw");
     // `lazy=false`: a first-screen image loads at once.
     assert!(home.one(img).value().attr("loading").is_none());
-    let webp = home.attr("main picture source[type='image/webp']", "srcset");
-    for srcset in [home.attr(img, "srcset"), webp] {
-        let files = entries(&srcset);
-        assert_eq!(
-            files.iter().map(|f| f.1).collect::<Vec<_>>(),
-            [480, 960, 1440],
-            "{srcset}"
-        );
-        for (url, width) in files {
-            let bytes = std::fs::read(built.file(&url)).unwrap_or_else(|e| panic!("{url}: {e}"));
-            assert_eq!(dimensions(&bytes), (width, width / 4), "{url}");
-        }
-    }
+    assert_copies(&built, &home, "main picture", |w| w / 4);
     // The original stays at its own URL; the next build takes the copies from the cache.
     let original = std::fs::read(built.file("/img/banner.png")).expect("the original");
     assert_eq!(dimensions(&original), (1600, 400));
