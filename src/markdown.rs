@@ -57,6 +57,8 @@ pub struct Scan {
     pub raw_html: bool,
     /// What the sanitizer removes from that raw HTML: byte offset in the text, and what.
     pub unsafe_html: Vec<(usize, String)>,
+    /// The `<img>` tags of that raw HTML, each with its offset in the text.
+    pub raw_images: Vec<crate::sanitize::RawImage>,
 }
 
 /// One entry of a table of contents: an h2 with its h3 children.
@@ -186,6 +188,10 @@ fn raw_piece(out: &mut Scan, start: usize, piece: &str) {
     out.raw_html = true;
     for d in crate::sanitize::dropped(piece) {
         out.unsafe_html.push((start + d.offset, d.what));
+    }
+    for mut img in crate::sanitize::images(piece) {
+        img.offset += start;
+        out.raw_images.push(img);
     }
 }
 

@@ -169,6 +169,39 @@ pub struct Dropped {
     pub what: String,
 }
 
+/// An `<img>` in a piece of raw HTML: its byte offset, `src` and `alt` (`None`: no such
+/// attribute).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawImage {
+    /// Byte offset of the tag in the piece.
+    pub offset: usize,
+    /// Its `src` (`""` when it has none).
+    pub src: String,
+    /// Its `alt`, when it has the attribute (`alt=""` is `Some("")`, decoration).
+    pub alt: Option<String>,
+}
+
+/// The `<img>` tags of `piece`, a piece of raw HTML as an editor wrote it.
+pub fn images(piece: &str) -> Vec<RawImage> {
+    use lol_html::{RewriteStrSettings, element, rewrite_str};
+
+    if !piece.contains("<img") && !piece.contains("<IMG") {
+        return Vec::new();
+    }
+    let found = std::cell::RefCell::new(Vec::new());
+    let settings = RewriteStrSettings::new().append_element_content_handler(element!("img", |el| {
+        found.borrow_mut().push(RawImage {
+            offset: el.source_location().bytes().start,
+            src: el.get_attribute("src").unwrap_or_default(),
+            alt: el.get_attribute("alt"),
+        });
+        Ok(())
+    }));
+    // As in `dropped`: lol_html only fails past its memory limit.
+    let _ = rewrite_str(piece, settings);
+    found.into_inner()
+}
+
 /// What [`clean`] removes from `piece`, a piece of raw HTML as an editor wrote it.
 pub fn dropped(piece: &str) -> Vec<Dropped> {
     use lol_html::{RewriteStrSettings, element, rewrite_str};

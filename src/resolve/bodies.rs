@@ -253,6 +253,7 @@ fn render_one(
     let own = heading_set(&scan.headings);
     let links: Vec<Option<String>> = scan.links.iter().map(|l| ctx.resolve(d, &own, l, &mut errs)).collect();
     let images = image_html(d, &scan.links, &links, ctx, pictures, &mut errs);
+    errs.extend(scan.raw_images.iter().filter_map(|i| raw_image(d, i, pictures)));
     let policy = ctx.config.raw_html;
     if policy == RawHtml::Sanitized {
         errs.extend(
@@ -338,6 +339,35 @@ fn no_alt(d: &DocRef<'_>, l: &LinkRef) -> Diag {
          `![A volunteer hands out naloxone kits](/images/kits.jpg)`; an image that is only \
          decoration is written `![\"\"](/images/x.png)`",
         )
+}
+
+/// An `<img>` written in raw HTML: with no `alt` an error, as for a Markdown image; a JPEG
+/// or PNG of the site a warning, since only Markdown images get the resized copies.
+fn raw_image(d: &DocRef<'_>, i: &crate::sanitize::RawImage, pictures: &Pictures) -> Option<Diag> {
+    let at = (d.body_offset + i.offset, 4);
+    let markdown = format!("![{}]({})", i.alt.as_deref().unwrap_or("what it shows"), i.src);
+    if i.alt.is_none() {
+        let d = Diag::at(d.source, at, format!("the image {} has no alt text", i.src))
+            .label("no alt attribute")
+            .help(format!(
+                "write it in Markdown, `{markdown}`, saying in a few words what the image shows (it is then \
+                 also resized for phones), or add `alt=\"...\"`; `alt=\"\"` marks decoration"
+            ));
+        return Some(d);
+    }
+    let processed = i.src.starts_with('/') && pictures.get(&i.src).is_some();
+    processed.then(|| {
+        Diag::at(
+            d.source,
+            at,
+            format!("the image {} is sent to phones at full size", i.src),
+        )
+        .label("an <img> in raw HTML")
+        .help(format!(
+            "only Markdown images get the resized copies, width and height: write `{markdown}`"
+        ))
+        .warning()
+    })
 }
 
 /// Whether an image's address is on another host (`https://…`, `http://…`, `//…`).

@@ -473,3 +473,42 @@ fn an_image_from_another_site_is_a_warning_at_its_place() {
         .filter(|d| d.message.contains("/images/diagram.png"));
     assert_eq!(local.count(), 0);
 }
+
+#[test]
+fn an_img_in_raw_html_needs_alt_text_and_is_told_it_is_not_resized() {
+    let site = |html: &str| {
+        Site::fixture("basic").edit(
+            FAMILY,
+            "Look after yourself too.\n",
+            &format!("Look after yourself too.\n\nSee {html}\n"),
+        )
+    };
+    let errs = site(r#"<img src="/images/diagram.png">"#).build_err();
+    let d = errs.at(
+        &format!("{FAMILY}:14:5"),
+        "the image /images/diagram.png has no alt text",
+    );
+    let help = d.help.clone().unwrap_or_default();
+    assert!(help.contains("![what it shows](/images/diagram.png)"), "{help}");
+
+    let built =
+        site(r#"<img src="/images/diagram.png" alt="A chart of sleep hours"> and <img src="/images/line.svg" alt="">"#)
+            .write(
+                "content/static/images/line.svg",
+                "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n",
+            )
+            .build();
+    let warned: Vec<_> = built
+        .report
+        .warnings
+        .iter()
+        .filter(|d| d.message.contains("is sent to phones at full size"))
+        .map(|d| (d.place(), d.help.clone().unwrap_or_default()))
+        .collect();
+    assert_eq!(warned.len(), 1, "only the PNG, not the SVG: {warned:?}");
+    assert_eq!(warned[0].0.as_deref(), Some(&*format!("{FAMILY}:14:5")));
+    assert!(
+        warned[0].1.contains("`![A chart of sleep hours](/images/diagram.png)`"),
+        "{warned:?}"
+    );
+}

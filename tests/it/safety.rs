@@ -63,7 +63,7 @@ fn raw_html_site() -> Site {
         .edit(
             "content/authors/sam-writer.yaml",
             "Sam writes about recovery.",
-            "Sam writes about <em>recovery</em>.<img src=x onerror=\"alert(3)\">",
+            "Sam writes about <em>recovery</em>.<img src=x alt=\"\" onerror=\"alert(3)\">",
         )
 }
 
