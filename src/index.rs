@@ -344,10 +344,18 @@ fn files_with(
         html: false,
     };
     let build = made.build;
+    if !memo.remembers() {
+        // The state is not kept: dropped first, it holds no other reference to the files'
+        // bytes, which are then moved out rather than copied.
+        live = live::Live::default();
+    }
     let mut files: Vec<Output> = made
         .named
         .into_iter()
-        .map(|(name, bytes)| output(format!("{BUNDLE_DIR}/{build}/{name}"), bytes.as_ref().clone()))
+        .map(|(name, bytes)| {
+            let bytes = std::sync::Arc::try_unwrap(bytes).unwrap_or_else(|shared| shared.as_ref().clone());
+            output(format!("{BUNDLE_DIR}/{build}/{name}"), bytes)
+        })
         .collect();
     files.push(output(format!("{BUNDLE_DIR}/manifest.json"), live::json(&manifest)));
     lap("index: name");

@@ -32,6 +32,8 @@ use super::record::passage_texts;
 use super::record::{FIELDS, Record};
 use super::text;
 
+mod fresh;
+
 /// A stem's document frequency and a record's field length are used exactly up to this
 /// many, then in steps of [`STEP`].
 pub const EXACT: u32 = 16;
@@ -260,11 +262,8 @@ impl Live {
                 .zip(&records)
                 .all(|(a, b)| a.display.u == b.display.u);
         if !same_ids {
-            let clock = self.clock;
-            *self = Live {
-                clock,
-                ..Live::default()
-            };
+            self.fresh(records, counted, lexicon);
+            return;
         }
         for w in self.stem_of_word.len()..lexicon.len() {
             let s = self.stem_id(lexicon.stem(w as u32));

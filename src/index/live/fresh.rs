@@ -1,0 +1,238 @@
+//! [`Live::update`] applied to an empty state, in bulk: what `haven build` does, and
+//! `haven serve` when a record was added or removed. The state it makes is the one the
+//! record-by-record path makes (so serve's next edit updates it the same way, and the files
+//! are the same byte for byte), without that path's bookkeeping: posting lists are filled
+//! in one pass by record id (their lengths, the stems' document frequencies, known first),
+//! not by a binary search and an insert per posting; each stem's idf and each record's
+//! field norms are computed once, not once per record and stem; a record's best-scored
+//! stems are selected, not sorted, with stems compared by a precomputed rank, not by their
+//! text (docs/search.md, "The index stage").
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::super::build::{self, Counted, Lexicon};
+use super::super::format;
+use super::super::record::{FIELDS, Record};
+use super::{AVG_STEP, List, Live, Passage, Scores, Tf, avg_step, idf, of_step, passages, step};
+
+/// Scoring inputs shared by every record of one build.
+struct Scale {
+    /// Each field's average length (its step's value).
+    avg: [f32; FIELDS],
+    /// Stem id -> its idf (of its document frequency's step).
+    idf: Vec<f32>,
+    /// Stem id -> its place in the byte order of the stems (ties between scores).
+    rank: Vec<u32>,
+    /// The highest score a word can have: quantized to [`build::LEVELS`].
+    bound: f32,
+}
+
+impl Live {
+    /// Makes the state of `records` (with their `counted` words) from nothing: the same
+    /// state as [`Live::update`] reaches from an empty one.
+    pub(super) fn fresh(&mut self, mut records: Vec<Record>, counted: Vec<Arc<Counted>>, lexicon: &Lexicon) {
+        let n = records.len();
+        let clock = self.clock;
+        *self = Live {
+            clock,
+            ..Live::default()
+        };
+        for w in 0..lexicon.len() {
+            let s = self.stem_id(lexicon.stem(w as u32));
+            self.stem_of_word.push(s);
+            self.words_of_stem[s as usize].push(w as u32);
+            self.word_total.push(0);
+        }
+        for c in &counted {
+            for (w, tf) in &c.words {
+                if let Some(t) = self.word_total.get_mut(*w as usize) {
+                    *t += tf.iter().map(|&t| u32::from(t)).sum::<u32>();
+                }
+            }
+            for (l, x) in self.lengths.iter_mut().zip(c.len) {
+                *l += u64::from(x);
+            }
+        }
+        let this = &*self;
+        let stemmed: Vec<Vec<Tf>> = counted.par_iter().map(|c| this.stemmed(c)).collect();
+        for s in stemmed.iter().flatten() {
+            self.df[s.0 as usize] += 1;
+        }
+        self.avg = std::array::from_fn(|f| avg_step(self.lengths[f], n));
+        self.counted = counted;
+        self.scored = n;
+        self.facets_changed = true;
+        let scale = self.scale();
+        let this = &*self;
+        let scored: Vec<(Scores, Passage)> = stemmed
+            .into_par_iter()
+            .zip(records.par_iter())
+            .enumerate()
+            .map(|(i, (stemmed, r))| this.score_fresh(&scale, i, &stemmed, r))
+            .collect();
+        drop(scale);
+        // Posting lists by record id, each allocated once at its length.
+        self.postings = self.df.iter().map(|&d| Vec::with_capacity(d as usize)).collect();
+        self.scores = Vec::with_capacity(n);
+        for ((q, x), (rid, r)) in scored.into_iter().zip((0u32..).zip(records.iter_mut())) {
+            for &(s, score) in &q {
+                self.postings[s as usize].push((rid, score));
+            }
+            self.scores.push(q);
+            r.display.x = x;
+        }
+        self.records = records;
+        self.embeds = vec![Vec::new(); n];
+        self.record_version = vec![0; n];
+        let used: Vec<u32> = (0..self.stems.len() as u32)
+            .filter(|&s| self.df[s as usize] > 0)
+            .collect();
+        for &s in &used {
+            let best = self.words_of_stem[s as usize]
+                .iter()
+                .filter(|&&w| self.word_total[w as usize] > 0)
+                .max_by(|&&a, &&b| {
+                    self.word_total[a as usize]
+                        .cmp(&self.word_total[b as usize])
+                        .then_with(|| lexicon.word(b).cmp(lexicon.word(a)))
+                })
+                .map_or("", |&w| lexicon.word(w));
+            self.display[s as usize] = best.into();
+        }
+        self.keys = self.fresh_keys(lexicon);
+        let this = &*self;
+        let made: Vec<(String, Vec<u32>)> = used.par_iter().map(|&s| this.fresh_list(s)).collect();
+        for (&s, (packed, embedded)) in used.iter().zip(made) {
+            let version = self.tick();
+            for &r in &embedded {
+                if let Some(e) = self.embeds.get_mut(r as usize) {
+                    e.push(s);
+                }
+            }
+            self.lists[s as usize] = List {
+                packed,
+                embedded,
+                cost: 0,
+                version,
+            };
+        }
+        for r in 0..n {
+            self.record_version[r] = self.tick();
+        }
+        for &s in &used {
+            self.lists[s as usize].cost = self.cost(s);
+        }
+    }
+
+    fn scale(&self) -> Scale {
+        let n = self.records_len() as f32;
+        let mut order: Vec<u32> = (0..self.stems.len() as u32).collect();
+        order.par_sort_unstable_by(|&a, &b| self.stems[a as usize].cmp(&self.stems[b as usize]));
+        let mut rank = vec![0; order.len()];
+        for (at, &s) in (0u32..).zip(&order) {
+            rank[s as usize] = at;
+        }
+        Scale {
+            avg: std::array::from_fn(|f| (f64::from(self.avg[f]) * AVG_STEP).exp() as f32),
+            idf: self.df.iter().map(|&d| idf(n, of_step(step(d)))).collect(),
+            rank,
+            bound: idf(n, 1.0) * (build::K1 + 1.0),
+        }
+    }
+
+    /// [`Live::score`] with the shared inputs computed once: the same arithmetic in the same
+    /// order, so the same scores and passage.
+    fn score_fresh(&self, scale: &Scale, i: usize, stemmed: &[Tf], r: &Record) -> (Scores, Passage) {
+        let c = &self.counted[i];
+        let len: [f32; FIELDS] = std::array::from_fn(|f| of_step(step(c.len[f])));
+        let norm: [f32; FIELDS] = std::array::from_fn(|f| 1.0 - build::B[f] + build::B[f] * len[f] / scale.avg[f]);
+        let mut raw: Vec<(u32, f32)> = stemmed
+            .iter()
+            .map(|(id, tf)| {
+                let weighted: f32 = (0..FIELDS)
+                    .map(|f| build::WEIGHTS[f] * f32::from(tf[f]) / norm[f])
+                    .sum();
+                let idf = scale.idf[*id as usize];
+                (*id, idf * weighted * (build::K1 + 1.0) / (build::K1 + weighted))
+            })
+            .collect();
+        let q: Vec<(u32, u8)> = raw
+            .iter()
+            .map(|&(id, s)| {
+                (
+                    id,
+                    (s / scale.bound * build::LEVELS).round().clamp(1.0, build::LEVELS) as u8,
+                )
+            })
+            .collect();
+        // The best stems: highest score, then first in byte order (a total order, stems
+        // being distinct), as [`Live::score`]'s sort puts them first.
+        let order = |a: &(u32, f32), b: &(u32, f32)| {
+            b.1.total_cmp(&a.1)
+                .then_with(|| scale.rank[a.0 as usize].cmp(&scale.rank[b.0 as usize]))
+        };
+        if raw.len() > build::BEST {
+            raw.select_nth_unstable_by(build::BEST - 1, order);
+            raw.truncate(build::BEST);
+        }
+        let best: Vec<u32> = raw.iter().map(|(id, _)| *id).collect();
+        let good: Vec<bool> = c
+            .words
+            .iter()
+            .map(|(w, _)| best.contains(&self.stem_of_word.get(*w as usize).copied().unwrap_or(u32::MAX)))
+            .collect();
+        let hits: Vec<u32> = c
+            .passages
+            .iter()
+            .map(|p| {
+                let n = p
+                    .iter()
+                    .filter(|&&w| good.get(w as usize).copied().unwrap_or(false))
+                    .count();
+                u32::try_from(n).unwrap_or(u32::MAX)
+            })
+            .collect();
+        (q, passages(r, &hits))
+    }
+
+    /// Every key: each written word some record has (to its stem), and each such word's
+    /// stem that is no written word some record has. As [`Live::update`]'s `key` leaves
+    /// them, built from a sorted list at once.
+    fn fresh_keys(&self, lexicon: &Lexicon) -> std::collections::BTreeMap<Box<str>, u32> {
+        let written = |x: &str| {
+            lexicon
+                .id(x)
+                .is_some_and(|w| self.word_total.get(w as usize).is_some_and(|&t| t > 0))
+        };
+        let mut keys: Vec<(Box<str>, u32)> = Vec::new();
+        for (w, &s) in (0u32..).zip(&self.stem_of_word) {
+            if self.word_total[w as usize] > 0 {
+                keys.push((lexicon.word(w).into(), s));
+            }
+        }
+        for (s, stem) in (0u32..).zip(&self.stems) {
+            if self.df[s as usize] > 0 && !written(stem) {
+                keys.push((stem.clone(), s));
+            }
+        }
+        keys.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        keys.dedup_by(|a, b| a.0 == b.0);
+        keys.into_iter().collect()
+    }
+
+    /// A stem's list as shards write it (packed postings, first screen), its postings
+    /// sorted once.
+    fn fresh_list(&self, s: u32) -> (String, Vec<u32>) {
+        let mut p = self.postings[s as usize].clone();
+        p.sort_unstable_by_key(|&(id, q)| (u64::from(u8::MAX - q) << 32) | u64::from(id));
+        p.truncate(build::MAX_POSTINGS);
+        let embedded = if self.df[s as usize] >= build::EMBED_MIN {
+            build::first_screen(&p, &self.records)
+        } else {
+            Vec::new()
+        };
+        (format::pack(&format::encode_postings(&p)), embedded)
+    }
+}
