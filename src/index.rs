@@ -316,6 +316,7 @@ fn files_with(
         live::Live::default()
     };
     live.update(records, counted, &memo.tokens.lexicon);
+    live.groups(&synonyms);
     lap("index: score");
     let records = live.records();
     let warnings = unfindable(records, |i| live.is_empty(i));

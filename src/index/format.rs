@@ -10,8 +10,21 @@ use serde::{Deserialize, Serialize};
 
 /// Format version, in the manifest; a client refuses another. 3: records as rows of
 /// strings with one passage, front-coded URLs, types and phone links left to the client,
-/// display words marked in `w`.
-pub const VERSION: u32 = 3;
+/// display words marked in `w`. 4: each synonym group is one key ([`group_key`]) with its
+/// merged list and first screen.
+pub const VERSION: u32 = 4;
+
+/// The key of a synonym group's list in the shards: its members (folded phrases, as in
+/// the manifest's `synonyms`) joined with `|`, which no word has, so it is never a word's
+/// key. A client looks it up as it looks up a word.
+pub fn group_key(group: &[String]) -> String {
+    group.join("|")
+}
+
+/// Whether a shard key is a synonym group's ([`group_key`]), not a word's.
+pub fn is_group_key(key: &str) -> bool {
+    key.contains('|')
+}
 
 /// Records per record file (40: shards are smaller since format 3, and more of them fit
 /// under 3,000 files at 40,000 records).

@@ -171,6 +171,9 @@ pub struct Live {
     pub encoded: usize,
     /// Records scored by the last update.
     pub scored: usize,
+    /// Synonym groups' keys ([`format::group_key`]) -> their list's stem id (a list no
+    /// record's words make: [`Live::groups`] keeps it).
+    group_lists: BTreeMap<Box<str>, u32>,
 }
 
 /// What [`Live::files`] gives: the files in the build folder (name, bytes), the shards'
@@ -509,6 +512,117 @@ impl Live {
         }
     }
 
+    /// Brings the synonym groups' lists to the records' postings (after [`Live::update`]):
+    /// each group is one key, [`format::group_key`], whose list is the union of its
+    /// members' records ([`Live::merged`]) and whose first screen is always embedded, so a
+    /// search of a group loads one shard and no record file. A group none of whose
+    /// members any record has gets no key. Kept apart from `update`: only the groups
+    /// whose records or scores changed are encoded again.
+    pub fn groups(&mut self, synonyms: &[Vec<String>]) {
+        let wanted: FxHashSet<String> = synonyms.iter().map(|g| format::group_key(g)).collect();
+        let gone: Vec<Box<str>> = self
+            .group_lists
+            .keys()
+            .filter(|k| !wanted.contains(&***k))
+            .cloned()
+            .collect();
+        for key in gone {
+            if let Some(s) = self.group_lists.remove(&key) {
+                self.keys.remove(&key);
+                self.set_group_list(s, Vec::new(), Vec::new());
+            }
+        }
+        for g in synonyms {
+            let key = format::group_key(g);
+            let merged = self.merged(g);
+            let s = match self.group_lists.get(key.as_str()) {
+                Some(&s) => s,
+                None if merged.is_empty() => continue,
+                None => {
+                    let s = self.stem_id(&key);
+                    self.group_lists.insert(key.clone().into(), s);
+                    s
+                }
+            };
+            if merged.is_empty() {
+                self.keys.remove(key.as_str());
+            } else {
+                self.keys.insert(key.clone().into(), s);
+            }
+            let embedded = build::first_screen(&merged, &self.records);
+            let i = s as usize;
+            if self.postings[i] == merged && self.lists[i].embedded == embedded && !self.lists[i].packed.is_empty() {
+                continue;
+            }
+            self.set_group_list(s, merged, embedded);
+        }
+    }
+
+    /// Sets a group's list `s` to `postings` (by record id) with `embedded` as its first
+    /// screen.
+    fn set_group_list(&mut self, s: u32, postings: Vec<(u32, u8)>, embedded: Vec<u32>) {
+        let i = s as usize;
+        self.df[i] = u32::try_from(postings.len()).unwrap_or(u32::MAX);
+        self.postings[i] = postings;
+        let packed = format::pack(&format::encode_postings(&self.truncated(s)));
+        for r in std::mem::take(&mut self.lists[i].embedded) {
+            if let Some(e) = self.embeds.get_mut(r as usize) {
+                e.retain(|&x| x != s);
+            }
+        }
+        for &r in &embedded {
+            if let Some(e) = self.embeds.get_mut(r as usize) {
+                e.push(s);
+            }
+        }
+        let version = self.tick();
+        self.lists[i] = List {
+            packed,
+            embedded,
+            cost: 0,
+            version,
+        };
+        self.lists[i].cost = self.cost(s);
+    }
+
+    /// A synonym group's records, by record id, as a client would find them from its
+    /// members' full lists: a member phrase's records are those with all its words
+    /// (their scores added), the group's the union of its members' (the best member's
+    /// score), each score at most 255.
+    fn merged(&self, group: &[String]) -> Vec<(u32, u8)> {
+        let mut best: FxHashMap<u32, u32> = FxHashMap::default();
+        for phrase in group {
+            let mut found: Option<Vec<(u32, u32)>> = None;
+            for word in phrase.split(' ') {
+                let Some(&s) = self.keys.get(word) else {
+                    found = Some(Vec::new());
+                    break;
+                };
+                let list = &self.postings[s as usize];
+                found = Some(match found {
+                    None => list.iter().map(|&(id, q)| (id, u32::from(q))).collect(),
+                    Some(so_far) => so_far
+                        .into_iter()
+                        .filter_map(|(id, q)| {
+                            let at = list.binary_search_by_key(&id, |p| p.0).ok()?;
+                            Some((id, q + u32::from(list[at].1)))
+                        })
+                        .collect(),
+                });
+            }
+            for (id, q) in found.unwrap_or_default() {
+                let e = best.entry(id).or_insert(0);
+                *e = (*e).max(q);
+            }
+        }
+        let mut out: Vec<(u32, u8)> = best
+            .into_iter()
+            .map(|(id, q)| (id, u8::try_from(q).unwrap_or(u8::MAX)))
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
     /// Sets or removes the key `x`: a written word some record has, else a stem some
     /// record has.
     fn key(&mut self, x: &str, lexicon: &Lexicon) {
@@ -825,10 +939,11 @@ pub(super) fn best_passage(d: &format::Display) -> &str {
 /// passage holds one of the shard's common words (those the first screens are for), the
 /// record's best passage when it does, else its first passage that does.
 pub(super) fn shard_file(s: format::Shard, records: &[Record]) -> format::ShardFile {
+    // A group key's words ([`format::group_key`]) are the words its first screen is for.
     let common: std::collections::HashSet<&str> =
         s.w.iter()
-            .filter(|&(_, &i)| s.n.get(i as usize).is_some_and(|&n| n >= build::EMBED_MIN))
-            .map(|(k, _)| k.as_str())
+            .filter(|&(k, &i)| format::is_group_key(k) || s.n.get(i as usize).is_some_and(|&n| n >= build::EMBED_MIN))
+            .flat_map(|(k, _)| k.split(['|', ' ']))
             .collect();
     // Most passages are ASCII: one lower-casing and a substring test per common key rule
     // out most of them before splitting into words.

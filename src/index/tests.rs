@@ -378,3 +378,74 @@ fn an_edit_encodes_only_the_files_it_touched() {
         );
     }
 }
+
+#[test]
+fn a_synonym_group_is_one_key_with_its_members_records_and_first_screen() {
+    let records = vec![
+        record("article", "/a/", "Detox at home", "Not alone."),
+        record("article", "/b/", "Care", "Withdrawal management for adults."),
+        record("article", "/c/", "Other", "Withdrawal alone is not the phrase."),
+        record("article", "/d/", "Management", "Of nothing here."),
+    ];
+    let ((files, _), _) = files(records, "en", synonyms(&[]), &mut vec![]);
+    let (manifest, shards, _) = decode(&files);
+    let group = manifest
+        .synonyms
+        .iter()
+        .find(|g| g.contains(&"detox".to_string()))
+        .expect("detox group");
+    let key = format::group_key(group);
+    assert_eq!(key, "detox|withdrawal management|detoxification");
+    assert!(format::is_group_key(&key) && !format::is_group_key("detox"));
+    // Records with a member: "detox", or both words of "withdrawal management".
+    let mut ids = lookup(&manifest, &shards, &key);
+    ids.sort_unstable();
+    assert_eq!(ids, [0, 1]);
+    // Its first screen is in its shard, whatever its size: no record file needed.
+    let i = manifest
+        .shards
+        .partition_point(|f| f.as_str() <= key.as_str())
+        .saturating_sub(1);
+    assert_eq!(format::decode_ids(&shards[i].e), [0, 1]);
+    let rows = format::unrow(&shards[i].r);
+    assert_eq!(rows[1][2], "Withdrawal management for adults.");
+    // A group no record has a member of has no key.
+    let naltrexone = manifest
+        .synonyms
+        .iter()
+        .find(|g| g.contains(&"vivitrol".to_string()))
+        .unwrap();
+    assert!(!shards.iter().any(|s| s.w.contains_key(&format::group_key(naltrexone))));
+}
+
+#[test]
+fn a_group_list_follows_an_edit_in_place() {
+    let stemmer = Stemmer::for_language("en");
+    let mut tokens = build::Tokens::remembering();
+    let groups = synonyms(&[]);
+    let mut records = vec![
+        record("article", "/a/", "Narcan", "Carry it."),
+        record("article", "/b/", "Other", "Nothing."),
+    ];
+    let mut s = live::Live::default();
+    let counted = build::count(&records, &stemmer, &mut tokens);
+    s.update(records.clone(), counted, &tokens.lexicon);
+    s.groups(&groups);
+    let key = "naloxone|narcan";
+    assert_eq!(s.lookup(key).map(|(p, n)| (p.len(), n)), Some((1, 1)));
+    records[1].fields[3] = vec!["Naloxone too.".into()];
+    let counted = build::count(&records, &stemmer, &mut tokens);
+    s.update(records.clone(), counted, &tokens.lexicon);
+    s.groups(&groups);
+    assert_eq!(
+        s.lookup(key)
+            .map(|(p, n)| (p.iter().map(|e| e.0).collect::<Vec<_>>(), n)),
+        Some((vec![0, 1], 2))
+    );
+    records[0].fields = [vec!["Plain".into()], vec![], vec![], vec!["Words.".into()]];
+    records[1].fields[3] = vec!["None.".into()];
+    let counted = build::count(&records, &stemmer, &mut tokens);
+    s.update(records, counted, &tokens.lexicon);
+    s.groups(&groups);
+    assert!(s.lookup(key).is_none());
+}

@@ -276,6 +276,24 @@ test('a synonym finds what the site calls by another name', async () => {
   await page.close();
 });
 
+test('a synonym group loads one shard and no record file: its merged list and first screen', async () => {
+  const { page, problems } = await open(server.url + 'search/');
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  const detox = await results(page, 'detox', /results? for “detox”/);
+  assert.ok(detox.length >= 1, detox.join(' '));
+  const shards = fetched.filter((p) => /\/s\d+\.json$/.test(p));
+  const records = fetched.filter((p) => /\/r\d+\.json$/.test(p));
+  // detox, withdrawal management and detoxification were four words' shards before.
+  assert.equal(shards.length, 1, fetched.join(' '));
+  assert.deepEqual(records, []);
+  // The members' words are highlighted (so is "with", as the start of "withdrawal").
+  const marks = await page.locator('#search-results mark').allInnerTexts();
+  assert.ok(marks.some((m) => /^detox/i.test(m)) && marks.some((m) => /^withdrawal$/i.test(m)), marks.join(' '));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('diacritics fold both ways', async () => {
   const { page, problems } = await open(server.url + 'search/');
   const name = await page.evaluate(async () => {

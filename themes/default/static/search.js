@@ -23,7 +23,7 @@ const dir = app.dataset.index; // The index folder, under the site's base path.
 const STRINGS = JSON.parse(document.getElementById('search-strings').textContent);
 const base = app.dataset.base;
 
-const VERSION = 3;
+const VERSION = 4;
 // Few results first: readers are often on phones with a weak connection.
 const FIRST_SIZE = 5;
 const MORE_SIZE = 10;
@@ -249,7 +249,8 @@ function plan(m, text, typing) {
   const english = /^en\b/i.test(m.lang || '');
   const kept = english ? all.filter((w) => !STOP.has(w)) : all;
   const ws = kept.length ? kept : all;
-  const groups = (m.synonyms || []).map((g) => g.map((p) => p.split(' ')));
+  // Each group with its key in the shards: its members joined with `|` (docs/search.md).
+  const groups = (m.synonyms || []).map((g) => Object.assign(g.map((p) => p.split(' ')), { key: g.join('|') }));
   const corrected = [];
   const slots = [];
   for (let i = 0; i < ws.length;) {
@@ -270,7 +271,7 @@ function plan(m, text, typing) {
       }
     }
     if (found) {
-      slots.push({ text: ws.slice(i, i + found.len).join(' '), alts: found.g, prefix: false });
+      slots.push({ text: ws.slice(i, i + found.len).join(' '), alts: found.g, group: found.g.key, prefix: false });
       i += found.len;
     } else {
       slots.push({ text: ws[i], alts: [[ws[i]]], prefix: false });
@@ -288,6 +289,8 @@ function plan(m, text, typing) {
 function shardsOf(m, p) {
   const need = new Set();
   for (const s of p.slots) {
+    // A synonym group is one key, its members' records merged at build time: one shard.
+    if (s.group) { need.add(shardOf(m, s.group)); continue; }
     for (const alt of s.alts) {
       alt.forEach((w, k) => {
         const ids = s.prefix && k === alt.length - 1 ? shardsOfPrefix(m, w) : [shardOf(m, w)];
@@ -338,7 +341,7 @@ async function lookup(m, shards, word, prefix, p, fuzzy) {
     for (const i of shardsOfPrefix(m, word)) {
       const shard = shards.get(i);
       if (!shard) continue;
-      for (const key in shard.w) if (key !== word && key.startsWith(word)) keys.push([shard, listOf(shard, key)]);
+      for (const key in shard.w) if (key !== word && key.startsWith(word) && !key.includes('|')) keys.push([shard, listOf(shard, key)]);
     }
     keys.sort((a, b) => b[0].n[b[1]] - a[0].n[a[1]]);
     for (const [shard, i] of keys.slice(0, PREFIX_KEYS)) {
@@ -357,7 +360,7 @@ async function lookup(m, shards, word, prefix, p, fuzzy) {
     const near = (shard) => {
       let best = null;
       for (const key in shard.w) {
-        if (key === word) continue;
+        if (key === word || key.includes('|')) continue;
         const d = distance(word, key, max);
         if (d === Infinity) continue;
         const i = listOf(shard, key);
@@ -395,6 +398,14 @@ async function lookup(m, shards, word, prefix, p, fuzzy) {
 async function evaluate(m, shards, p) {
   const slots = [];
   for (const s of p.slots) {
+    if (s.group) {
+      // The group's merged list (none when no record has any of its members).
+      const shard = shards.get(shardOf(m, s.group));
+      const at = shard ? listOf(shard, s.group) : undefined;
+      slots.push(at === undefined ? new Map() : postings(shard, at));
+      if (at !== undefined) p.total = shard.n[at];
+      continue;
+    }
     const alts = [];
     for (const alt of s.alts) {
       const lists = [];
@@ -710,7 +721,8 @@ async function run(state, typing = false, retried = false) {
     sponsoredBox.hidden = !sponsoredRecords.length;
     if (sets) showCounts(sets, found.keys());
     // A one-word search counts every record of its word: the list holds only the best ones.
-    const single = p.slots.length === 1 && p.slots[0].alts.length === 1 && !p.slots[0].prefix && !filtering;
+    // A synonym group's list is one list too, its `n` every record of any member.
+    const single = p.slots.length === 1 && (p.slots[0].alts.length === 1 || p.slots[0].group) && !p.slots[0].prefix && !filtering;
     // Found from cut lists, a count is a lower bound ("2000+"), and an empty intersection
     // does not show that no page has all the words.
     const exact = single && p.total;
