@@ -749,3 +749,85 @@ fn a_saved_article_is_searchable_on_the_reload() {
     assert_eq!(code, 200);
     assert!(body.contains("\"zanthoxyline\""), "s{shard}.json has the new word");
 }
+
+/// `haven serve` resolves a document's links again only when its text or what links point
+/// at changed (it keeps them otherwise): an edit to another page that breaks this page's
+/// link is still an error at this page, and an edit that moves its target moves its URL.
+#[test]
+fn an_edit_elsewhere_that_breaks_a_link_is_still_reported() {
+    use haven::pipeline;
+    let (dir, opts) = demo_copy();
+    let root = dir.path();
+    let mut memos = pipeline::Memos::default();
+    let mut prepare = || {
+        let mut diags = haven::diag::Diags::new();
+        let loaded = haven::load::load(&opts.root, &mut diags);
+        pipeline::prepare_loaded(&opts, loaded, diags, Duration::ZERO, &mut memos)
+    };
+    let linker = "content/articles/zz-links-elsewhere.md";
+    let target = "content/articles/what-is-opioid-use-disorder.md";
+    std::fs::write(
+        root.join(linker),
+        "---\ntitle: Links Elsewhere\nauthor: jordan-reyes\npublished: 2024-03-01\n---\n\n\
+         See [the signs](@/articles/what-is-opioid-use-disorder.md#signs-of-opioid-use-disorder) \
+         and [the guide](/articles/what-is-opioid-use-disorder/).\n",
+    )
+    .unwrap();
+    let html = |p: &pipeline::Prepared| {
+        let a = p
+            .site
+            .articles
+            .iter()
+            .find(|a| a.article.source.name.contains("zz-links"));
+        a.map(|a| a.html.to_string()).unwrap_or_default()
+    };
+    let reported = |diags: &[haven::diag::Diag], what: &str| {
+        diags
+            .iter()
+            .any(|d| d.message.contains(what) && d.place().is_some_and(|p| p.contains("zz-links-elsewhere.md:7:")))
+    };
+    let p = prepare().unwrap();
+    assert!(
+        html(&p).contains("/articles/what-is-opioid-use-disorder/#signs-of-opioid-use-disorder"),
+        "{}",
+        html(&p)
+    );
+    // The heading it names is renamed in the other file: the link is broken.
+    replace_in(root, target, "## Signs of opioid use disorder", "## Signs to look for");
+    let errors = prepare().err().expect("a broken fragment is an error");
+    assert!(
+        reported(&errors, "has no heading with id `signs-of-opioid-use-disorder`"),
+        "{errors:#?}"
+    );
+    replace_in(root, target, "## Signs to look for", "## Signs of opioid use disorder");
+    let p = prepare().unwrap();
+    assert!(html(&p).contains("#signs-of-opioid-use-disorder"));
+    // The target gets another slug: the `@/` link follows it, the root-relative one breaks.
+    replace_in(
+        root,
+        target,
+        "title: What Is Opioid Use Disorder?\n",
+        "title: What Is Opioid Use Disorder?\nslug: oud-explained\n",
+    );
+    let errors = prepare().err().expect("a link to a page that moved is an error");
+    assert!(
+        reported(&errors, "/articles/what-is-opioid-use-disorder/ does not exist"),
+        "{errors:#?}"
+    );
+    assert!(
+        !reported(&errors, "@/articles/what-is-opioid-use-disorder.md"),
+        "{errors:#?}"
+    );
+    replace_in(
+        root,
+        linker,
+        "(/articles/what-is-opioid-use-disorder/)",
+        "(/articles/oud-explained/)",
+    );
+    let p = prepare().unwrap();
+    assert!(
+        html(&p).contains("/articles/oud-explained/#signs-of-opioid-use-disorder"),
+        "{}",
+        html(&p)
+    );
+}
