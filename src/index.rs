@@ -89,16 +89,46 @@ pub fn index(site: &Site) -> SearchIndex {
     index_with(site, &mut live::Memo::default())
 }
 
-/// [`index`], reusing what `memo` kept of an earlier build of the same site (`haven
-/// serve`): the same files, with only the changed records read and tokenized again.
+/// [`index`], reusing what `memo` kept of an earlier build of the same site: the same
+/// files, with only the changed records read and tokenized again.
 pub fn index_with(site: &Site, memo: &mut live::Memo) -> SearchIndex {
+    index_remembering(site, memo, &mut Made::default())
+}
+
+/// What `haven serve` keeps of one language's index from one build to the next: the
+/// index's own memo ([`live::Memo`]) and the records made ([`Made`]).
+#[derive(Debug, Default)]
+pub struct Memo {
+    /// Records' words and the index state.
+    pub live: live::Memo,
+    /// Finished records, by what they were made from.
+    pub made: Made,
+}
+
+impl Memo {
+    /// A memo that remembers (for `haven serve`).
+    pub fn remembering() -> Self {
+        Memo {
+            live: live::Memo::remembering(),
+            made: Made::default(),
+        }
+    }
+}
+
+/// [`index_with`], also keeping the finished records in `memo` (`haven serve`): an edit
+/// makes again only the records whose inputs changed.
+pub fn index_memo(site: &Site, memo: &mut Memo) -> SearchIndex {
+    index_remembering(site, &mut memo.live, &mut memo.made)
+}
+
+fn index_remembering(site: &Site, memo: &mut live::Memo, made: &mut Made) -> SearchIndex {
     let mut out = SearchIndex::default();
     let mut t = Instant::now();
     let mut lap = |out: &mut SearchIndex, step| {
         out.steps.push((step, t.elapsed()));
         t = Instant::now();
     };
-    let records = records_with(site, memo);
+    let records = records_with(site, memo, made);
     lap(&mut out, "index: records");
     let synonyms = synonyms(&site.config.search_synonyms);
     let ((files, n), warnings) = files_with(records, &site.config.language, synonyms, &mut out.steps, memo);
@@ -127,12 +157,90 @@ pub fn synonyms(site: &[Vec<String>]) -> Vec<Vec<String>> {
 /// The records of a site, in id order: articles, then pages, then facilities by state,
 /// city and name (so a city's facilities share record files).
 pub fn records(site: &Site) -> Vec<Record> {
-    records_with(site, &mut live::Memo::default())
+    records_with(site, &mut live::Memo::default(), &mut Made::default())
 }
 
-/// [`records`], with Markdown bodies read once per text (`memo`).
-fn records_with(site: &Site, memo: &mut live::Memo) -> Vec<Record> {
+/// Finished records of the last build (`haven serve`), each kept with everything it was
+/// made from, so that it is used again only when all of that is equal: it is a cache of
+/// a pure function. A memo that does not remember (`haven build`) keeps nothing.
+#[derive(Debug, Default)]
+pub struct Made {
+    /// Articles and pages, by source file: what [`written`] read, and the record.
+    written: rustc_hash::FxHashMap<String, (Written, Record)>,
+    /// The facility directory the facility records were made from (kept, so that the same
+    /// allocation is never another directory), and those records in record order.
+    facilities: Option<(std::sync::Arc<crate::facility::Directory>, Vec<Record>)>,
+    /// Records made (not found) by the last build.
+    made: usize,
+}
+
+impl Made {
+    /// How many records the last build made (the others were found).
+    pub fn made(&self) -> usize {
+        self.made
+    }
+}
+
+/// Everything an article's or page's record is made from.
+#[derive(Debug, PartialEq)]
+struct Written {
+    text: std::sync::Arc<str>,
+    body_offset: usize,
+    path: String,
+    title: String,
+    kind: &'static str,
+    described: Vec<String>,
+    topics: Vec<String>,
+}
+
+impl Written {
+    /// The inputs of a record with an empty description and no topics.
+    fn new(source: &crate::diag::Source, body_offset: usize, path: &str, title: &str, kind: &'static str) -> Self {
+        Written {
+            text: std::sync::Arc::clone(&source.text),
+            body_offset,
+            path: path.to_string(),
+            title: title.to_string(),
+            kind,
+            described: Vec::new(),
+            topics: Vec::new(),
+        }
+    }
+}
+
+/// [`records`], with Markdown bodies read once per text (`memo`), and the finished records
+/// taken from `made` when made from the same inputs (`memo` remembering).
+fn records_with(site: &Site, memo: &mut live::Memo, made: &mut Made) -> Vec<Record> {
+    let remember = memo.remembers();
     let mut out = Vec::new();
+    let mut count = 0;
+    let mut kept: rustc_hash::FxHashMap<String, (Written, Record)> = rustc_hash::FxHashMap::default();
+    let mut one = |w: Written, source: &crate::diag::Source, memo: &mut live::Memo, out: &mut Vec<Record>| {
+        let found = made.written.remove(&source.name).filter(|(k, _)| w == *k);
+        let (w, r) = match found {
+            Some((k, r)) => (k, r),
+            None => {
+                count += 1;
+                let mut r = written(
+                    &w.path,
+                    &w.title,
+                    w.kind,
+                    w.described.clone(),
+                    source,
+                    w.body_offset,
+                    memo,
+                );
+                r.facets.extend(w.topics.iter().map(|t| (FILTER_TOPIC, t.clone())));
+                (w, r)
+            }
+        };
+        if remember {
+            out.push(r.clone());
+            kept.insert(source.name.clone(), (w, r));
+        } else {
+            out.push(r);
+        }
+    };
     for a in site.articles.iter().filter(|a| !a.article.draft) {
         let topics: Vec<String> = a
             .topics
@@ -140,33 +248,51 @@ fn records_with(site: &Site, memo: &mut live::Memo) -> Vec<Record> {
             .filter_map(|&i| site.topics.get(i))
             .map(|t| t.name.clone())
             .collect();
-        let described = std::iter::once(a.description.clone()).chain(topics.iter().cloned());
-        let mut r = written(
-            &a.path,
-            &a.article.title,
-            "article",
-            described.collect(),
-            &a.article.source,
-            a.article.body_offset,
-            memo,
-        );
-        r.facets.extend(topics.into_iter().map(|t| (FILTER_TOPIC, t)));
-        out.push(r);
+        let w = Written {
+            described: std::iter::once(a.description.clone())
+                .chain(topics.iter().cloned())
+                .collect(),
+            topics,
+            ..Written::new(
+                &a.article.source,
+                a.article.body_offset,
+                &a.path,
+                &a.article.title,
+                "article",
+            )
+        };
+        one(w, &a.article.source, memo, &mut out);
     }
     for p in site.pages.iter().filter(|p| !p.page.draft) {
-        out.push(written(
-            &p.path,
-            &p.page.title,
-            "page",
-            vec![p.description.clone()],
-            &p.page.source,
-            p.page.body_offset,
-            memo,
-        ));
+        let w = Written {
+            described: vec![p.description.clone()],
+            ..Written::new(&p.page.source, p.page.body_offset, &p.path, &p.page.title, "page")
+        };
+        one(w, &p.page.source, memo, &mut out);
     }
-    let mut facilities: Vec<_> = site.facilities.facilities.iter().collect();
-    facilities.sort_by(|a, b| (&a.state, &a.city, &a.name, &a.path).cmp(&(&b.state, &b.city, &b.name, &b.path)));
-    out.extend(facilities.into_iter().map(facility_record));
+    if remember {
+        made.written = kept;
+    }
+    // A facility's record reads its facility alone: the same directory, the same records.
+    match &made.facilities {
+        Some((d, records)) if remember && std::sync::Arc::ptr_eq(d, &site.facilities) => {
+            out.extend(records.iter().cloned());
+        }
+        _ => {
+            let mut facilities: Vec<_> = site.facilities.facilities.iter().collect();
+            facilities
+                .sort_by(|a, b| (&a.state, &a.city, &a.name, &a.path).cmp(&(&b.state, &b.city, &b.name, &b.path)));
+            let records: Vec<Record> = facilities.into_iter().map(facility_record).collect();
+            count += records.len();
+            if remember {
+                out.extend(records.iter().cloned());
+                made.facilities = Some((std::sync::Arc::clone(&site.facilities), records));
+            } else {
+                out.extend(records);
+            }
+        }
+    }
+    made.made = count;
     out
 }
 

@@ -331,19 +331,19 @@ fn add_language(outputs: &mut Vec<Output>, more: Vec<Output>, prefix: &str) {
 
 /// The search index of every language: each its own, with its own stemmer, under its prefix.
 pub fn index_all(p: &Prepared) -> index::SearchIndex {
-    let mut memos: Vec<index::live::Memo> = (0..=p.others.len()).map(|_| index::live::Memo::default()).collect();
+    let mut memos: Vec<index::Memo> = (0..=p.others.len()).map(|_| index::Memo::default()).collect();
     index_all_with(p, &mut memos)
 }
 
 /// [`index_all`], reusing what `memos` kept of an earlier build (`haven serve`): one memo
 /// per language, the default language's first; a language without one gets a new
 /// remembering memo.
-pub fn index_all_with(p: &Prepared, memos: &mut Vec<index::live::Memo>) -> index::SearchIndex {
-    memos.resize_with(1 + p.others.len(), index::live::Memo::remembering);
+pub fn index_all_with(p: &Prepared, memos: &mut Vec<index::Memo>) -> index::SearchIndex {
+    memos.resize_with(1 + p.others.len(), index::Memo::remembering);
     let (first, rest) = memos.split_at_mut(1);
-    let mut all = index::index_with(&p.site, &mut first[0]);
+    let mut all = index::index_memo(&p.site, &mut first[0]);
     for (l, memo) in p.others.iter().zip(rest.iter_mut()) {
-        let more = index::index_with(&l.site, memo);
+        let more = index::index_memo(&l.site, memo);
         add_language(&mut all.files, more.files, l.prefix());
         all.records += more.records;
         all.warnings.extend(more.warnings);

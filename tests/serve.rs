@@ -621,16 +621,28 @@ fn index_map(files: Vec<haven::render::Output>) -> std::collections::BTreeMap<St
 
 /// The index `haven serve` holds after edits (its memo reused across rebuilds) is, file for
 /// file and byte for byte, what a fresh `haven build` writes for the same content; and an
-/// edit tokenizes only the records it changed.
+/// edit tokenizes only the records it changed, and makes again only the records whose
+/// inputs changed (all the facilities' when a facility file did).
 #[test]
 fn serve_index_after_edits_equals_a_fresh_build() {
-    use haven::index::{self, live::Memo};
+    use haven::index::{self, Memo};
     use haven::pipeline;
     let (dir, opts) = demo_copy();
+    // As `haven serve` prepares the site: with the pipeline's memos kept across builds
+    // (an unchanged facility directory is then the same one).
+    let mut memos = pipeline::Memos::default();
+    let mut prepare = || {
+        let mut diags = haven::diag::Diags::new();
+        let loaded = haven::load::load(&opts.root, &mut diags);
+        pipeline::prepare_loaded(&opts, loaded, diags, Duration::ZERO, &mut memos).unwrap()
+    };
     let mut memo = Memo::remembering();
-    let p = pipeline::prepare(&opts).unwrap();
-    let first = index_map(index::index_with(&p.site, &mut memo).files);
-    let records = memo.tokenized();
+    let p = prepare();
+    let facilities = p.site.facilities.facilities.len();
+    assert!(facilities > 5, "the demo has facilities: {facilities}");
+    let first = index_map(index::index_memo(&p.site, &mut memo).files);
+    let records = memo.live.tokenized();
+    assert_eq!(memo.made.made(), records, "the first build makes every record");
     assert!(records > 20, "the first build tokenizes every record: {records}");
     assert_eq!(first, index_map(index::index(&p.site).files));
     let article = "content/articles/what-is-opioid-use-disorder.md";
@@ -638,20 +650,22 @@ fn serve_index_after_edits_equals_a_fresh_build() {
     let copy = "content/articles/a-quixotrane-guide.md";
     // (edit, records it tokenizes, whether the new word is indexed after it, most index
     // files it encodes again: only an edit that adds or removes a record, which moves
-    // every later record's id, encodes them all)
-    type Edit = (Box<dyn Fn(&Path)>, usize, bool, usize);
+    // every later record's id, encodes them all; records it makes again)
+    type Edit = (Box<dyn Fn(&Path)>, usize, bool, usize, usize);
     let edits: Vec<Edit> = vec![
         (
             Box::new(move |r| replace_in(r, article, "\n---\n", "\n---\n\nQuixotrane is a new word here.\n")),
             1,
             true,
             6,
+            1,
         ),
         (
             Box::new(move |r| replace_in(r, facility, "veterans' track", "veterans' track and Quixotrane")),
             1,
             true,
             6,
+            facilities,
         ),
         (
             Box::new(move |r| {
@@ -664,6 +678,7 @@ fn serve_index_after_edits_equals_a_fresh_build() {
             // encoded again to the same bytes: seen once the empty-state bulk path and
             // format 4's synonym group lists were merged (each alone stayed within 9)
             10,
+            1 + facilities,
         ),
         (
             Box::new(move |r| {
@@ -677,6 +692,7 @@ fn serve_index_after_edits_equals_a_fresh_build() {
             1,
             false,
             6,
+            1,
         ),
         (
             Box::new(move |r| {
@@ -689,35 +705,42 @@ fn serve_index_after_edits_equals_a_fresh_build() {
             1,
             true,
             usize::MAX,
+            1,
         ),
         (
             Box::new(move |r| std::fs::remove_file(r.join(copy)).unwrap()),
             0,
             false,
             usize::MAX,
+            0,
         ),
     ];
     let mut last = first;
-    for (n, (edit, tokenized, has_word, encoded)) in edits.into_iter().enumerate() {
+    for (n, (edit, tokenized, has_word, encoded, made)) in edits.into_iter().enumerate() {
         edit(dir.path());
-        let p = pipeline::prepare(&opts).unwrap();
-        let served = index_map(index::index_with(&p.site, &mut memo).files);
+        let p = prepare();
+        let served = index_map(index::index_memo(&p.site, &mut memo).files);
         assert_eq!(
-            memo.tokenized(),
+            memo.live.tokenized(),
             tokenized,
             "edit {n}: only the edited records are tokenized"
+        );
+        assert_eq!(
+            memo.made.made(),
+            made,
+            "edit {n}: only the edited records are made again"
         );
         let fresh = index_map(index::index(&p.site).files);
         eprintln!(
             "edit {n}: {} of {} files encoded, {} records scored",
-            memo.encoded(),
+            memo.live.encoded(),
             fresh.len(),
-            memo.scored()
+            memo.live.scored()
         );
         assert!(
-            memo.encoded() <= encoded,
+            memo.live.encoded() <= encoded,
             "edit {n}: {} index files encoded again, at most {encoded} expected",
-            memo.encoded()
+            memo.live.encoded()
         );
         assert_eq!(
             served.keys().collect::<Vec<_>>(),
@@ -759,4 +782,86 @@ fn a_saved_article_is_searchable_on_the_reload() {
     let (code, _, body) = s.get(&format!("/search-index/{build}/s{shard}.json"));
     assert_eq!(code, 200);
     assert!(body.contains("\"zanthoxyline\""), "s{shard}.json has the new word");
+}
+
+/// `haven serve` resolves a document's links again only when its text or what links point
+/// at changed (it keeps them otherwise): an edit to another page that breaks this page's
+/// link is still an error at this page, and an edit that moves its target moves its URL.
+#[test]
+fn an_edit_elsewhere_that_breaks_a_link_is_still_reported() {
+    use haven::pipeline;
+    let (dir, opts) = demo_copy();
+    let root = dir.path();
+    let mut memos = pipeline::Memos::default();
+    let mut prepare = || {
+        let mut diags = haven::diag::Diags::new();
+        let loaded = haven::load::load(&opts.root, &mut diags);
+        pipeline::prepare_loaded(&opts, loaded, diags, Duration::ZERO, &mut memos)
+    };
+    let linker = "content/articles/zz-links-elsewhere.md";
+    let target = "content/articles/what-is-opioid-use-disorder.md";
+    std::fs::write(
+        root.join(linker),
+        "---\ntitle: Links Elsewhere\nauthor: jordan-reyes\npublished: 2024-03-01\n---\n\n\
+         See [the signs](@/articles/what-is-opioid-use-disorder.md#signs-of-opioid-use-disorder) \
+         and [the guide](/articles/what-is-opioid-use-disorder/).\n",
+    )
+    .unwrap();
+    let html = |p: &pipeline::Prepared| {
+        let a = p
+            .site
+            .articles
+            .iter()
+            .find(|a| a.article.source.name.contains("zz-links"));
+        a.map(|a| a.html.to_string()).unwrap_or_default()
+    };
+    let reported = |diags: &[haven::diag::Diag], what: &str| {
+        diags
+            .iter()
+            .any(|d| d.message.contains(what) && d.place().is_some_and(|p| p.contains("zz-links-elsewhere.md:7:")))
+    };
+    let p = prepare().unwrap();
+    assert!(
+        html(&p).contains("/articles/what-is-opioid-use-disorder/#signs-of-opioid-use-disorder"),
+        "{}",
+        html(&p)
+    );
+    // The heading it names is renamed in the other file: the link is broken.
+    replace_in(root, target, "## Signs of opioid use disorder", "## Signs to look for");
+    let errors = prepare().err().expect("a broken fragment is an error");
+    assert!(
+        reported(&errors, "has no heading with id `signs-of-opioid-use-disorder`"),
+        "{errors:#?}"
+    );
+    replace_in(root, target, "## Signs to look for", "## Signs of opioid use disorder");
+    let p = prepare().unwrap();
+    assert!(html(&p).contains("#signs-of-opioid-use-disorder"));
+    // The target gets another slug: the `@/` link follows it, the root-relative one breaks.
+    replace_in(
+        root,
+        target,
+        "title: What Is Opioid Use Disorder?\n",
+        "title: What Is Opioid Use Disorder?\nslug: oud-explained\n",
+    );
+    let errors = prepare().err().expect("a link to a page that moved is an error");
+    assert!(
+        reported(&errors, "/articles/what-is-opioid-use-disorder/ does not exist"),
+        "{errors:#?}"
+    );
+    assert!(
+        !reported(&errors, "@/articles/what-is-opioid-use-disorder.md"),
+        "{errors:#?}"
+    );
+    replace_in(
+        root,
+        linker,
+        "(/articles/what-is-opioid-use-disorder/)",
+        "(/articles/oud-explained/)",
+    );
+    let p = prepare().unwrap();
+    assert!(
+        html(&p).contains("/articles/oud-explained/#signs-of-opioid-use-disorder"),
+        "{}",
+        html(&p)
+    );
 }

@@ -1,9 +1,13 @@
 //! Markdown bodies (articles, pages, the home page, author bios): every body is scanned
 //! (headings, links, raw HTML), then rendered to HTML with its links resolved, both in
 //! parallel. Raw HTML the sanitizer removes is a warning at its place. In `haven serve`
-//! a body is scanned again only when its text changed, and rendered again only when its
-//! text, its links' URLs or the raw HTML policy changed ([`Memos`]).
+//! a body is scanned again only when its text changed; its links are resolved again only
+//! when its text or what links are resolved against changed (`LinkCtx::fingerprint`: the
+//! routes, the `@/` targets and their headings, the settings), their problems otherwise
+//! reported again from the memo; and it is rendered again only when its text, its links'
+//! URLs, its images or the raw HTML policy changed ([`Memos`]).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -28,7 +32,21 @@ use super::site::Elsewhere;
 pub(super) struct Memos {
     scans: Memo<Arc<Scanned>>,
     /// The HTML, with the links, images and raw HTML policy it was made with.
-    html: Memo<(Links, Images, RawHtml, Arc<str>)>,
+    html: Memo<Arc<Done>>,
+}
+
+/// What rendering one document made: its links' URLs and the problems found resolving
+/// them (with the [`LinkCtx::fingerprint`] they were resolved against, so that they are
+/// used again only against the same routes, targets and settings), and its HTML with the
+/// images and raw HTML policy it was made with.
+#[derive(Debug)]
+pub(super) struct Done {
+    context: u128,
+    links: Links,
+    link_errs: Vec<Diag>,
+    images: Images,
+    policy: RawHtml,
+    html: Arc<str>,
 }
 
 /// A document's Markdown scan and the table of contents made from it, once per text.
@@ -200,13 +218,15 @@ pub(super) fn render(
     memos: &mut Memos,
     diags: &mut Diags,
 ) -> Vec<Arc<str>> {
-    let policy = ctx.config.raw_html;
     let html_memo = &memos.html;
+    // Every link is checked on every build, but a document's links are resolved again only
+    // when its text or what they are resolved against changed.
+    let context = ctx.fingerprint();
     let rendered: Vec<Rendered> = docs
         .par_iter()
         .zip(scans.par_iter())
         .map(|(d, scanned)| {
-            let (html, mut errs, fresh) = render_one(d, scanned, ctx, pictures, html_memo);
+            let (html, mut errs, fresh) = render_one(d, scanned, ctx, context, pictures, html_memo);
             // Filled on every build (the memo keeps the HTML with markers): a component or
             // a facility it shows may have changed while the body did not.
             let page = match (&scanned.components, engine) {
@@ -219,39 +239,50 @@ pub(super) fn render(
                         Arc::clone(&html)
                     }
                 },
-                _ => Arc::clone(&html),
+                _ => html,
             };
-            (html, page, errs, fresh)
+            (page, errs, fresh)
         })
         .collect();
     let mut html: Vec<Arc<str>> = Vec::with_capacity(rendered.len());
-    for (d, (kept, page, errs, fresh)) in docs.iter().zip(rendered) {
+    for (d, (page, errs, fresh)) in docs.iter().zip(rendered) {
         diags.extend(errs);
-        if let Some((links, images)) = fresh {
-            memos.html.put(d.rel, &d.source.text, (links, images, policy, kept));
+        if let Some(done) = fresh {
+            memos.html.put(d.rel, &d.source.text, done);
         }
         html.push(page);
     }
     html
 }
 
-/// A document's HTML as the memo keeps it (component markers in), its HTML for the page,
-/// its problems, and its links and images when the HTML was made afresh.
-type Rendered = (Arc<str>, Arc<str>, Vec<Diag>, Option<(Links, Images)>);
+/// A document's HTML for the page, its problems, and what the memo is to keep of it when
+/// anything was made afresh.
+type Rendered = (Arc<str>, Vec<Diag>, Option<Arc<Done>>);
 
-/// One document's HTML and problems, and its links and images when the HTML was made
-/// afresh.
+/// One document's HTML and problems, and what the memo is to keep when its links were
+/// resolved or its HTML made afresh. `context` is `ctx`'s [`LinkCtx::fingerprint`].
 fn render_one(
     d: &DocRef<'_>,
     scanned: &Scanned,
     ctx: &LinkCtx<'_>,
+    context: u128,
     pictures: &Pictures,
-    html_memo: &Memo<(Links, Images, RawHtml, Arc<str>)>,
-) -> (Arc<str>, Vec<Diag>, Option<(Links, Images)>) {
+    html_memo: &Memo<Arc<Done>>,
+) -> (Arc<str>, Vec<Diag>, Option<Arc<Done>>) {
     let scan = &scanned.scan;
-    let mut errs = Vec::new();
-    let own = heading_set(&scan.headings);
-    let links: Vec<Option<String>> = scan.links.iter().map(|l| ctx.resolve(d, &own, l, &mut errs)).collect();
+    let kept = html_memo.get(d.rel, &d.source.text);
+    let resolved = kept.as_ref().filter(|k| k.context == context);
+    let (links, link_errs): (Cow<'_, Links>, Cow<'_, [Diag]>) = match resolved {
+        Some(k) => (Cow::Borrowed(&k.links), Cow::Borrowed(&k.link_errs)),
+        None => {
+            let own = heading_set(&scan.headings);
+            let mut errs = Vec::new();
+            let links: Links = scan.links.iter().map(|l| ctx.resolve(d, &own, l, &mut errs)).collect();
+            (Cow::Owned(links), Cow::Owned(errs))
+        }
+    };
+    let fresh_links = resolved.is_none();
+    let mut errs = link_errs.to_vec();
     let images = image_html(d, &scan.links, &links, ctx, pictures, &mut errs);
     errs.extend(scan.raw_images.iter().filter_map(|i| raw_image(d, i, pictures)));
     let policy = ctx.config.raw_html;
@@ -262,9 +293,13 @@ fn render_one(
                 .map(|(at, what)| unsafe_html_warning(d, *at, what)),
         );
     }
-    match html_memo.get(d.rel, &d.source.text) {
-        Some((l, i, p, h)) if l == links && i == images && p == policy => (h, errs, None),
-        _ => {
+    let same_html = kept
+        .as_ref()
+        .filter(|k| k.links == *links && k.images == images && k.policy == policy);
+    let html = match same_html {
+        Some(k) if !fresh_links => return (Arc::clone(&k.html), errs, None),
+        Some(k) => Arc::clone(&k.html),
+        None => {
             let text = scanned.components.as_ref().map_or(d.body, |p| p.text.as_str());
             let image = |at: usize, _alt: &str| images.get(at).cloned().flatten();
             let mut html = markdown::render_with_images(text, &scan.headings, &links, &image);
@@ -274,9 +309,18 @@ fn render_one(
                     None => crate::sanitize::clean(&html),
                 };
             }
-            (Arc::from(html), errs, Some((links, images)))
+            Arc::from(html)
         }
-    }
+    };
+    let done = Done {
+        context,
+        links: links.into_owned(),
+        link_errs: link_errs.into_owned(),
+        images,
+        policy,
+        html: Arc::clone(&html),
+    };
+    (html, errs, Some(Arc::new(done)))
 }
 
 /// What each image of a document becomes: a processed one its `<picture>`, a decorative

@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 
 use rustc_hash::FxHashSet;
 
@@ -45,7 +46,60 @@ pub(super) struct LinkCtx<'a> {
     pub(super) elsewhere: &'a Elsewhere,
 }
 
+/// An order-free fingerprint of a set of values: the sum of two independent 64-bit
+/// hashes of each.
+#[derive(Default)]
+struct Fingerprint(u64, u64);
+
+impl Fingerprint {
+    fn add(&mut self, value: &impl Hash) {
+        for (salt, total) in [(0u8, &mut self.0), (1u8, &mut self.1)] {
+            let mut h = std::hash::DefaultHasher::new();
+            salt.hash(&mut h);
+            value.hash(&mut h);
+            *total = total.wrapping_add(h.finish());
+        }
+    }
+
+    fn value(&self) -> u128 {
+        (u128::from(self.0) << 64) | u128::from(self.1)
+    }
+}
+
 impl LinkCtx<'_> {
+    /// A fingerprint of everything [`LinkCtx::resolve`] reads besides the document itself
+    /// (the settings, every route and its owner, every `@/` target with its heading ids,
+    /// the drafts, the files with errors, the other language's documents and routes): a
+    /// document whose text is unchanged has the same links and problems while it is the
+    /// same (`haven serve` resolves its links again only when it is not).
+    pub(super) fn fingerprint(&self) -> u128 {
+        let mut all = Fingerprint::default();
+        all.add(&("config", format!("{:?}", self.config)));
+        for (path, owner) in &self.routes.map {
+            all.add(&("route", path, owner));
+        }
+        for (rel, (path, headings)) in self.targets {
+            let mut ids = Fingerprint::default();
+            for id in headings.iter().flatten() {
+                ids.add(id);
+            }
+            all.add(&("target", rel, path, headings.is_some(), ids.value()));
+        }
+        for rel in self.drafts {
+            all.add(&("draft", rel));
+        }
+        for rel in self.invalid {
+            all.add(&("invalid", rel));
+        }
+        for (rel, (url, ids)) in &self.elsewhere.docs {
+            all.add(&("elsewhere", rel, url, ids));
+        }
+        for path in &self.elsewhere.routes {
+            all.add(&("elsewhere route", path));
+        }
+        all.value()
+    }
+
     /// What a link becomes; `None` keeps it as written.
     pub(super) fn resolve(
         &self,

@@ -118,7 +118,7 @@ pub struct Builder {
     /// keyed by the text they came from, so they are never stale).
     memos: Memos,
     /// What the search index kept of the last build (records' words, by record).
-    search: Vec<crate::index::live::Memo>,
+    search: Vec<crate::index::Memo>,
     good: Option<Good>,
     pending: Changes,
     empty: HashMap<String, ServedFile>,
@@ -457,7 +457,7 @@ fn add_outputs(files: &mut HashMap<String, ServedFile>, outputs: Vec<Output>) ->
 fn add_search(
     files: &mut HashMap<String, ServedFile>,
     p: &Prepared,
-    memos: &mut Vec<crate::index::live::Memo>,
+    memos: &mut Vec<crate::index::Memo>,
     steps: &mut String,
 ) -> bool {
     // Every language's index, each under its prefix (`es/search-index/`).
