@@ -670,6 +670,12 @@ impl Live {
                 .then_with(|| self.stems[a.0 as usize].cmp(&self.stems[b.0 as usize]))
         });
         let best: Vec<u32> = raw.iter().take(build::BEST).map(|(id, _)| *id).collect();
+        (q, self.passage(c, r, &best))
+    }
+
+    /// A record's passage: the one (of [`passage_texts`]) with most words of its `best`
+    /// stems, shared by [`Live::score`] and the empty-state bulk path.
+    fn passage(&self, c: &Counted, r: &Record, best: &[u32]) -> Vec<String> {
         let good: Vec<bool> = c
             .words
             .iter()
@@ -686,7 +692,7 @@ impl Live {
                 u32::try_from(n).unwrap_or(u32::MAX)
             })
             .collect();
-        (q, passages(r, &hits))
+        passages(r, &hits)
     }
 
     fn records_len(&self) -> usize {

@@ -99,6 +99,19 @@ fn class(b: u8) -> Class {
     }
 }
 
+/// Whether the middle character `c` at `bytes[i]` (`i > 0`) joins the characters around
+/// it into one word (UAX #29 rules WB6/WB7 and WB11/WB12: `don't`, `3.5`).
+fn mid_joins(bytes: &[u8], i: usize, c: Class) -> bool {
+    let before = class(bytes[i - 1]);
+    let after = bytes.get(i + 1).map_or(Class::Other, |&b| class(b));
+    before == after
+        && match before {
+            Class::Letter => matches!(c, Class::MidLetter | Class::MidBoth),
+            Class::Digit => matches!(c, Class::MidNum | Class::MidBoth),
+            _ => false,
+        }
+}
+
 /// The words of an all-ASCII `text` by the rules of UAX #29 (WB5 to WB13b): runs of
 /// letters, digits and `_`, where one `:`, `.` or `'` between two letters, or one `,`,
 /// `;`, `.` or `'` between two digits, stays inside the word (`don't`, `e.g`, `1,000`,
@@ -122,15 +135,7 @@ pub fn ascii_words(text: &str) -> impl Iterator<Item = &str> + '_ {
                     Class::Letter | Class::Digit => alnum = true,
                     Class::Join => {}
                     Class::MidLetter | Class::MidBoth | Class::MidNum => {
-                        let before = class(bytes[i - 1]);
-                        let after = bytes.get(i + 1).map_or(Class::Other, |&b| class(b));
-                        let joins = before == after
-                            && match before {
-                                Class::Letter => matches!(c, Class::MidLetter | Class::MidBoth),
-                                Class::Digit => matches!(c, Class::MidNum | Class::MidBoth),
-                                _ => false,
-                            };
-                        if !joins {
+                        if !mid_joins(bytes, i, c) {
                             break;
                         }
                         // The middle byte and the letter or digit after it.
@@ -221,15 +226,7 @@ fn ascii_folded(piece: &str, buf: &mut String, each: &mut impl FnMut(&str)) {
                 Class::Digit => alnum = true,
                 Class::Join => plain = false,
                 c @ (Class::MidLetter | Class::MidBoth | Class::MidNum) => {
-                    let before = class(bytes[i - 1]);
-                    let after = bytes.get(i + 1).map_or(Class::Other, |&b| class(b));
-                    let joins = before == after
-                        && match before {
-                            Class::Letter => matches!(c, Class::MidLetter | Class::MidBoth),
-                            Class::Digit => matches!(c, Class::MidNum | Class::MidBoth),
-                            _ => false,
-                        };
-                    if !joins {
+                    if !mid_joins(bytes, i, c) {
                         break;
                     }
                     plain = false;

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use super::super::build::{self, Counted, Lexicon};
 use super::super::format;
 use super::super::record::{FIELDS, Record};
-use super::{AVG_STEP, List, Live, Passage, Scores, Tf, avg_step, idf, of_step, passages, step};
+use super::{AVG_STEP, List, Live, Passage, Scores, Tf, avg_step, idf, of_step, step};
 
 /// Scoring inputs shared by every record of one build.
 struct Scale {
@@ -178,23 +178,7 @@ impl Live {
             raw.truncate(build::BEST);
         }
         let best: Vec<u32> = raw.iter().map(|(id, _)| *id).collect();
-        let good: Vec<bool> = c
-            .words
-            .iter()
-            .map(|(w, _)| best.contains(&self.stem_of_word.get(*w as usize).copied().unwrap_or(u32::MAX)))
-            .collect();
-        let hits: Vec<u32> = c
-            .passages
-            .iter()
-            .map(|p| {
-                let n = p
-                    .iter()
-                    .filter(|&&w| good.get(w as usize).copied().unwrap_or(false))
-                    .count();
-                u32::try_from(n).unwrap_or(u32::MAX)
-            })
-            .collect();
-        (q, passages(r, &hits))
+        (q, self.passage(c, r, &best))
     }
 
     /// Every key: each written word some record has (to its stem), and each such word's
