@@ -439,15 +439,7 @@ impl Live {
             stems_of_words.insert(self.stem_of_word[w as usize]);
         }
         for &s in &stems_of_words {
-            let best = self.words_of_stem[s as usize]
-                .iter()
-                .filter(|&&w| self.word_total[w as usize] > 0)
-                .max_by(|&&a, &&b| {
-                    self.word_total[a as usize]
-                        .cmp(&self.word_total[b as usize])
-                        .then_with(|| lexicon.word(b).cmp(lexicon.word(a)))
-                })
-                .map_or("", |&w| lexicon.word(w));
+            let best = self.shown_form(s, lexicon);
             if *self.display[s as usize] != *best {
                 self.display[s as usize] = best.into();
                 lists.insert(s);
@@ -693,6 +685,20 @@ impl Live {
             })
             .collect();
         passages(r, &hits)
+    }
+
+    /// The written form stem `s` shows: its most frequent word, the first in byte order
+    /// among equals ("" once no record has it).
+    fn shown_form<'a>(&self, s: u32, lexicon: &'a Lexicon) -> &'a str {
+        self.words_of_stem[s as usize]
+            .iter()
+            .filter(|&&w| self.word_total[w as usize] > 0)
+            .max_by(|&&a, &&b| {
+                self.word_total[a as usize]
+                    .cmp(&self.word_total[b as usize])
+                    .then_with(|| lexicon.word(b).cmp(lexicon.word(a)))
+            })
+            .map_or("", |&w| lexicon.word(w))
     }
 
     fn records_len(&self) -> usize {

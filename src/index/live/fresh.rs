@@ -90,15 +90,7 @@ impl Live {
             .filter(|&s| self.df[s as usize] > 0)
             .collect();
         for &s in &used {
-            let best = self.words_of_stem[s as usize]
-                .iter()
-                .filter(|&&w| self.word_total[w as usize] > 0)
-                .max_by(|&&a, &&b| {
-                    self.word_total[a as usize]
-                        .cmp(&self.word_total[b as usize])
-                        .then_with(|| lexicon.word(b).cmp(lexicon.word(a)))
-                })
-                .map_or("", |&w| lexicon.word(w));
+            let best = self.shown_form(s, lexicon);
             self.display[s as usize] = best.into();
         }
         self.keys = self.fresh_keys(lexicon);
