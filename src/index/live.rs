@@ -469,24 +469,7 @@ impl Live {
             .collect();
         let mut bumped: FxHashSet<u32> = FxHashSet::default();
         for (s, packed, embedded) in made {
-            let v = self.tick();
-            let old = std::mem::take(&mut self.lists[s as usize].embedded);
-            for r in old {
-                if let Some(e) = self.embeds.get_mut(r as usize) {
-                    e.retain(|&x| x != s);
-                }
-            }
-            for &r in &embedded {
-                if let Some(e) = self.embeds.get_mut(r as usize) {
-                    e.push(s);
-                }
-            }
-            self.lists[s as usize] = List {
-                packed,
-                embedded,
-                cost: 0,
-                version: v,
-            };
+            self.set_list(s, packed, embedded);
             bumped.insert(s);
         }
         for &r in &shown {
@@ -699,6 +682,29 @@ impl Live {
                     .then_with(|| lexicon.word(b).cmp(lexicon.word(a)))
             })
             .map_or("", |&w| lexicon.word(w))
+    }
+
+    /// Puts stem `s`'s list as shards write it, with a new version, and moves the
+    /// records its first screen embeds (`embeds`) from its old list to this one.
+    fn set_list(&mut self, s: u32, packed: String, embedded: Vec<u32>) {
+        let version = self.tick();
+        let old = std::mem::take(&mut self.lists[s as usize].embedded);
+        for r in old {
+            if let Some(e) = self.embeds.get_mut(r as usize) {
+                e.retain(|&x| x != s);
+            }
+        }
+        for &r in &embedded {
+            if let Some(e) = self.embeds.get_mut(r as usize) {
+                e.push(s);
+            }
+        }
+        self.lists[s as usize] = List {
+            packed,
+            embedded,
+            cost: 0,
+            version,
+        };
     }
 
     fn records_len(&self) -> usize {

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use super::super::build::{self, Counted, Lexicon};
 use super::super::format;
 use super::super::record::{FIELDS, Record};
-use super::{AVG_STEP, List, Live, Passage, Scores, Tf, avg_step, idf, of_step, step};
+use super::{AVG_STEP, Live, Passage, Scores, Tf, avg_step, idf, of_step, step};
 
 /// Scoring inputs shared by every record of one build.
 struct Scale {
@@ -97,18 +97,7 @@ impl Live {
         let this = &*self;
         let made: Vec<(String, Vec<u32>)> = used.par_iter().map(|&s| this.fresh_list(s)).collect();
         for (&s, (packed, embedded)) in used.iter().zip(made) {
-            let version = self.tick();
-            for &r in &embedded {
-                if let Some(e) = self.embeds.get_mut(r as usize) {
-                    e.push(s);
-                }
-            }
-            self.lists[s as usize] = List {
-                packed,
-                embedded,
-                cost: 0,
-                version,
-            };
+            self.set_list(s, packed, embedded);
         }
         for r in 0..n {
             self.record_version[r] = self.tick();
