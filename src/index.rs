@@ -15,6 +15,8 @@
 
 use std::time::Instant;
 
+use rayon::prelude::*;
+
 use crate::diag::Diag;
 use crate::facility::Facility;
 use crate::facility::vocabulary::{self as v, Term};
@@ -215,33 +217,7 @@ fn records_with(site: &Site, memo: &mut live::Memo, made: &mut Made) -> Vec<Reco
     let mut out = Vec::new();
     let mut count = 0;
     let mut kept: rustc_hash::FxHashMap<String, (Written, Record)> = rustc_hash::FxHashMap::default();
-    let mut one = |w: Written, source: &crate::diag::Source, memo: &mut live::Memo, out: &mut Vec<Record>| {
-        let found = made.written.remove(&source.name).filter(|(k, _)| w == *k);
-        let (w, r) = match found {
-            Some((k, r)) => (k, r),
-            None => {
-                count += 1;
-                let mut r = written(
-                    &w.path,
-                    &w.title,
-                    w.kind,
-                    w.described.clone(),
-                    source,
-                    w.body_offset,
-                    memo,
-                );
-                r.facets.extend(w.topics.iter().map(|t| (FILTER_TOPIC, t.clone())));
-                (w, r)
-            }
-        };
-        if remember {
-            out.push(r.clone());
-            kept.insert(source.name.clone(), (w, r));
-        } else {
-            out.push(r);
-        }
-    };
-    for a in site.articles.iter().filter(|a| !a.article.draft) {
+    let articles = site.articles.iter().filter(|a| !a.article.draft).map(|a| {
         let topics: Vec<String> = a
             .topics
             .iter()
@@ -261,14 +237,37 @@ fn records_with(site: &Site, memo: &mut live::Memo, made: &mut Made) -> Vec<Reco
                 "article",
             )
         };
-        one(w, &a.article.source, memo, &mut out);
-    }
-    for p in site.pages.iter().filter(|p| !p.page.draft) {
+        (w, &a.article.source)
+    });
+    let pages = site.pages.iter().filter(|p| !p.page.draft).map(|p| {
         let w = Written {
             described: vec![p.description.clone()],
             ..Written::new(&p.page.source, p.page.body_offset, &p.path, &p.page.title, "page")
         };
-        one(w, &p.page.source, memo, &mut out);
+        (w, &p.page.source)
+    });
+    let inputs: Vec<(Written, &crate::diag::Source)> = articles.chain(pages).collect();
+    if remember {
+        for (w, source) in inputs {
+            let found = made.written.remove(&source.name).filter(|(k, _)| w == *k);
+            let r = match found {
+                Some((_, r)) => r,
+                None => {
+                    count += 1;
+                    written(&w, source, memo)
+                }
+            };
+            out.push(r.clone());
+            kept.insert(source.name.clone(), (w, r));
+        }
+    } else {
+        // A build remembers nothing: every body is read, in parallel (the Markdown of
+        // every article is most of this step).
+        out = inputs
+            .into_par_iter()
+            .map(|(w, source)| record_of(&w, &text::body(source.text.get(w.body_offset..).unwrap_or(""))))
+            .collect();
+        count += out.len();
     }
     if remember {
         made.written = kept;
@@ -282,7 +281,7 @@ fn records_with(site: &Site, memo: &mut live::Memo, made: &mut Made) -> Vec<Reco
             let mut facilities: Vec<_> = site.facilities.facilities.iter().collect();
             facilities
                 .sort_by(|a, b| (&a.state, &a.city, &a.name, &a.path).cmp(&(&b.state, &b.city, &b.name, &b.path)));
-            let records: Vec<Record> = facilities.into_iter().map(facility_record).collect();
+            let records: Vec<Record> = facilities.into_par_iter().map(facility_record).collect();
             count += records.len();
             if remember {
                 out.extend(records.iter().cloned());
@@ -372,19 +371,11 @@ fn facility_record(f: &Facility) -> Record {
     r
 }
 
-/// The record of an article or page: `kind` `article` or `page`, `described` its
-/// description field, its body read from the Markdown after `body_offset`.
-fn written(
-    path: &str,
-    title: &str,
-    kind: &str,
-    described: Vec<String>,
-    source: &crate::diag::Source,
-    body_offset: usize,
-    memo: &mut live::Memo,
-) -> Record {
+/// The record of an article or page made from `w`, its body read from the Markdown after
+/// `w.body_offset` once per text (`memo`).
+fn written(w: &Written, source: &crate::diag::Source, memo: &mut live::Memo) -> Record {
     let body = memo.tokens.bodies.get(&source.name, &source.text).unwrap_or_else(|| {
-        let body = std::sync::Arc::new(text::body(source.text.get(body_offset..).unwrap_or("")));
+        let body = std::sync::Arc::new(text::body(source.text.get(w.body_offset..).unwrap_or("")));
         if memo.remembers() {
             memo.tokens
                 .bodies
@@ -392,20 +383,28 @@ fn written(
         }
         body
     });
+    record_of(w, &body)
+}
+
+/// The record of an article or page (`w.kind` `article` or `page`): its title, the
+/// headings and passages of `body`, its description and topics.
+fn record_of(w: &Written, body: &text::Body) -> Record {
+    let mut facets = vec![(FILTER_TYPE, w.kind.into())];
+    facets.extend(w.topics.iter().map(|t| (FILTER_TOPIC, t.clone())));
     Record {
         display: format::Display {
-            u: path.to_string(),
-            t: title.to_string(),
-            k: kind.into(),
+            u: w.path.clone(),
+            t: w.title.clone(),
+            k: w.kind.into(),
             ..Default::default()
         },
         fields: [
-            vec![title.to_string()],
+            vec![w.title.clone()],
             body.headings.clone(),
-            described,
+            w.described.clone(),
             body.passages.clone(),
         ],
-        facets: vec![(FILTER_TYPE, kind.into())],
+        facets,
     }
 }
 
