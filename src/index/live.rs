@@ -458,13 +458,8 @@ impl Live {
         let made: Vec<(u32, String, Vec<u32>)> = lists
             .par_iter()
             .map(|&s| {
-                let p = this.truncated(s);
-                let embedded = if this.df[s as usize] >= build::EMBED_MIN {
-                    build::first_screen(&p, &this.records)
-                } else {
-                    Vec::new()
-                };
-                (s, format::pack(&format::encode_postings(&p)), embedded)
+                let (packed, embedded) = this.list_of(s);
+                (s, packed, embedded)
             })
             .collect();
         let mut bumped: FxHashSet<u32> = FxHashSet::default();
@@ -540,23 +535,7 @@ impl Live {
         self.df[i] = u32::try_from(postings.len()).unwrap_or(u32::MAX);
         self.postings[i] = postings;
         let packed = format::pack(&format::encode_postings(&self.truncated(s)));
-        for r in std::mem::take(&mut self.lists[i].embedded) {
-            if let Some(e) = self.embeds.get_mut(r as usize) {
-                e.retain(|&x| x != s);
-            }
-        }
-        for &r in &embedded {
-            if let Some(e) = self.embeds.get_mut(r as usize) {
-                e.push(s);
-            }
-        }
-        let version = self.tick();
-        self.lists[i] = List {
-            packed,
-            embedded,
-            cost: 0,
-            version,
-        };
+        self.set_list(s, packed, embedded);
         self.lists[i].cost = self.cost(s);
     }
 
@@ -620,31 +599,54 @@ impl Live {
     fn score(&self, i: usize, stemmed: &[(u32, [u16; FIELDS])], r: &Record) -> (Vec<(u32, u8)>, Vec<String>) {
         let n = self.records_len() as f32;
         let avg: [f32; FIELDS] = std::array::from_fn(|f| (f64::from(self.avg[f]) * AVG_STEP).exp() as f32);
-        let c = &self.counted[i];
         let bound = idf(n, 1.0) * (build::K1 + 1.0);
+        self.score_with(
+            i,
+            stemmed,
+            r,
+            (&avg, bound),
+            |s| idf(n, of_step(step(self.df[s as usize]))),
+            |a, b| self.stems[a as usize].cmp(&self.stems[b as usize]),
+        )
+    }
+
+    /// [`Live::score`] with the inputs shared by every record given: `(avg, bound)` the
+    /// fields' average lengths and the highest score a word can have (quantized to
+    /// [`build::LEVELS`]), `idf` a stem's idf, `before` the byte order of two stems (which
+    /// breaks ties between scores). The bulk path computes them once per build.
+    fn score_with(
+        &self,
+        i: usize,
+        stemmed: &[Tf],
+        r: &Record,
+        (avg, bound): (&[f32; FIELDS], f32),
+        idf: impl Fn(u32) -> f32,
+        before: impl Fn(u32, u32) -> std::cmp::Ordering,
+    ) -> (Scores, Passage) {
+        let c = &self.counted[i];
         let len: [f32; FIELDS] = std::array::from_fn(|f| of_step(step(c.len[f])));
+        let norm: [f32; FIELDS] = std::array::from_fn(|f| 1.0 - build::B[f] + build::B[f] * len[f] / avg[f]);
         let mut raw: Vec<(u32, f32)> = stemmed
             .iter()
             .map(|(id, tf)| {
                 let weighted: f32 = (0..FIELDS)
-                    .map(|f| {
-                        let norm = 1.0 - build::B[f] + build::B[f] * len[f] / avg[f];
-                        build::WEIGHTS[f] * f32::from(tf[f]) / norm
-                    })
+                    .map(|f| build::WEIGHTS[f] * f32::from(tf[f]) / norm[f])
                     .sum();
-                let d = of_step(step(self.df[*id as usize]));
-                (*id, idf(n, d) * weighted * (build::K1 + 1.0) / (build::K1 + weighted))
+                (*id, idf(*id) * weighted * (build::K1 + 1.0) / (build::K1 + weighted))
             })
             .collect();
         let q: Vec<(u32, u8)> = raw
             .iter()
             .map(|&(id, s)| (id, (s / bound * build::LEVELS).round().clamp(1.0, build::LEVELS) as u8))
             .collect();
-        raw.sort_unstable_by(|a, b| {
-            b.1.total_cmp(&a.1)
-                .then_with(|| self.stems[a.0 as usize].cmp(&self.stems[b.0 as usize]))
-        });
-        let best: Vec<u32> = raw.iter().take(build::BEST).map(|(id, _)| *id).collect();
+        // The best stems: highest score, then first in byte order (a total order, a
+        // record's stems being distinct), selected rather than sorted.
+        let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then_with(|| before(a.0, b.0));
+        if raw.len() > build::BEST {
+            raw.select_nth_unstable_by(build::BEST - 1, order);
+            raw.truncate(build::BEST);
+        }
+        let best: Vec<u32> = raw.iter().map(|(id, _)| *id).collect();
         (q, self.passage(c, r, &best))
     }
 
@@ -719,6 +721,19 @@ impl Live {
             p.truncate(build::MAX_POSTINGS);
         }
         p
+    }
+
+    /// Stem `s`'s list as shards write it: its packed postings (the best
+    /// [`build::MAX_POSTINGS`]) and the records its first screen embeds (lists of
+    /// [`build::EMBED_MIN`] records or more).
+    fn list_of(&self, s: u32) -> (String, Vec<u32>) {
+        let p = self.truncated(s);
+        let embedded = if self.df[s as usize] >= build::EMBED_MIN {
+            build::first_screen(&p, &self.records)
+        } else {
+            Vec::new()
+        };
+        (format::pack(&format::encode_postings(&p)), embedded)
     }
 
     /// A list's size in a shard (estimated JSON bytes).

@@ -13,7 +13,6 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::super::build::{self, Counted, Lexicon};
-use super::super::format;
 use super::super::record::{FIELDS, Record};
 use super::{AVG_STEP, Live, Passage, Scores, Tf, avg_step, idf, of_step, step};
 
@@ -70,7 +69,16 @@ impl Live {
             .into_par_iter()
             .zip(records.par_iter())
             .enumerate()
-            .map(|(i, (stemmed, r))| this.score_fresh(&scale, i, &stemmed, r))
+            .map(|(i, (stemmed, r))| {
+                this.score_with(
+                    i,
+                    &stemmed,
+                    r,
+                    (&scale.avg, scale.bound),
+                    |s| scale.idf[s as usize],
+                    |a, b| scale.rank[a as usize].cmp(&scale.rank[b as usize]),
+                )
+            })
             .collect();
         drop(scale);
         // Posting lists by record id, each allocated once at its length.
@@ -95,7 +103,7 @@ impl Live {
         }
         self.keys = self.fresh_keys(lexicon);
         let this = &*self;
-        let made: Vec<(String, Vec<u32>)> = used.par_iter().map(|&s| this.fresh_list(s)).collect();
+        let made: Vec<(String, Vec<u32>)> = used.par_iter().map(|&s| this.list_of(s)).collect();
         for (&s, (packed, embedded)) in used.iter().zip(made) {
             self.set_list(s, packed, embedded);
         }
@@ -123,45 +131,6 @@ impl Live {
         }
     }
 
-    /// [`Live::score`] with the shared inputs computed once: the same arithmetic in the same
-    /// order, so the same scores and passage.
-    fn score_fresh(&self, scale: &Scale, i: usize, stemmed: &[Tf], r: &Record) -> (Scores, Passage) {
-        let c = &self.counted[i];
-        let len: [f32; FIELDS] = std::array::from_fn(|f| of_step(step(c.len[f])));
-        let norm: [f32; FIELDS] = std::array::from_fn(|f| 1.0 - build::B[f] + build::B[f] * len[f] / scale.avg[f]);
-        let mut raw: Vec<(u32, f32)> = stemmed
-            .iter()
-            .map(|(id, tf)| {
-                let weighted: f32 = (0..FIELDS)
-                    .map(|f| build::WEIGHTS[f] * f32::from(tf[f]) / norm[f])
-                    .sum();
-                let idf = scale.idf[*id as usize];
-                (*id, idf * weighted * (build::K1 + 1.0) / (build::K1 + weighted))
-            })
-            .collect();
-        let q: Vec<(u32, u8)> = raw
-            .iter()
-            .map(|&(id, s)| {
-                (
-                    id,
-                    (s / scale.bound * build::LEVELS).round().clamp(1.0, build::LEVELS) as u8,
-                )
-            })
-            .collect();
-        // The best stems: highest score, then first in byte order (a total order, stems
-        // being distinct), as [`Live::score`]'s sort puts them first.
-        let order = |a: &(u32, f32), b: &(u32, f32)| {
-            b.1.total_cmp(&a.1)
-                .then_with(|| scale.rank[a.0 as usize].cmp(&scale.rank[b.0 as usize]))
-        };
-        if raw.len() > build::BEST {
-            raw.select_nth_unstable_by(build::BEST - 1, order);
-            raw.truncate(build::BEST);
-        }
-        let best: Vec<u32> = raw.iter().map(|(id, _)| *id).collect();
-        (q, self.passage(c, r, &best))
-    }
-
     /// Every key: each written word some record has (to its stem), and each such word's
     /// stem that is no written word some record has. As [`Live::update`]'s `key` leaves
     /// them, built from a sorted list at once.
@@ -185,19 +154,5 @@ impl Live {
         keys.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         keys.dedup_by(|a, b| a.0 == b.0);
         keys.into_iter().collect()
-    }
-
-    /// A stem's list as shards write it (packed postings, first screen), its postings
-    /// sorted once.
-    fn fresh_list(&self, s: u32) -> (String, Vec<u32>) {
-        let mut p = self.postings[s as usize].clone();
-        p.sort_unstable_by_key(|&(id, q)| (u64::from(u8::MAX - q) << 32) | u64::from(id));
-        p.truncate(build::MAX_POSTINGS);
-        let embedded = if self.df[s as usize] >= build::EMBED_MIN {
-            build::first_screen(&p, &self.records)
-        } else {
-            Vec::new()
-        };
-        (format::pack(&format::encode_postings(&p)), embedded)
     }
 }
