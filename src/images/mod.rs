@@ -118,14 +118,27 @@ impl Picture {
     /// The `<picture>` element for this image. `alt` is plain text (escaped here);
     /// `first_screen` images load at once, the others lazily.
     pub fn html(&self, alt: &str, sizes: &str, first_screen: bool, link: &dyn Fn(&str) -> String) -> String {
+        self.html_with_class(alt, sizes, first_screen, None, link)
+    }
+
+    /// [`Picture::html`], the `<img>` given `class` (a template's `picture(class=...)`).
+    pub fn html_with_class(
+        &self,
+        alt: &str,
+        sizes: &str,
+        first_screen: bool,
+        class: Option<&str>,
+        link: &dyn Fn(&str) -> String,
+    ) -> String {
         let f = self.fallback();
+        let class = class.map_or_else(String::new, |c| format!(r#" class="{}""#, escape(c)));
         let lazy = if first_screen {
             ""
         } else {
             r#" loading="lazy" decoding="async""#
         };
         format!(
-            r#"<picture><source type="image/webp" srcset="{webp}" sizes="{sizes}"><img src="{src}" srcset="{own}" sizes="{sizes}" width="{w}" height="{h}" alt="{alt}"{lazy}></picture>"#,
+            r#"<picture><source type="image/webp" srcset="{webp}" sizes="{sizes}"><img{class} src="{src}" srcset="{own}" sizes="{sizes}" width="{w}" height="{h}" alt="{alt}"{lazy}></picture>"#,
             webp = self.srcset(true, link),
             own = self.srcset(false, link),
             src = link(&f.path),
@@ -137,7 +150,7 @@ impl Picture {
 }
 
 /// Text for an attribute value in double quotes.
-pub fn escape(s: &str) -> String {
+fn escape(s: &str) -> String {
     // Four replacements: not worth a dependency (pulldown-cmark's escaper is not public API).
     s.replace('&', "&amp;")
         .replace('"', "&quot;")

@@ -38,11 +38,7 @@ pub(super) fn function(pictures: Arc<Pictures>, root_path: String) -> impl Fn(Kw
         })?;
         let link = |p: &str| format!("{root_path}{}", p.trim_start_matches('/'));
         let sizes = sizes.as_deref().unwrap_or(images::BODY_SIZES);
-        let html = picture.html(&alt, sizes, !lazy.unwrap_or(true), &link);
-        let html = match class {
-            Some(c) => html.replacen("<img ", &format!("<img class=\"{}\" ", images::escape(&c)), 1),
-            None => html,
-        };
+        let html = picture.html_with_class(&alt, sizes, !lazy.unwrap_or(true), class.as_deref(), &link);
         Ok(Value::safe_string(&html))
     }
 }

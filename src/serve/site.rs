@@ -496,11 +496,11 @@ fn add_search(
 
 /// Whether the theme's JPEGs and PNGs differ between two themes (names or contents).
 fn images_differ(old: &theme::Theme, new: &theme::Theme) -> bool {
-    let images = |t: &theme::Theme| -> Vec<(String, Vec<u8>)> {
+    fn raster(t: &theme::Theme) -> impl Iterator<Item = (&str, &[u8])> {
         let raster = t.assets.values().filter(|a| images::Kind::of(&a.name).is_some());
-        raster.map(|a| (a.name.clone(), a.bytes.clone())).collect()
-    };
-    images(old) != images(new)
+        raster.map(|a| (a.name.as_str(), a.bytes.as_slice()))
+    }
+    raster(old).ne(raster(new))
 }
 
 fn add_assets(files: &mut HashMap<String, ServedFile>, p: &Prepared) {
