@@ -614,6 +614,17 @@ fn a_translation_and_its_originals_switcher_are_rebuilt_on_save() {
     assert_eq!(s.get("/es/articles/naloxona-nueva/").0, 200);
 }
 
+/// The site prepared as `haven serve` prepares it on a save: loaded again, with the
+/// pipeline's memos kept from the last build.
+fn prepare_as_serve(
+    opts: &haven::pipeline::BuildOptions,
+    memos: &mut haven::pipeline::Memos,
+) -> Result<haven::pipeline::Prepared, Vec<haven::diag::Diag>> {
+    let mut diags = haven::diag::Diags::new();
+    let loaded = haven::load::load(&opts.root, &mut diags);
+    haven::pipeline::prepare_loaded(opts, loaded, diags, Duration::ZERO, memos)
+}
+
 /// The search index as a map of file -> bytes.
 fn index_map(files: Vec<haven::render::Output>) -> std::collections::BTreeMap<String, Vec<u8>> {
     files.into_iter().map(|o| (o.rel, o.bytes)).collect()
@@ -631,11 +642,7 @@ fn serve_index_after_edits_equals_a_fresh_build() {
     // As `haven serve` prepares the site: with the pipeline's memos kept across builds
     // (an unchanged facility directory is then the same one).
     let mut memos = pipeline::Memos::default();
-    let mut prepare = || {
-        let mut diags = haven::diag::Diags::new();
-        let loaded = haven::load::load(&opts.root, &mut diags);
-        pipeline::prepare_loaded(&opts, loaded, diags, Duration::ZERO, &mut memos).unwrap()
-    };
+    let mut prepare = || prepare_as_serve(&opts, &mut memos).unwrap();
     let mut memo = Memo::remembering();
     let p = prepare();
     let facilities = p.site.facilities.facilities.len();
@@ -793,11 +800,7 @@ fn an_edit_elsewhere_that_breaks_a_link_is_still_reported() {
     let (dir, opts) = demo_copy();
     let root = dir.path();
     let mut memos = pipeline::Memos::default();
-    let mut prepare = || {
-        let mut diags = haven::diag::Diags::new();
-        let loaded = haven::load::load(&opts.root, &mut diags);
-        pipeline::prepare_loaded(&opts, loaded, diags, Duration::ZERO, &mut memos)
-    };
+    let mut prepare = || prepare_as_serve(&opts, &mut memos);
     let linker = "content/articles/zz-links-elsewhere.md";
     let target = "content/articles/what-is-opioid-use-disorder.md";
     std::fs::write(
