@@ -80,6 +80,16 @@ pub enum Job {
 
 /// Every job of a site.
 pub fn jobs(site: &Site) -> Vec<Job> {
+    let mut jobs = content_jobs(site);
+    jobs.extend(directory_jobs(site));
+    jobs
+}
+
+/// The jobs of [`jobs`] that read more than the facility directory and the settings: every
+/// one but the directory's. `haven serve` picks a content edit's jobs among these alone,
+/// since listing the directory's (the locator's ZIP prefixes are found by a pass over the
+/// facilities) costs milliseconds on every save for jobs a content edit never touches.
+pub fn content_jobs(site: &Site) -> Vec<Job> {
     let per = site.config.articles_per_page;
     let mut jobs = vec![
         Job::Home,
@@ -100,8 +110,14 @@ pub fn jobs(site: &Site) -> Vec<Job> {
     jobs.extend((0..site.authors.len()).map(Job::Author));
     jobs.extend((0..site.pages.len()).map(Job::Page));
     jobs.extend((0..site.redirects.len()).map(Job::Redirect));
+    jobs
+}
+
+/// The jobs of the facility directory and the locator: they read only the facility files
+/// and the settings.
+fn directory_jobs(site: &Site) -> Vec<Job> {
     let dir = &site.facilities;
-    jobs.extend([Job::Locator, Job::LocatorIndex]);
+    let mut jobs = vec![Job::Locator, Job::LocatorIndex];
     jobs.extend((0..dir.facilities.len()).map(Job::Facility));
     jobs.extend((0..dir.states.len()).map(Job::State));
     jobs.extend((0..dir.cities.len()).map(Job::City));

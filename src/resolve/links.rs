@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
+use std::hash::Hash;
 
 use rustc_hash::FxHashSet;
 
@@ -47,18 +47,21 @@ pub(super) struct LinkCtx<'a> {
 }
 
 /// An order-free fingerprint of a set of values: the sum of two independent 64-bit
-/// hashes of each.
+/// hashes of each. Hashed with foldhash's quality hasher under two fixed seeds rather than
+/// SipHash: `haven serve` hashes every route (about 8,000 at 1,000 articles and 2,000
+/// facilities) on each save, and SipHash made that about 5 ms of it.
 #[derive(Default)]
 struct Fingerprint(u64, u64);
 
 impl Fingerprint {
     fn add(&mut self, value: &impl Hash) {
-        for (salt, total) in [(0u8, &mut self.0), (1u8, &mut self.1)] {
-            let mut h = std::hash::DefaultHasher::new();
-            salt.hash(&mut h);
-            value.hash(&mut h);
-            *total = total.wrapping_add(h.finish());
-        }
+        use std::hash::BuildHasher;
+        const SEEDS: [foldhash::quality::FixedState; 2] = [
+            foldhash::quality::FixedState::with_seed(0x5eed_f1a9_e4b0_0001),
+            foldhash::quality::FixedState::with_seed(0x0dd5_eed5_1a7e_0001),
+        ];
+        self.0 = self.0.wrapping_add(SEEDS[0].hash_one(value));
+        self.1 = self.1.wrapping_add(SEEDS[1].hash_one(value));
     }
 
     fn value(&self) -> u128 {

@@ -29,8 +29,9 @@ pub fn dirty_jobs(old: &Site, new: &Site) -> Option<Vec<Job>> {
         return None;
     }
     let changes = Changes::between(old, new);
+    // Not the directory's jobs: they read only what `same_shape` compares (see `touch`).
     Some(
-        render::jobs(new)
+        render::content_jobs(new)
             .into_iter()
             .filter(|job| changes.touch(new, *job))
             .collect(),

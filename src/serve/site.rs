@@ -198,7 +198,7 @@ impl Builder {
     }
 
     fn full(&mut self) -> Result<Built, Vec<Diag>> {
-        let (loaded, diags, took) = self.load(None, &BTreeSet::new());
+        let (loaded, diags, took, _) = self.load(None, &BTreeSet::new());
         let cache = diags.items().is_empty().then(|| copy(&loaded));
         let mut p = pipeline::prepare_loaded(&self.opts, loaded, diags, took, &mut self.memos)?;
         let outputs = pipeline::render_all(&mut p, None)?;
@@ -215,23 +215,26 @@ impl Builder {
     }
 
     /// Loads the site: from `cache` with only `changed` re-read when that is safe (every
-    /// changed file is a known, existing, plain UTF-8 file), from disk otherwise.
-    fn load(&self, cache: Option<&Loaded>, changed: &BTreeSet<String>) -> (Loaded, Diags, Duration) {
+    /// changed file is a known, existing, plain UTF-8 file), from disk otherwise. The last
+    /// value says whether `cache` was brought up to date in place (then it needs no new copy).
+    fn load(&self, cache: Option<&mut Loaded>, changed: &BTreeSet<String>) -> (Loaded, Diags, Duration, bool) {
         let t = Instant::now();
         if let Some(c) = cache
-            && let Some(patched) = patch(c, &self.opts.root, changed)
+            && patch(c, &self.opts.root, changed)
         {
-            return (patched, Diags::new(), t.elapsed());
+            return (copy(c), Diags::new(), t.elapsed(), true);
         }
         let mut diags = Diags::new();
         let loaded = load::load(&self.opts.root, &mut diags);
-        (loaded, diags, t.elapsed())
+        (loaded, diags, t.elapsed(), false)
     }
 
     fn content(&mut self, mut good: Good, c: &Changes) -> Result<Built, Failure> {
         let statics = &c.statics;
-        let (loaded, diags, took) = self.load(good.loaded.as_ref(), &c.files);
-        let cache = diags.items().is_empty().then(|| copy(&loaded));
+        let (loaded, diags, took, patched) = self.load(good.loaded.as_mut(), &c.files);
+        // Patched in place, the cache is already what was read; otherwise a copy of a load
+        // that found nothing to report replaces it.
+        let cache = (!patched && diags.items().is_empty()).then(|| copy(&loaded));
         let p = match pipeline::prepare_loaded(&self.opts, loaded, diags, took, &mut self.memos) {
             Ok(p) => p,
             Err(e) => return Err((e, Some(good))),
@@ -274,8 +277,13 @@ impl Builder {
             "; index {:.1} ms ({steps})",
             t.elapsed().as_secs_f64() * 1000.0
         ));
-        good.p = p;
-        good.loaded = cache;
+        // The last site is dropped on another thread: freeing its thousands of strings and
+        // vectors took about 2 ms of each save before the page was served.
+        let old_loaded = match patched {
+            true => None,
+            false => std::mem::replace(&mut good.loaded, cache),
+        };
+        drop_later((std::mem::replace(&mut good.p, p), old_loaded));
         let static_count = match read_statics(&mut good, statics) {
             Ok(n) => n,
             Err(e) => return Err((e, Some(good))),
@@ -575,37 +583,70 @@ fn copy(l: &Loaded) -> Loaded {
     }
 }
 
-/// `cache` with the `changed` documents (paths under `content/`) read again; `None` when
-/// only a real load can tell (a file added, removed, turned into a symlink or not UTF-8,
-/// or not a document the cache holds): `load::load` then decides and reports.
-fn patch(cache: &Loaded, root: &Path, changed: &BTreeSet<String>) -> Option<Loaded> {
+/// Brings `cache` up to date with the `changed` documents (paths under `content/`) read
+/// again; `false`, leaving `cache` as it was, when only a real load can tell (a file
+/// added, removed, turned into a symlink or not UTF-8, or not a document the cache holds):
+/// `load::load` then decides and reports.
+fn patch(cache: &mut Loaded, root: &Path, changed: &BTreeSet<String>) -> bool {
     if changed.is_empty() {
+        return false;
+    }
+    // Every file is read before any is put in, so that a refusal leaves the cache whole.
+    let mut read = Vec::with_capacity(changed.len());
+    for rel in changed {
+        match read_changed(cache, root, rel) {
+            Some(r) => read.push(r),
+            None => return false,
+        }
+    }
+    for (i, source) in read {
+        if let Some(doc) = docs_mut(cache).nth(i) {
+            doc.source = source;
+        }
+    }
+    true
+}
+
+/// Every document of `l`, in one order (the one [`read_changed`] counts in).
+fn docs_mut(l: &mut Loaded) -> impl Iterator<Item = &mut Doc> {
+    l.home
+        .iter_mut()
+        .chain(l.articles.iter_mut())
+        .chain(l.pages.iter_mut())
+        .chain(l.facilities.iter_mut())
+}
+
+/// The position of `rel` among the documents of `cache` and its text read again, when it
+/// is a plain UTF-8 file that `cache` holds.
+fn read_changed(cache: &Loaded, root: &Path, rel: &str) -> Option<(usize, Source)> {
+    let i = cache
+        .home
+        .iter()
+        .chain(&cache.articles)
+        .chain(&cache.pages)
+        .chain(&cache.facilities)
+        .position(|d: &Doc| d.rel == rel)?;
+    let path = root.join("content").join(rel);
+    if !std::fs::symlink_metadata(&path).ok()?.file_type().is_file() {
         return None;
     }
-    let mut l = copy(cache);
-    for rel in changed {
-        let path = root.join("content").join(rel);
-        if !std::fs::symlink_metadata(&path).ok()?.file_type().is_file() {
-            return None;
-        }
-        let mut bytes = std::fs::read(&path).ok()?;
-        if bytes.is_empty() {
-            // An editor that saves in place truncates the file, then writes it: a read in
-            // between sees nothing. Look once more before reporting an empty document.
-            std::thread::sleep(EMPTY_READ_RETRY);
-            bytes = std::fs::read(&path).ok()?;
-        }
-        let text = String::from_utf8(bytes).ok()?;
-        let doc = l
-            .home
-            .iter_mut()
-            .chain(l.articles.iter_mut())
-            .chain(l.pages.iter_mut())
-            .chain(l.facilities.iter_mut())
-            .find(|d: &&mut Doc| d.rel == *rel)?;
-        doc.source = Source::new(root, &path, text);
+    let mut bytes = std::fs::read(&path).ok()?;
+    if bytes.is_empty() {
+        // An editor that saves in place truncates the file, then writes it: a read in
+        // between sees nothing. Look once more before reporting an empty document.
+        std::thread::sleep(EMPTY_READ_RETRY);
+        bytes = std::fs::read(&path).ok()?;
     }
-    Some(l)
+    let text = String::from_utf8(bytes).ok()?;
+    Some((i, Source::new(root, &path, text)))
+}
+
+/// Drops `value` on a thread of its own, so that freeing a whole site does not delay the
+/// page (if no thread can be started, it is dropped here).
+fn drop_later<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new()
+        .name("haven-drop".into())
+        .spawn(move || drop(value));
 }
 
 /// What a content rebuild says it did: "content edit[, every page]" and each stage's time.
