@@ -116,7 +116,7 @@ pub struct Tokens {
     /// Site language the lexicon's stems are for.
     language: String,
     pub(super) lexicon: Lexicon,
-    counted: FxHashMap<String, (Record, Arc<Counted>)>,
+    counted: FxHashMap<String, (Arc<Record>, Arc<Counted>)>,
     /// Records the last build tokenized (not found in the memo).
     tokenized: usize,
     /// Markdown bodies read into passages, by source file.
@@ -151,13 +151,15 @@ const COUNT_CHUNK: usize = 64;
 /// Every record's [`Counted`] words, from `memo` when it has them for an equal record,
 /// else tokenized (in parallel chunks, each with a local word list merged into the
 /// memo's [`Lexicon`] after).
-fn count_all(records: &[Record], stemmer: &Stemmer, memo: &mut Tokens) -> Vec<Arc<Counted>> {
+fn count_all(records: &[Arc<Record>], stemmer: &Stemmer, memo: &mut Tokens) -> Vec<Arc<Counted>> {
+    // The same record (`haven serve` keeps unchanged records, shared) is found by its
+    // pointer; another one only when equal in everything.
     let found: Vec<Option<Arc<Counted>>> = records
         .par_iter()
         .map(|r| {
             memo.counted
                 .get(&r.display.u)
-                .filter(|(kept, _)| kept == r)
+                .filter(|(kept, _)| Arc::ptr_eq(kept, r) || kept == r)
                 .map(|(_, c)| Arc::clone(c))
         })
         .collect();
@@ -166,7 +168,7 @@ fn count_all(records: &[Record], stemmer: &Stemmer, memo: &mut Tokens) -> Vec<Ar
     let size = COUNT_CHUNK.max(missing.len().div_ceil(4 * rayon::current_num_threads()));
     let chunks: Vec<(Vec<Box<str>>, Vec<Counted>)> = missing
         .par_chunks(size)
-        .map(|ids| count_chunk(ids.iter().map(|&i| &records[i])))
+        .map(|ids| count_chunk(ids.iter().map(|&i| records[i].as_ref())))
         .collect();
     let mut counted = found;
     for ((local, chunk), ids) in chunks.into_iter().zip(missing.chunks(size)) {
@@ -178,7 +180,7 @@ fn count_all(records: &[Record], stemmer: &Stemmer, memo: &mut Tokens) -> Vec<Ar
             let c = Arc::new(c);
             if memo.remember {
                 memo.counted
-                    .insert(records[i].display.u.clone(), (records[i].clone(), Arc::clone(&c)));
+                    .insert(records[i].display.u.clone(), (Arc::clone(&records[i]), Arc::clone(&c)));
             }
             counted[i] = Some(c);
         }
@@ -281,7 +283,7 @@ pub const BEST: usize = 8;
 
 /// Every record's [`Counted`] words (from `memo` for records it has seen), the memo made
 /// new first when it was for another language.
-pub fn count(records: &[Record], stemmer: &Stemmer, memo: &mut Tokens) -> Vec<Arc<Counted>> {
+pub fn count(records: &[Arc<Record>], stemmer: &Stemmer, memo: &mut Tokens) -> Vec<Arc<Counted>> {
     if memo.language != stemmer.language() {
         let remember = memo.remember;
         let bodies = std::mem::take(&mut memo.bodies);
@@ -296,7 +298,7 @@ pub fn count(records: &[Record], stemmer: &Stemmer, memo: &mut Tokens) -> Vec<Ar
 }
 
 /// Size of record `id`'s display data in a shard's first screens.
-pub(super) fn shown_size(records: &[Record], id: u32) -> usize {
+pub(super) fn shown_size(records: &[Arc<Record>], id: u32) -> usize {
     records.get(id as usize).map_or(0, |r| {
         let d = &r.display;
         40 + d.u.len()
@@ -323,7 +325,7 @@ pub fn boundary<'a>(previous: &str, key: &'a str) -> &'a str {
 
 /// The records a list's first screen shows, as search.js ranks a one-word search: by
 /// score, then id; the best [`EMBED_FIRST`] unpaid ones and [`EMBED_SPONSORED`] sponsored.
-pub(super) fn first_screen(postings: &[(u32, u8)], records: &[Record]) -> Vec<u32> {
+pub(super) fn first_screen(postings: &[(u32, u8)], records: &[Arc<Record>]) -> Vec<u32> {
     let mut ranked = postings.to_vec();
     ranked.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let paid = |id: u32| records.get(id as usize).is_some_and(|r| r.display.s == 1);

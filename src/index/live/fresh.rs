@@ -31,7 +31,7 @@ struct Scale {
 impl Live {
     /// Makes the state of `records` (with their `counted` words) from nothing: the same
     /// state as [`Live::update`] reaches from an empty one.
-    pub(super) fn fresh(&mut self, mut records: Vec<Record>, counted: Vec<Arc<Counted>>, lexicon: &Lexicon) {
+    pub(super) fn fresh(&mut self, mut records: Vec<Arc<Record>>, counted: Vec<Arc<Counted>>, lexicon: &Lexicon) {
         let n = records.len();
         let clock = self.clock;
         *self = Live {
@@ -89,7 +89,10 @@ impl Live {
                 self.postings[s as usize].push((rid, score));
             }
             self.scores.push(q);
-            r.display.x = x;
+            if r.display.x != x {
+                // A copy only when shared (`haven serve`'s memo keeps the record too).
+                Arc::make_mut(r).display.x = x;
+            }
         }
         self.records = records;
         self.embeds = vec![Vec::new(); n];
