@@ -448,7 +448,7 @@ fn files_with(
     let mut live = if memo.remembers() {
         std::mem::take(&mut memo.live)
     } else {
-        live::Live::default()
+        live::Live::once()
     };
     live.update(records, counted, &memo.tokens.lexicon);
     live.groups(&synonyms);

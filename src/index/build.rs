@@ -31,13 +31,27 @@ pub const EMBED_SPONSORED: usize = 2;
 /// One record's words, tokenized once: each distinct folded word (its id in a
 /// [`Lexicon`]) with its term frequency per field, the field lengths, and for each passage
 /// an excerpt may come from ([`record::passage_texts`]) the indices of its words in
-/// `words`. It depends on the record's text alone, so `haven serve` keeps it in a [`Tokens`]
-/// and tokenizes again only the records that changed.
+/// `words` (one flat list and where each passage ends in it: a list per passage cost a
+/// header and an allocation each, for passages of a few words). It depends on the record's
+/// text alone, so `haven serve` keeps it in a [`Tokens`] and tokenizes again only the
+/// records that changed.
 #[derive(Debug, Default)]
 pub struct Counted {
     pub(super) words: Vec<(u32, [u16; FIELDS])>,
     pub(super) len: [u32; FIELDS],
-    pub(super) passages: Vec<Vec<u32>>,
+    pub(super) passage_words: Vec<u32>,
+    /// End of each passage in `passage_words`.
+    pub(super) passage_ends: Vec<u32>,
+}
+
+impl Counted {
+    /// Each passage's word indices in `words`.
+    pub(super) fn passages(&self) -> impl Iterator<Item = &[u32]> {
+        let starts = std::iter::once(0).chain(self.passage_ends.iter().copied());
+        starts
+            .zip(self.passage_ends.iter().copied())
+            .map(|(a, b)| self.passage_words.get(a as usize..b as usize).unwrap_or(&[]))
+    }
 }
 
 /// Every distinct folded word tokenizing has seen, with an id, and its stem, made once
@@ -212,11 +226,11 @@ fn count_chunk<'a>(records: impl Iterator<Item = &'a Record>) -> (Vec<Box<str>>,
     for (stamp, r) in (1u32..).zip(records) {
         let mut words: Vec<(u32, [u16; FIELDS])> = Vec::new();
         let mut len = [0u32; FIELDS];
-        let mut passages = Vec::new();
+        let mut passage_words: Vec<u32> = Vec::new();
+        let mut passage_ends: Vec<u32> = Vec::new();
         for (f, texts) in r.fields.iter().enumerate() {
             for (i, t) in texts.iter().enumerate() {
                 let passage = record::is_passage(r, f, i, t);
-                let mut seen = Vec::new();
                 text::each_folded_word(t, &mut buf, |w| {
                     len[f] += 1;
                     let short = short_key(w);
@@ -247,20 +261,25 @@ fn count_chunk<'a>(records: impl Iterator<Item = &'a Record>) -> (Vec<Box<str>>,
                         e.1[f] = e.1[f].saturating_add(1);
                     }
                     if passage {
-                        seen.push(at);
+                        passage_words.push(at);
                     }
                 });
                 if passage {
-                    seen.shrink_to_fit();
-                    passages.push(seen);
+                    passage_ends.push(u32::try_from(passage_words.len()).unwrap_or(u32::MAX));
                 }
             }
         }
         // Kept until scoring for every record: without the room pushing left (up to half
         // of each list), the counted words of L took 60 MB more at the peak.
         words.shrink_to_fit();
-        passages.shrink_to_fit();
-        out.push(Counted { words, len, passages });
+        passage_words.shrink_to_fit();
+        passage_ends.shrink_to_fit();
+        out.push(Counted {
+            words,
+            len,
+            passage_words,
+            passage_ends,
+        });
     }
     (list, out)
 }

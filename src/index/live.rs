@@ -181,6 +181,9 @@ pub struct Live {
     touched: Option<Touched>,
     /// The synonym groups [`Live::groups`] last made lists for.
     grouped: Vec<Vec<String>>,
+    /// Whether the state is made once and never updated (`haven build`): it then drops
+    /// what only an update reads ([`Live::once`]).
+    forget: bool,
     /// The shards of the last [`Live::files`], in key order ([`Live::cutting`]).
     cut: Vec<Cut>,
     /// Keys set, removed or whose list changed since the last [`Live::files`] (and words
@@ -258,6 +261,15 @@ fn idf(n: f32, d: f32) -> f32 {
 }
 
 impl Live {
+    /// A state made once and never updated (`haven build`): it keeps no record's counted
+    /// words once they are scored.
+    pub fn once() -> Self {
+        Live {
+            forget: true,
+            ..Live::default()
+        }
+    }
+
     fn tick(&mut self) -> u64 {
         self.clock += 1;
         self.clock
@@ -303,7 +315,9 @@ impl Live {
     /// `lexicon` is the memo's.
     pub fn update(&mut self, records: Vec<Arc<Record>>, counted: Vec<Arc<Counted>>, lexicon: &Lexicon) {
         let n = records.len();
-        let same_ids = self.records.len() == n
+        // A state that forgot its counted words is made again (`haven build` makes it once).
+        let same_ids = !self.forget
+            && self.records.len() == n
             && self
                 .records
                 .iter()
@@ -748,8 +762,7 @@ impl Live {
             .map(|(w, _)| best.contains(&self.stem_of_word.get(*w as usize).copied().unwrap_or(u32::MAX)))
             .collect();
         let hits: Vec<u32> = c
-            .passages
-            .iter()
+            .passages()
             .map(|p| {
                 let n = p
                     .iter()
@@ -859,11 +872,7 @@ impl Live {
     /// beginning at the first key: as one walk over every key cuts them from a shard that
     /// begins there. Stops before a key that begins a later shard and that `stop` accepts,
     /// and returns that key.
-    fn walk<'a>(
-        &'a self,
-        from: Option<&str>,
-        stop: impl Fn(&str) -> bool,
-    ) -> (Vec<Keys<'a>>, Option<&'a str>) {
+    fn walk<'a>(&'a self, from: Option<&str>, stop: impl Fn(&str) -> bool) -> (Vec<Keys<'a>>, Option<&'a str>) {
         let mut out: Vec<Keys<'a>> = Vec::new();
         let mut local: FxHashSet<u32> = FxHashSet::default();
         let mut bytes = 0;

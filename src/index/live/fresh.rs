@@ -33,9 +33,10 @@ impl Live {
     /// state as [`Live::update`] reaches from an empty one.
     pub(super) fn fresh(&mut self, mut records: Vec<Arc<Record>>, counted: Vec<Arc<Counted>>, lexicon: &Lexicon) {
         let n = records.len();
-        let clock = self.clock;
+        let (clock, forget) = (self.clock, self.forget);
         *self = Live {
             clock,
+            forget,
             ..Live::default()
         };
         for w in 0..lexicon.len() {
@@ -81,6 +82,11 @@ impl Live {
             })
             .collect();
         drop(scale);
+        if self.forget {
+            // Only an update reads the counted words again: a build drops them (the
+            // largest part of its state) before the lists and files are made.
+            self.counted = Vec::new();
+        }
         // Posting lists by record id, each allocated once at its length.
         self.postings = self.df.iter().map(|&d| Vec::with_capacity(d as usize)).collect();
         self.scores = Vec::with_capacity(n);
