@@ -13,6 +13,7 @@
 //! `page`), [`FILTER_TOPIC`], [`FILTER_STATE`], [`FILTER_LEVEL`], [`FILTER_MEDICATION`],
 //! [`FILTER_PAYMENT`].
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -158,7 +159,7 @@ pub fn synonyms(site: &[Vec<String>]) -> Vec<Vec<String>> {
 
 /// The records of a site, in id order: articles, then pages, then facilities by state,
 /// city and name (so a city's facilities share record files).
-pub fn records(site: &Site) -> Vec<Record> {
+pub fn records(site: &Site) -> Vec<Arc<Record>> {
     records_with(site, &mut live::Memo::default(), &mut Made::default())
 }
 
@@ -167,11 +168,12 @@ pub fn records(site: &Site) -> Vec<Record> {
 /// a pure function. A memo that does not remember (`haven build`) keeps nothing.
 #[derive(Debug, Default)]
 pub struct Made {
-    /// Articles and pages, by source file: what [`written`] read, and the record.
-    written: rustc_hash::FxHashMap<String, (Written, Record)>,
+    /// Articles and pages, by source file: what [`written`] read, and the record (shared
+    /// with the build that used it: an unchanged record is a pointer, not a copy).
+    written: rustc_hash::FxHashMap<String, (Written, Arc<Record>)>,
     /// The facility directory the facility records were made from (kept, so that the same
     /// allocation is never another directory), and those records in record order.
-    facilities: Option<(std::sync::Arc<crate::facility::Directory>, Vec<Record>)>,
+    facilities: Option<(Arc<crate::facility::Directory>, Vec<Arc<Record>>)>,
     /// Records made (not found) by the last build.
     made: usize,
 }
@@ -186,7 +188,7 @@ impl Made {
 /// Everything an article's or page's record is made from.
 #[derive(Debug, PartialEq)]
 struct Written {
-    text: std::sync::Arc<str>,
+    text: Arc<str>,
     body_offset: usize,
     path: String,
     title: String,
@@ -199,7 +201,7 @@ impl Written {
     /// The inputs of a record with an empty description and no topics.
     fn new(source: &crate::diag::Source, body_offset: usize, path: &str, title: &str, kind: &'static str) -> Self {
         Written {
-            text: std::sync::Arc::clone(&source.text),
+            text: Arc::clone(&source.text),
             body_offset,
             path: path.to_string(),
             title: title.to_string(),
@@ -212,11 +214,10 @@ impl Written {
 
 /// [`records`], with Markdown bodies read once per text (`memo`), and the finished records
 /// taken from `made` when made from the same inputs (`memo` remembering).
-fn records_with(site: &Site, memo: &mut live::Memo, made: &mut Made) -> Vec<Record> {
+fn records_with(site: &Site, memo: &mut live::Memo, made: &mut Made) -> Vec<Arc<Record>> {
     let remember = memo.remembers();
     let mut out = Vec::new();
     let mut count = 0;
-    let mut kept: rustc_hash::FxHashMap<String, (Written, Record)> = rustc_hash::FxHashMap::default();
     let articles = site.articles.iter().filter(|a| !a.article.draft).map(|a| {
         let topics: Vec<String> = a
             .topics
@@ -248,44 +249,54 @@ fn records_with(site: &Site, memo: &mut live::Memo, made: &mut Made) -> Vec<Reco
     });
     let inputs: Vec<(Written, &crate::diag::Source)> = articles.chain(pages).collect();
     if remember {
+        // Found in place: an unchanged record costs a lookup and a pointer, not a copy.
+        let names: Vec<&str> = inputs.iter().map(|(_, source)| source.name.as_str()).collect();
         for (w, source) in inputs {
-            let found = made.written.remove(&source.name).filter(|(k, _)| w == *k);
-            let r = match found {
-                Some((_, r)) => r,
-                None => {
+            match made.written.get(&source.name) {
+                Some((k, r)) if *k == w => out.push(Arc::clone(r)),
+                _ => {
                     count += 1;
-                    written(&w, source, memo)
+                    let r = Arc::new(written(&w, source, memo));
+                    out.push(Arc::clone(&r));
+                    made.written.insert(source.name.clone(), (w, r));
                 }
-            };
-            out.push(r.clone());
-            kept.insert(source.name.clone(), (w, r));
+            }
+        }
+        if made.written.len() > names.len() {
+            let live: rustc_hash::FxHashSet<&str> = names.into_iter().collect();
+            made.written.retain(|name, _| live.contains(name.as_str()));
         }
     } else {
         // A build remembers nothing: every body is read, in parallel (the Markdown of
         // every article is most of this step).
         out = inputs
             .into_par_iter()
-            .map(|(w, source)| record_of(&w, &text::body(source.text.get(w.body_offset..).unwrap_or(""))))
+            .map(|(w, source)| {
+                Arc::new(record_of(
+                    &w,
+                    &text::body(source.text.get(w.body_offset..).unwrap_or("")),
+                ))
+            })
             .collect();
         count += out.len();
     }
-    if remember {
-        made.written = kept;
-    }
     // A facility's record reads its facility alone: the same directory, the same records.
     match &made.facilities {
-        Some((d, records)) if remember && std::sync::Arc::ptr_eq(d, &site.facilities) => {
-            out.extend(records.iter().cloned());
+        Some((d, records)) if remember && Arc::ptr_eq(d, &site.facilities) => {
+            out.extend(records.iter().map(Arc::clone));
         }
         _ => {
             let mut facilities: Vec<_> = site.facilities.facilities.iter().collect();
             facilities
                 .sort_by(|a, b| (&a.state, &a.city, &a.name, &a.path).cmp(&(&b.state, &b.city, &b.name, &b.path)));
-            let records: Vec<Record> = facilities.into_par_iter().map(facility_record).collect();
+            let records: Vec<Arc<Record>> = facilities
+                .into_par_iter()
+                .map(|f| Arc::new(facility_record(f)))
+                .collect();
             count += records.len();
             if remember {
-                out.extend(records.iter().cloned());
-                made.facilities = Some((std::sync::Arc::clone(&site.facilities), records));
+                out.extend(records.iter().map(Arc::clone));
+                made.facilities = Some((Arc::clone(&site.facilities), records));
             } else {
                 out.extend(records);
             }
@@ -375,11 +386,9 @@ fn facility_record(f: &Facility) -> Record {
 /// `w.body_offset` once per text (`memo`).
 fn written(w: &Written, source: &crate::diag::Source, memo: &mut live::Memo) -> Record {
     let body = memo.tokens.bodies.get(&source.name, &source.text).unwrap_or_else(|| {
-        let body = std::sync::Arc::new(text::body(source.text.get(w.body_offset..).unwrap_or("")));
+        let body = Arc::new(text::body(source.text.get(w.body_offset..).unwrap_or("")));
         if memo.remembers() {
-            memo.tokens
-                .bodies
-                .put(&source.name, &source.text, std::sync::Arc::clone(&body));
+            memo.tokens.bodies.put(&source.name, &source.text, Arc::clone(&body));
         }
         body
     });
@@ -416,12 +425,13 @@ pub fn files(
     synonyms: Vec<Vec<String>>,
     steps: &mut Vec<(&'static str, std::time::Duration)>,
 ) -> ((Vec<Output>, usize), Vec<Diag>) {
+    let records = records.into_iter().map(Arc::new).collect();
     files_with(records, language, synonyms, steps, &mut live::Memo::default())
 }
 
 /// [`files`], reusing the words `memo` kept of unchanged records.
 fn files_with(
-    records: Vec<Record>,
+    records: Vec<Arc<Record>>,
     language: &str,
     synonyms: Vec<Vec<String>>,
     steps: &mut Vec<(&'static str, std::time::Duration)>,
@@ -438,7 +448,7 @@ fn files_with(
     let mut live = if memo.remembers() {
         std::mem::take(&mut memo.live)
     } else {
-        live::Live::default()
+        live::Live::once()
     };
     live.update(records, counted, &memo.tokens.lexicon);
     live.groups(&synonyms);
@@ -479,7 +489,7 @@ fn files_with(
         .named
         .into_iter()
         .map(|(name, bytes)| {
-            let bytes = std::sync::Arc::try_unwrap(bytes).unwrap_or_else(|shared| shared.as_ref().clone());
+            let bytes = Arc::try_unwrap(bytes).unwrap_or_else(|shared| shared.as_ref().clone());
             output(format!("{BUNDLE_DIR}/{build}/{name}"), bytes)
         })
         .collect();
@@ -492,7 +502,7 @@ fn files_with(
 }
 
 /// A warning for each record that has no word to index: search cannot find it.
-fn unfindable(records: &[Record], empty: impl Fn(usize) -> bool) -> Vec<Diag> {
+fn unfindable(records: &[Arc<Record>], empty: impl Fn(usize) -> bool) -> Vec<Diag> {
     records
         .iter()
         .enumerate()
@@ -506,7 +516,7 @@ fn unfindable(records: &[Record], empty: impl Fn(usize) -> bool) -> Vec<Diag> {
 }
 
 /// The ids of the sponsored records.
-fn sponsored(records: &[Record]) -> Vec<u32> {
+fn sponsored(records: &[Arc<Record>]) -> Vec<u32> {
     records
         .iter()
         .enumerate()

@@ -31,13 +31,27 @@ pub const EMBED_SPONSORED: usize = 2;
 /// One record's words, tokenized once: each distinct folded word (its id in a
 /// [`Lexicon`]) with its term frequency per field, the field lengths, and for each passage
 /// an excerpt may come from ([`record::passage_texts`]) the indices of its words in
-/// `words`. It depends on the record's text alone, so `haven serve` keeps it in a [`Tokens`]
-/// and tokenizes again only the records that changed.
+/// `words` (one flat list and where each passage ends in it: a list per passage cost a
+/// header and an allocation each, for passages of a few words). It depends on the record's
+/// text alone, so `haven serve` keeps it in a [`Tokens`] and tokenizes again only the
+/// records that changed.
 #[derive(Debug, Default)]
 pub struct Counted {
     pub(super) words: Vec<(u32, [u16; FIELDS])>,
     pub(super) len: [u32; FIELDS],
-    pub(super) passages: Vec<Vec<u32>>,
+    pub(super) passage_words: Vec<u32>,
+    /// End of each passage in `passage_words`.
+    pub(super) passage_ends: Vec<u32>,
+}
+
+impl Counted {
+    /// Each passage's word indices in `words`.
+    pub(super) fn passages(&self) -> impl Iterator<Item = &[u32]> {
+        let starts = std::iter::once(0).chain(self.passage_ends.iter().copied());
+        starts
+            .zip(self.passage_ends.iter().copied())
+            .map(|(a, b)| self.passage_words.get(a as usize..b as usize).unwrap_or(&[]))
+    }
 }
 
 /// Every distinct folded word tokenizing has seen, with an id, and its stem, made once
@@ -116,7 +130,7 @@ pub struct Tokens {
     /// Site language the lexicon's stems are for.
     language: String,
     pub(super) lexicon: Lexicon,
-    counted: FxHashMap<String, (Record, Arc<Counted>)>,
+    counted: FxHashMap<String, (Arc<Record>, Arc<Counted>)>,
     /// Records the last build tokenized (not found in the memo).
     tokenized: usize,
     /// Markdown bodies read into passages, by source file.
@@ -151,13 +165,15 @@ const COUNT_CHUNK: usize = 64;
 /// Every record's [`Counted`] words, from `memo` when it has them for an equal record,
 /// else tokenized (in parallel chunks, each with a local word list merged into the
 /// memo's [`Lexicon`] after).
-fn count_all(records: &[Record], stemmer: &Stemmer, memo: &mut Tokens) -> Vec<Arc<Counted>> {
+fn count_all(records: &[Arc<Record>], stemmer: &Stemmer, memo: &mut Tokens) -> Vec<Arc<Counted>> {
+    // The same record (`haven serve` keeps unchanged records, shared) is found by its
+    // pointer; another one only when equal in everything.
     let found: Vec<Option<Arc<Counted>>> = records
         .par_iter()
         .map(|r| {
             memo.counted
                 .get(&r.display.u)
-                .filter(|(kept, _)| kept == r)
+                .filter(|(kept, _)| Arc::ptr_eq(kept, r) || kept == r)
                 .map(|(_, c)| Arc::clone(c))
         })
         .collect();
@@ -166,7 +182,7 @@ fn count_all(records: &[Record], stemmer: &Stemmer, memo: &mut Tokens) -> Vec<Ar
     let size = COUNT_CHUNK.max(missing.len().div_ceil(4 * rayon::current_num_threads()));
     let chunks: Vec<(Vec<Box<str>>, Vec<Counted>)> = missing
         .par_chunks(size)
-        .map(|ids| count_chunk(ids.iter().map(|&i| &records[i])))
+        .map(|ids| count_chunk(ids.iter().map(|&i| records[i].as_ref())))
         .collect();
     let mut counted = found;
     for ((local, chunk), ids) in chunks.into_iter().zip(missing.chunks(size)) {
@@ -178,7 +194,7 @@ fn count_all(records: &[Record], stemmer: &Stemmer, memo: &mut Tokens) -> Vec<Ar
             let c = Arc::new(c);
             if memo.remember {
                 memo.counted
-                    .insert(records[i].display.u.clone(), (records[i].clone(), Arc::clone(&c)));
+                    .insert(records[i].display.u.clone(), (Arc::clone(&records[i]), Arc::clone(&c)));
             }
             counted[i] = Some(c);
         }
@@ -210,11 +226,11 @@ fn count_chunk<'a>(records: impl Iterator<Item = &'a Record>) -> (Vec<Box<str>>,
     for (stamp, r) in (1u32..).zip(records) {
         let mut words: Vec<(u32, [u16; FIELDS])> = Vec::new();
         let mut len = [0u32; FIELDS];
-        let mut passages = Vec::new();
+        let mut passage_words: Vec<u32> = Vec::new();
+        let mut passage_ends: Vec<u32> = Vec::new();
         for (f, texts) in r.fields.iter().enumerate() {
             for (i, t) in texts.iter().enumerate() {
                 let passage = record::is_passage(r, f, i, t);
-                let mut seen = Vec::new();
                 text::each_folded_word(t, &mut buf, |w| {
                     len[f] += 1;
                     let short = short_key(w);
@@ -245,20 +261,25 @@ fn count_chunk<'a>(records: impl Iterator<Item = &'a Record>) -> (Vec<Box<str>>,
                         e.1[f] = e.1[f].saturating_add(1);
                     }
                     if passage {
-                        seen.push(at);
+                        passage_words.push(at);
                     }
                 });
                 if passage {
-                    seen.shrink_to_fit();
-                    passages.push(seen);
+                    passage_ends.push(u32::try_from(passage_words.len()).unwrap_or(u32::MAX));
                 }
             }
         }
         // Kept until scoring for every record: without the room pushing left (up to half
         // of each list), the counted words of L took 60 MB more at the peak.
         words.shrink_to_fit();
-        passages.shrink_to_fit();
-        out.push(Counted { words, len, passages });
+        passage_words.shrink_to_fit();
+        passage_ends.shrink_to_fit();
+        out.push(Counted {
+            words,
+            len,
+            passage_words,
+            passage_ends,
+        });
     }
     (list, out)
 }
@@ -281,7 +302,7 @@ pub const BEST: usize = 8;
 
 /// Every record's [`Counted`] words (from `memo` for records it has seen), the memo made
 /// new first when it was for another language.
-pub fn count(records: &[Record], stemmer: &Stemmer, memo: &mut Tokens) -> Vec<Arc<Counted>> {
+pub fn count(records: &[Arc<Record>], stemmer: &Stemmer, memo: &mut Tokens) -> Vec<Arc<Counted>> {
     if memo.language != stemmer.language() {
         let remember = memo.remember;
         let bodies = std::mem::take(&mut memo.bodies);
@@ -296,7 +317,7 @@ pub fn count(records: &[Record], stemmer: &Stemmer, memo: &mut Tokens) -> Vec<Ar
 }
 
 /// Size of record `id`'s display data in a shard's first screens.
-pub(super) fn shown_size(records: &[Record], id: u32) -> usize {
+pub(super) fn shown_size(records: &[Arc<Record>], id: u32) -> usize {
     records.get(id as usize).map_or(0, |r| {
         let d = &r.display;
         40 + d.u.len()
@@ -323,7 +344,7 @@ pub fn boundary<'a>(previous: &str, key: &'a str) -> &'a str {
 
 /// The records a list's first screen shows, as search.js ranks a one-word search: by
 /// score, then id; the best [`EMBED_FIRST`] unpaid ones and [`EMBED_SPONSORED`] sponsored.
-pub(super) fn first_screen(postings: &[(u32, u8)], records: &[Record]) -> Vec<u32> {
+pub(super) fn first_screen(postings: &[(u32, u8)], records: &[Arc<Record>]) -> Vec<u32> {
     let mut ranked = postings.to_vec();
     ranked.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let paid = |id: u32| records.get(id as usize).is_some_and(|r| r.display.s == 1);

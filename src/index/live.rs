@@ -20,6 +20,7 @@
 
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
+use std::ops::Bound;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -130,8 +131,9 @@ struct List {
 /// The index state of one site language.
 #[derive(Debug, Default)]
 pub struct Live {
-    /// Records by id, each with its chosen passage in `display.x`.
-    records: Vec<Record>,
+    /// Records by id, each with its chosen passage in `display.x` (its own copy of the
+    /// record given, made when the passage is set: an unchanged record is not copied).
+    records: Vec<Arc<Record>>,
     counted: Vec<Arc<Counted>>,
     /// Total length of each field over all records.
     lengths: [u64; FIELDS],
@@ -174,6 +176,52 @@ pub struct Live {
     /// Synonym groups' keys ([`format::group_key`]) -> their list's stem id (a list no
     /// record's words make: [`Live::groups`] keeps it).
     group_lists: BTreeMap<Box<str>, u32>,
+    /// What the last [`Live::update`] changed, for [`Live::groups`]; `None` after a state
+    /// made from nothing (every group is made again).
+    touched: Option<Touched>,
+    /// The synonym groups [`Live::groups`] last made lists for.
+    grouped: Vec<Vec<String>>,
+    /// Whether the state is made once and never updated (`haven build`): it then drops
+    /// what only an update reads ([`Live::once`]).
+    forget: bool,
+    /// The shards of the last [`Live::files`], in key order ([`Live::cutting`]).
+    cut: Vec<Cut>,
+    /// Keys set, removed or whose list changed since the last [`Live::files`] (and words
+    /// of a changed list that are no key): the shards they fall in are cut again.
+    dirty: FxHashSet<Box<str>>,
+}
+
+/// One shard of the last [`Live::files`]: its first and last key, and a fingerprint of
+/// what it is made of (its keys and their lists' versions).
+#[derive(Debug)]
+struct Cut {
+    first: Box<str>,
+    last: Box<str>,
+    print: u64,
+}
+
+/// A shard's keys, in order, each with its list's stem id.
+type Keys<'a> = Vec<(&'a str, u32)>;
+
+/// A shard of the next [`Live::files`]: one of the last (its index in `Live::cut`), or
+/// one cut again, with its keys.
+enum Cutting<'a> {
+    Kept(usize),
+    Cut(Keys<'a>),
+}
+
+/// What one [`Live::update`] changed that a synonym group's list is made from
+/// ([`Live::merged`], [`build::first_screen`]): a group none of whose member words is
+/// touched is left as it is, not merged again from its members' full lists.
+#[derive(Debug, Default)]
+struct Touched {
+    /// Stems whose postings changed.
+    lists: FxHashSet<u32>,
+    /// Keys set to another stem, added or removed.
+    keys: FxHashSet<Box<str>>,
+    /// Whether a changed record is sponsored now and was not, or the other way (first
+    /// screens rank sponsored records apart).
+    paid: bool,
 }
 
 /// What [`Live::files`] gives: the files in the build folder (name, bytes), the shards'
@@ -213,6 +261,15 @@ fn idf(n: f32, d: f32) -> f32 {
 }
 
 impl Live {
+    /// A state made once and never updated (`haven build`): it keeps no record's counted
+    /// words once they are scored.
+    pub fn once() -> Self {
+        Live {
+            forget: true,
+            ..Live::default()
+        }
+    }
+
     fn tick(&mut self) -> u64 {
         self.clock += 1;
         self.clock
@@ -256,9 +313,11 @@ impl Live {
 
     /// Brings the state to `records` (with their `counted` words, in the same order).
     /// `lexicon` is the memo's.
-    pub fn update(&mut self, mut records: Vec<Record>, counted: Vec<Arc<Counted>>, lexicon: &Lexicon) {
+    pub fn update(&mut self, records: Vec<Arc<Record>>, counted: Vec<Arc<Counted>>, lexicon: &Lexicon) {
         let n = records.len();
-        let same_ids = self.records.len() == n
+        // A state that forgot its counted words is made again (`haven build` makes it once).
+        let same_ids = !self.forget
+            && self.records.len() == n
             && self
                 .records
                 .iter()
@@ -291,6 +350,9 @@ impl Live {
             || changed
                 .iter()
                 .any(|&i| self.records.get(i).is_none_or(|r| r.facets != records[i].facets));
+        let paid = changed
+            .iter()
+            .any(|&i| self.records.get(i).is_none_or(|r| r.display.s != records[i].display.s));
         let mut words: FxHashSet<u32> = FxHashSet::default();
         // Stem id -> its document frequency before.
         let mut df_before: FxHashMap<u32, u32> = FxHashMap::default();
@@ -410,19 +472,18 @@ impl Live {
                     _ => break,
                 }
             }
-            let moved = changed_set.contains(&i) || self.records.get(i).is_none_or(|old| old.display.x != x);
-            let mut r = if changed_set.contains(&i) {
-                std::mem::take(&mut records[i])
-            } else {
-                std::mem::take(&mut self.records[i])
-            };
-            r.display.x = x;
-            if i < self.records.len() {
-                self.records[i] = r;
-            } else {
-                self.records.push(r);
-            }
-            if moved {
+            // `same_ids`: record `i` is in the state.
+            let Some(kept) = self.records.get_mut(i) else { continue };
+            if changed_set.contains(&i) {
+                // The record given, with its passage (copied when the memo shares it).
+                let mut r = Arc::clone(&records[i]);
+                if r.display.x != x {
+                    Arc::make_mut(&mut r).display.x = x;
+                }
+                *kept = r;
+                shown.push(i);
+            } else if kept.display.x != x {
+                Arc::make_mut(kept).display.x = x;
                 shown.push(i);
             }
         }
@@ -445,12 +506,22 @@ impl Live {
                 lists.insert(s);
             }
         }
+        let mut keys: FxHashSet<Box<str>> = FxHashSet::default();
         for &w in &words {
             let word = lexicon.word(w).to_string();
             let stem = self.stems[self.stem_of_word[w as usize] as usize].to_string();
-            self.key(&word, lexicon);
-            self.key(&stem, lexicon);
+            for x in [word, stem] {
+                if self.key(&x, lexicon) {
+                    keys.insert(x.into());
+                }
+            }
         }
+        self.dirty.extend(keys.iter().cloned());
+        self.touched = Some(Touched {
+            lists: lists.clone(),
+            keys,
+            paid,
+        });
         // The lists as shards write them.
         let mut lists: Vec<u32> = lists.into_iter().collect();
         lists.sort_unstable();
@@ -479,6 +550,7 @@ impl Live {
         }
         for s in bumped {
             self.lists[s as usize].cost = self.cost(s);
+            self.touch_list(s, lexicon);
         }
     }
 
@@ -489,6 +561,8 @@ impl Live {
     /// members any record has gets no key. Kept apart from `update`: only the groups
     /// whose records or scores changed are encoded again.
     pub fn groups(&mut self, synonyms: &[Vec<String>]) {
+        let touched = std::mem::take(&mut self.touched);
+        let all = self.grouped != synonyms || touched.as_ref().is_none_or(|t| t.paid);
         let wanted: FxHashSet<String> = synonyms.iter().map(|g| format::group_key(g)).collect();
         let gone: Vec<Box<str>> = self
             .group_lists
@@ -499,10 +573,15 @@ impl Live {
         for key in gone {
             if let Some(s) = self.group_lists.remove(&key) {
                 self.keys.remove(&key);
+                self.dirty.insert(key);
                 self.set_group_list(s, Vec::new(), Vec::new());
             }
         }
         for g in synonyms {
+            if !all && !touched.as_ref().is_some_and(|t| self.touches(t, g)) {
+                // Its members' keys and lists are as they were: so is its list.
+                continue;
+            }
             let key = format::group_key(g);
             let merged = self.merged(g);
             let s = match self.group_lists.get(key.as_str()) {
@@ -514,10 +593,13 @@ impl Live {
                     s
                 }
             };
-            if merged.is_empty() {
-                self.keys.remove(key.as_str());
+            let was = if merged.is_empty() {
+                self.keys.remove(key.as_str())
             } else {
-                self.keys.insert(key.clone().into(), s);
+                self.keys.insert(key.clone().into(), s)
+            };
+            if was != (!merged.is_empty()).then_some(s) {
+                self.dirty.insert(key.as_str().into());
             }
             let embedded = build::first_screen(&merged, &self.records);
             let i = s as usize;
@@ -526,6 +608,17 @@ impl Live {
             }
             self.set_group_list(s, merged, embedded);
         }
+        if self.grouped != synonyms {
+            self.grouped = synonyms.to_vec();
+        }
+    }
+
+    /// Whether `touched` changed what group `g`'s list is made from: a member word's key,
+    /// or the postings of its stem.
+    fn touches(&self, touched: &Touched, g: &[String]) -> bool {
+        g.iter()
+            .flat_map(|phrase| phrase.split(' '))
+            .any(|word| touched.keys.contains(word) || self.keys.get(word).is_some_and(|s| touched.lists.contains(s)))
     }
 
     /// Sets a group's list `s` to `postings` (by record id) with `embedded` as its first
@@ -537,6 +630,10 @@ impl Live {
         let packed = format::pack(&format::encode_postings(&self.truncated(s)));
         self.set_list(s, packed, embedded);
         self.lists[i].cost = self.cost(s);
+        // A group's one key is its stem's text.
+        if let Some(key) = self.stems.get(i) {
+            self.dirty.insert(key.clone());
+        }
     }
 
     /// A synonym group's records, by record id, as a client would find them from its
@@ -578,20 +675,26 @@ impl Live {
     }
 
     /// Sets or removes the key `x`: a written word some record has, else a stem some
-    /// record has.
-    fn key(&mut self, x: &str, lexicon: &Lexicon) {
+    /// record has. Returns whether that changed it.
+    fn key(&mut self, x: &str, lexicon: &Lexicon) -> bool {
         let word = lexicon
             .id(x)
             .filter(|&w| self.word_total.get(w as usize).is_some_and(|&t| t > 0))
             .map(|w| self.stem_of_word[w as usize]);
         let stem = || self.stem_ids.get(x).copied().filter(|&s| self.df[s as usize] > 0);
         match word.or_else(stem) {
-            Some(s) => {
-                self.keys.insert(x.into(), s);
-            }
-            None => {
-                self.keys.remove(x);
-            }
+            Some(s) => match self.keys.get_mut(x) {
+                Some(kept) if *kept == s => false,
+                Some(kept) => {
+                    *kept = s;
+                    true
+                }
+                None => {
+                    self.keys.insert(x.into(), s);
+                    true
+                }
+            },
+            None => self.keys.remove(x).is_some(),
         }
     }
 
@@ -659,8 +762,7 @@ impl Live {
             .map(|(w, _)| best.contains(&self.stem_of_word.get(*w as usize).copied().unwrap_or(u32::MAX)))
             .collect();
         let hits: Vec<u32> = c
-            .passages
-            .iter()
+            .passages()
             .map(|p| {
                 let n = p
                     .iter()
@@ -750,7 +852,7 @@ impl Live {
     }
 
     /// The records, each with its passage.
-    pub fn records(&self) -> &[Record] {
+    pub fn records(&self) -> &[Arc<Record>] {
         &self.records
     }
 
@@ -766,13 +868,19 @@ impl Live {
         Some((&self.postings[s as usize], self.df[s as usize]))
     }
 
-    /// The shards, cut where the content says, each with what it is made of.
-    fn cuts(&self) -> Vec<(String, Vec<(&str, u32)>)> {
-        let mut out: Vec<(String, Vec<(&str, u32)>)> = Vec::new();
+    /// Cuts the keys from `from` on (every key when `None`) into shards, the first
+    /// beginning at the first key: as one walk over every key cuts them from a shard that
+    /// begins there. Stops before a key that begins a later shard and that `stop` accepts,
+    /// and returns that key.
+    fn walk<'a>(&'a self, from: Option<&str>, stop: impl Fn(&str) -> bool) -> (Vec<Keys<'a>>, Option<&'a str>) {
+        let mut out: Vec<Keys<'a>> = Vec::new();
         let mut local: FxHashSet<u32> = FxHashSet::default();
         let mut bytes = 0;
-        let mut previous = "";
-        for (key, &s) in &self.keys {
+        let range = match from {
+            Some(k) => self.keys.range::<str, _>((Bound::Included(k), Bound::Unbounded)),
+            None => self.keys.range::<str, _>(..),
+        };
+        for (key, &s) in range {
             let key: &str = key;
             let cost = key.len()
                 + 8
@@ -783,7 +891,10 @@ impl Live {
                 };
             let cut = bytes > 0 && (bytes + cost > SHARD_MAX || (bytes >= SHARD_MIN && cuts_before(key)));
             if out.is_empty() || cut {
-                out.push((build::boundary(previous, key).to_string(), Vec::new()));
+                if !out.is_empty() && stop(key) {
+                    return (out, Some(key));
+                }
+                out.push(Vec::new());
                 local.clear();
                 bytes = 0;
             }
@@ -795,12 +906,67 @@ impl Live {
                     0
                 };
             bytes += cost;
-            previous = key;
             if let Some(last) = out.last_mut() {
-                last.1.push((key, s));
+                last.push((key, s));
+            }
+        }
+        (out, None)
+    }
+
+    /// The shards, cut where the content says: those of the last [`Live::files`] that no
+    /// key of `dirty` falls in (from the shard's first key to the next shard's, both
+    /// included) kept, the others cut again from their first key until a shard begins at
+    /// a kept shard's first key. The cuts are those of one walk over every key: a shard
+    /// begins with nothing carried over from the one before, so from a key where both
+    /// begin one, that walk goes on as it did; and a shard's cut before the next depends
+    /// on its keys, their lists and the next shard's first key alone.
+    fn cutting(&self) -> Vec<Cutting<'_>> {
+        let old = &self.cut;
+        if old.is_empty() {
+            return self.walk(None, |_| false).0.into_iter().map(Cutting::Cut).collect();
+        }
+        let mut dirty: Vec<&str> = self.dirty.iter().map(|k| &**k).collect();
+        dirty.sort_unstable();
+        // Whether a dirty key is in lo..=hi (lo `None`: from the first key; hi `None`: to
+        // the last).
+        let touched = |lo: Option<&str>, hi: Option<&str>| {
+            let at = lo.map_or(0, |lo| dirty.partition_point(|d| *d < lo));
+            dirty.get(at).is_some_and(|d| hi.is_none_or(|h| *d <= h))
+        };
+        let first = |i: usize| old.get(i).map(|c| &*c.first);
+        let find = |from: usize, k: &str| {
+            old.get(from..)
+                .and_then(|rest| rest.binary_search_by(|c| (*c.first).cmp(k)).ok())
+                .map(|j| from + j)
+        };
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < old.len() {
+            // The first shard also holds any key before its first.
+            let lo = if i == 0 { None } else { first(i) };
+            if !touched(lo, first(i + 1)) {
+                out.push(Cutting::Kept(i));
+                i += 1;
+                continue;
+            }
+            let (shards, stopped) = self.walk(lo, |k| find(i + 1, k).is_some());
+            out.extend(shards.into_iter().map(Cutting::Cut));
+            match stopped.and_then(|k| find(i + 1, k)) {
+                Some(j) => i = j,
+                None => break,
             }
         }
         out
+    }
+
+    /// Marks the keys of stem `s`'s list (its written words and the stem) as touched, for
+    /// the next [`Live::files`]: its list changed.
+    fn touch_list(&mut self, s: u32, lexicon: &Lexicon) {
+        let Some(stem) = self.stems.get(s as usize) else { return };
+        self.dirty.insert(stem.clone());
+        for &w in &self.words_of_stem[s as usize] {
+            self.dirty.insert(lexicon.word(w).into());
+        }
     }
 
     /// The shard made of `keys`.
@@ -828,31 +994,67 @@ impl Live {
     /// The files of the build folder: word shards `s<i>.json`, record files `r<i>.json`
     /// and the facets `f.json`, each encoded again only if what it is made of changed.
     pub fn files(&mut self) -> Files {
-        let cuts = self.cuts();
-        let prints: Vec<u64> = cuts
-            .iter()
-            .map(|(_, keys)| {
-                let mut h = std::hash::DefaultHasher::new();
-                for (k, s) in keys {
-                    k.hash(&mut h);
-                    self.lists[*s as usize].version.hash(&mut h);
+        let print_of = |keys: &[(&str, u32)]| {
+            let mut h = std::hash::DefaultHasher::new();
+            for (k, s) in keys {
+                k.hash(&mut h);
+                self.lists[*s as usize].version.hash(&mut h);
+            }
+            h.finish()
+        };
+        // Each shard: its first and last key, its fingerprint, and its keys if cut again.
+        type Shard<'a> = (&'a str, &'a str, u64, Option<Vec<(&'a str, u32)>>);
+        let shards: Vec<Shard<'_>> = self
+            .cutting()
+            .into_iter()
+            .map(|c| match c {
+                Cutting::Kept(i) => {
+                    let c = &self.cut[i];
+                    (&*c.first, &*c.last, c.print, None)
                 }
-                h.finish()
+                Cutting::Cut(keys) => {
+                    let first = keys.first().map_or("", |k| k.0);
+                    let last = keys.last().map_or("", |k| k.0);
+                    (first, last, print_of(&keys), Some(keys))
+                }
             })
             .collect();
-        let missing: Vec<usize> = (0..cuts.len())
-            .filter(|&i| !self.shard_files.contains_key(&prints[i]))
-            .collect();
         let this = &*self;
-        let made: Vec<(u64, Encoded)> = missing
+        let made: Vec<(u64, Encoded)> = shards
             .par_iter()
-            .map(|&i| {
-                let shard = this.shard(&cuts[i].1);
-                (prints[i], Encoded::new(json(&shard_file(shard, &this.records))))
+            .filter(|(_, _, print, _)| !this.shard_files.contains_key(print))
+            .map(|(first, last, print, keys)| {
+                // A kept shard's file is kept too; its keys are read again only if not.
+                let keys = keys.clone().unwrap_or_else(|| {
+                    let range = (Bound::Included(*first), Bound::Included(*last));
+                    this.keys.range::<str, _>(range).map(|(k, &s)| (&**k, s)).collect()
+                });
+                let shard = this.shard(&keys);
+                (*print, Encoded::new(json(&shard_file(shard, &this.records))))
             })
             .collect();
         let mut encoded = made.len();
-        let firsts: Vec<String> = cuts.into_iter().map(|(first, _)| first).collect();
+        let mut previous = "";
+        let firsts: Vec<String> = shards
+            .iter()
+            .map(|(first, last, _, _)| {
+                let b = build::boundary(previous, first).to_string();
+                previous = last;
+                b
+            })
+            .collect();
+        let cut: Vec<Cut> = shards
+            .iter()
+            .map(|(first, last, print, _)| Cut {
+                first: (*first).into(),
+                last: (*last).into(),
+                print: *print,
+            })
+            .collect();
+        let prints: Vec<u64> = cut.iter().map(|c| c.print).collect();
+        drop(shards);
+        self.cut = cut;
+        self.dirty.clear();
         self.shard_files.extend(made);
         let keep: FxHashSet<u64> = prints.iter().copied().collect();
         self.shard_files.retain(|p, _| keep.contains(p));
@@ -922,7 +1124,7 @@ fn cuts_before(key: &str) -> bool {
 const PASSAGE_BYTES: usize = 180;
 
 /// The filters file: filter name -> value -> the ids of the records that have it.
-pub(super) fn facets(records: &[Record]) -> format::Facets {
+pub(super) fn facets(records: &[Arc<Record>]) -> format::Facets {
     let mut facets: format::Facets = BTreeMap::new();
     for (id, r) in records.iter().enumerate() {
         for (name, value) in &r.facets {
@@ -971,7 +1173,7 @@ pub(super) fn best_passage(d: &format::Display) -> &str {
 /// A shard as written: display words marked in `w`, and its first screens as rows whose
 /// passage holds one of the shard's common words (those the first screens are for), the
 /// record's best passage when it does, else its first passage that does.
-pub(super) fn shard_file(s: format::Shard, records: &[Record]) -> format::ShardFile {
+pub(super) fn shard_file(s: format::Shard, records: &[Arc<Record>]) -> format::ShardFile {
     // A group key's words ([`format::group_key`]) are the words its first screen is for.
     let common: std::collections::HashSet<&str> =
         s.w.iter()
@@ -1001,7 +1203,7 @@ pub(super) fn shard_file(s: format::Shard, records: &[Record]) -> format::ShardF
                 records
                     .get(id as usize)
                     .into_iter()
-                    .flat_map(passage_texts)
+                    .flat_map(|r| passage_texts(r))
                     .map(|p| text::cut(p, PASSAGE_BYTES))
                     .find(|p| holds(p))
                     .unwrap_or_else(|| best.to_string())

@@ -51,8 +51,14 @@ fn markdown_body_keeps_passages_apart() {
     assert_eq!(b.passages, ["First line here.", "one", "two", "a · b", "c · d"]);
 }
 
+/// `records` as the index steps take them (each behind an `Arc`).
+fn shared(records: &[Record]) -> Vec<Arc<Record>> {
+    records.iter().cloned().map(Arc::new).collect()
+}
+
 /// The index state of `records`, built from nothing.
 fn live(records: Vec<Record>) -> live::Live {
+    let records = shared(&records);
     let stemmer = Stemmer::for_language("en");
     let mut tokens = build::Tokens::default();
     let counted = build::count(&records, &stemmer, &mut tokens);
@@ -346,14 +352,14 @@ fn an_edit_encodes_only_the_files_it_touched() {
             .collect()
     };
     let mut memo = live::Memo::remembering();
-    let ((first, _), _) = files_with(make(""), "en", vec![], &mut vec![], &mut memo);
+    let ((first, _), _) = files_with(shared(&make("")), "en", vec![], &mut vec![], &mut memo);
     assert_eq!(
         memo.encoded(),
         first.len() - 1,
         "a first build encodes every file but the manifest"
     );
     for extra in ["zyxquux v17", "", "v17 v18"] {
-        let ((served, _), _) = files_with(make(extra), "en", vec![], &mut vec![], &mut memo);
+        let ((served, _), _) = files_with(shared(&make(extra)), "en", vec![], &mut vec![], &mut memo);
         let ((fresh, _), _) = files(make(extra), "en", vec![], &mut vec![]);
         assert_eq!(served.len(), fresh.len());
         for (s, f) in served.iter().zip(&fresh) {
@@ -428,14 +434,14 @@ fn a_group_list_follows_an_edit_in_place() {
         record("article", "/b/", "Other", "Nothing."),
     ];
     let mut s = live::Live::default();
-    let counted = build::count(&records, &stemmer, &mut tokens);
-    s.update(records.clone(), counted, &tokens.lexicon);
+    let counted = build::count(&shared(&records), &stemmer, &mut tokens);
+    s.update(shared(&records), counted, &tokens.lexicon);
     s.groups(&groups);
     let key = "naloxone|narcan";
     assert_eq!(s.lookup(key).map(|(p, n)| (p.len(), n)), Some((1, 1)));
     records[1].fields[3] = vec!["Naloxone too.".into()];
-    let counted = build::count(&records, &stemmer, &mut tokens);
-    s.update(records.clone(), counted, &tokens.lexicon);
+    let counted = build::count(&shared(&records), &stemmer, &mut tokens);
+    s.update(shared(&records), counted, &tokens.lexicon);
     s.groups(&groups);
     assert_eq!(
         s.lookup(key)
@@ -444,8 +450,73 @@ fn a_group_list_follows_an_edit_in_place() {
     );
     records[0].fields = [vec!["Plain".into()], vec![], vec![], vec!["Words.".into()]];
     records[1].fields[3] = vec!["None.".into()];
-    let counted = build::count(&records, &stemmer, &mut tokens);
-    s.update(records, counted, &tokens.lexicon);
+    let counted = build::count(&shared(&records), &stemmer, &mut tokens);
+    s.update(shared(&records), counted, &tokens.lexicon);
     s.groups(&groups);
     assert!(s.lookup(key).is_none());
+}
+
+/// Edits that add and remove keys all over the key order (so shards are cut again around
+/// them, and the cuts after them move or stay), change a synonym group's members and a
+/// record's sponsorship: after each, the files are those of a build from nothing, and the
+/// shards no edit touched are kept.
+#[test]
+fn edits_anywhere_cut_the_shards_a_build_cuts() {
+    let body = |i: usize| {
+        let words: Vec<String> = (0..60)
+            .map(|k| format!("w{}", (i * 7919 + k * 104_729) % 9000))
+            .collect();
+        format!("common x{} {}", i % 31, words.join(" "))
+    };
+    let mut records: Vec<Record> = (0..1600)
+        .map(|i| record("article", &format!("/a{i}/"), &format!("Title t{i}"), &body(i)))
+        .collect();
+    for r in records.iter_mut().take(40) {
+        r.fields[3].push("Narcan and rehab.".into());
+    }
+    let groups = synonyms(&[]);
+    let mut memo = live::Memo::remembering();
+    let ((first, _), _) = files_with(shared(&records), "en", groups.clone(), &mut vec![], &mut memo);
+    let shards = first.iter().filter(|f| f.rel.contains("/s")).count();
+    assert!(shards > 20, "{shards} shards");
+    // A word per edit, spread over the key order: new keys, and words other records have.
+    let edits: Vec<(usize, String)> = (0..24)
+        .map(|n| {
+            let word = match n % 4 {
+                0 => format!("{}zz{n}", (b'a' + (n as u8 * 7) % 26) as char),
+                1 => format!("w{}", (n * 397) % 9000),
+                2 => "naloxone".to_string(),
+                _ => String::new(),
+            };
+            ((n * 131) % 1600, word)
+        })
+        .collect();
+    for (n, (i, word)) in edits.into_iter().enumerate() {
+        if word.is_empty() {
+            // Words taken away: keys go, lists shrink.
+            records[i].fields[3] = vec![format!("common x{}", i % 31)];
+        } else {
+            records[i].fields[3].push(format!("{word} {word}s"));
+        }
+        if n == 10 {
+            records[i].display.s = 1;
+        }
+        let ((served, _), _) = files_with(shared(&records), "en", groups.clone(), &mut vec![], &mut memo);
+        let ((fresh, _), _) = files(records.clone(), "en", groups.clone(), &mut vec![]);
+        assert_eq!(served.len(), fresh.len(), "edit {n}");
+        for (s, f) in served.iter().zip(&fresh) {
+            assert_eq!(s.rel, f.rel, "edit {n}");
+            assert!(
+                s.bytes == f.bytes,
+                "edit {n} ({word:?} in {i}): {} differs from a build",
+                s.rel
+            );
+        }
+        assert!(
+            memo.encoded() < shards / 2,
+            "edit {n}: {} files encoded of {}",
+            memo.encoded(),
+            served.len()
+        );
+    }
 }

@@ -31,11 +31,12 @@ struct Scale {
 impl Live {
     /// Makes the state of `records` (with their `counted` words) from nothing: the same
     /// state as [`Live::update`] reaches from an empty one.
-    pub(super) fn fresh(&mut self, mut records: Vec<Record>, counted: Vec<Arc<Counted>>, lexicon: &Lexicon) {
+    pub(super) fn fresh(&mut self, mut records: Vec<Arc<Record>>, counted: Vec<Arc<Counted>>, lexicon: &Lexicon) {
         let n = records.len();
-        let clock = self.clock;
+        let (clock, forget) = (self.clock, self.forget);
         *self = Live {
             clock,
+            forget,
             ..Live::default()
         };
         for w in 0..lexicon.len() {
@@ -81,6 +82,11 @@ impl Live {
             })
             .collect();
         drop(scale);
+        if self.forget {
+            // Only an update reads the counted words again: a build drops them (the
+            // largest part of its state) before the lists and files are made.
+            self.counted = Vec::new();
+        }
         // Posting lists by record id, each allocated once at its length.
         self.postings = self.df.iter().map(|&d| Vec::with_capacity(d as usize)).collect();
         self.scores = Vec::with_capacity(n);
@@ -89,7 +95,10 @@ impl Live {
                 self.postings[s as usize].push((rid, score));
             }
             self.scores.push(q);
-            r.display.x = x;
+            if r.display.x != x {
+                // A copy only when shared (`haven serve`'s memo keeps the record too).
+                Arc::make_mut(r).display.x = x;
+            }
         }
         self.records = records;
         self.embeds = vec![Vec::new(); n];
