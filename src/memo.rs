@@ -14,6 +14,31 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// An order-free fingerprint of a set of values: the sum of two independent 64-bit
+/// hashes of each. Hashed with foldhash's quality hasher under two fixed seeds rather than
+/// SipHash: `haven serve` hashes every route (about 8,000 at 1,000 articles and 2,000
+/// facilities) on each save, and SipHash made that about 5 ms of it.
+#[derive(Default)]
+pub struct Fingerprint(u64, u64);
+
+impl Fingerprint {
+    /// Adds one value (adding it twice counts twice).
+    pub fn add(&mut self, value: &impl std::hash::Hash) {
+        use std::hash::BuildHasher;
+        const SEEDS: [foldhash::quality::FixedState; 2] = [
+            foldhash::quality::FixedState::with_seed(0x5eed_f1a9_e4b0_0001),
+            foldhash::quality::FixedState::with_seed(0x0dd5_eed5_1a7e_0001),
+        ];
+        self.0 = self.0.wrapping_add(SEEDS[0].hash_one(value));
+        self.1 = self.1.wrapping_add(SEEDS[1].hash_one(value));
+    }
+
+    /// The fingerprint of the values added so far.
+    pub fn value(&self) -> u128 {
+        (u128::from(self.0) << 64) | u128::from(self.1)
+    }
+}
+
 /// Results of one pure function of a document's text, by document (`rel`, the path under
 /// `content/`). One entry per document, so its size is bounded by the site's.
 #[derive(Debug)]

@@ -868,3 +868,58 @@ fn an_edit_elsewhere_that_breaks_a_link_is_still_reported() {
         html(&p)
     );
 }
+
+/// The site `haven serve` prepares with its memos kept (the alternates, the theme's strings
+/// and the template engines are taken from the last build while what they are made from is
+/// the same) renders, page for page, what a fresh build of the same content renders: after
+/// an edit that keeps them, one that changes a translation's path (the alternates) and one
+/// that changes the settings (every engine's variables).
+#[test]
+fn kept_alternates_and_engines_render_what_a_fresh_build_does() {
+    use haven::pipeline;
+    let (dir, opts) = demo_copy();
+    let root = dir.path();
+    let mut memos = pipeline::Memos::default();
+    let es = "content/articles/naloxone-how-to-respond-to-an-overdose.es.md";
+    let mut check = |what: &str| {
+        let mut kept = prepare_as_serve(&opts, &mut memos).unwrap();
+        let mut fresh = pipeline::prepare(&opts).unwrap();
+        let kept = index_map(pipeline::render_all(&mut kept, None).unwrap());
+        let fresh = index_map(pipeline::render_all(&mut fresh, None).unwrap());
+        assert_eq!(
+            kept.keys().collect::<Vec<_>>(),
+            fresh.keys().collect::<Vec<_>>(),
+            "{what}"
+        );
+        for (rel, bytes) in &fresh {
+            assert!(kept[rel] == *bytes, "{what}: {rel} differs from a fresh build's");
+        }
+        kept
+    };
+    check("first build");
+    replace_in(root, ARTICLE, "\n---\n", "\n---\n\nA new first paragraph.\n");
+    check("an article's body");
+    let text = std::fs::read_to_string(root.join(es)).unwrap();
+    let slug = text.lines().find(|l| l.starts_with("slug:")).unwrap().to_string();
+    std::fs::write(root.join(es), text.replace(&slug, "slug: naloxona-nueva")).unwrap();
+    let files = check("a translation's slug");
+    let original = files
+        .iter()
+        .find(|(rel, _)| rel.starts_with("articles/naloxone-how-to-respond-to-an-overdose/"))
+        .map(|(_, b)| String::from_utf8_lossy(b).to_string())
+        .unwrap_or_default();
+    assert!(original.contains("/es/articles/naloxona-nueva/"), "{original}");
+    let config = std::fs::read_to_string(root.join("content/site.yaml")).unwrap();
+    let title = config.lines().find(|l| l.starts_with("title:")).unwrap().to_string();
+    std::fs::write(
+        root.join("content/site.yaml"),
+        config.replacen(&title, "title: A Retitled Site", 1),
+    )
+    .unwrap();
+    let files = check("the site's title");
+    assert!(
+        files
+            .values()
+            .any(|b| String::from_utf8_lossy(b).contains("A Retitled Site"))
+    );
+}

@@ -5,13 +5,13 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::hash::Hash;
 
 use rustc_hash::FxHashSet;
 
 use crate::config::SiteConfig;
 use crate::diag::{Diag, Diags, Source, did_you_mean};
 use crate::markdown::{self, Heading};
+use crate::memo::Fingerprint;
 use crate::safe_url;
 
 use super::routes::Routes;
@@ -44,29 +44,6 @@ pub(super) struct LinkCtx<'a> {
     pub(super) invalid: &'a HashSet<String>,
     /// The default language's documents, for an added language's links to them.
     pub(super) elsewhere: &'a Elsewhere,
-}
-
-/// An order-free fingerprint of a set of values: the sum of two independent 64-bit
-/// hashes of each. Hashed with foldhash's quality hasher under two fixed seeds rather than
-/// SipHash: `haven serve` hashes every route (about 8,000 at 1,000 articles and 2,000
-/// facilities) on each save, and SipHash made that about 5 ms of it.
-#[derive(Default)]
-struct Fingerprint(u64, u64);
-
-impl Fingerprint {
-    fn add(&mut self, value: &impl Hash) {
-        use std::hash::BuildHasher;
-        const SEEDS: [foldhash::quality::FixedState; 2] = [
-            foldhash::quality::FixedState::with_seed(0x5eed_f1a9_e4b0_0001),
-            foldhash::quality::FixedState::with_seed(0x0dd5_eed5_1a7e_0001),
-        ];
-        self.0 = self.0.wrapping_add(SEEDS[0].hash_one(value));
-        self.1 = self.1.wrapping_add(SEEDS[1].hash_one(value));
-    }
-
-    fn value(&self) -> u128 {
-        (u128::from(self.0) << 64) | u128::from(self.1)
-    }
 }
 
 impl LinkCtx<'_> {

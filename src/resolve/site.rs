@@ -149,34 +149,45 @@ impl Site {
     /// original's file for articles and pages (`doc:articles/x.md`), the path itself for
     /// the pages the build makes. See [`Alternates::compute`].
     pub fn page_keys(&self) -> BTreeMap<String, String> {
-        let doc = |rel: &str| format!("doc:{}", translation(rel).map_or_else(|| rel.to_string(), |(_, o)| o));
         let mut keys = BTreeMap::new();
-        let mut made = |path: &str| {
-            keys.insert(path.to_string(), path.to_string());
-        };
-        made("/");
-        made("/articles/");
-        made("/topics/");
-        made("/search/");
+        self.each_page_key(|doc, key, path| {
+            let key = if doc { format!("doc:{key}") } else { key.to_string() };
+            keys.insert(key, path.to_string());
+        });
+        keys
+    }
+
+    /// What [`Site::page_keys`] is made from, in its order and without building the map:
+    /// `(true, original's file, path)` for an article or page, `(false, path, path)` for a
+    /// page the build makes. `haven serve` fingerprints it on each save to keep the last
+    /// alternates while it is the same.
+    pub fn each_page_key(&self, mut f: impl FnMut(bool, &str, &str)) {
+        for path in ["/", "/articles/", "/topics/", "/search/"] {
+            f(false, path, path);
+        }
         let per = self.config.articles_per_page;
         for n in 2..=pages_count(self.articles.len(), per) {
-            made(&format!("/articles/page/{n}/"));
+            let path = format!("/articles/page/{n}/");
+            f(false, &path, &path);
         }
         for t in &self.topics {
-            made(&t.path);
+            f(false, &t.path, &t.path);
         }
         for a in &self.authors {
-            made(&a.path);
+            f(false, &a.path, &a.path);
         }
         for r in &self.facilities.routes {
-            made(&r.path);
+            f(false, &r.path, &r.path);
         }
+        let mut doc = |rel: &str, path: &str| match translation(rel) {
+            Some((_, original)) => f(true, &original, path),
+            None => f(true, rel, path),
+        };
         for a in &self.articles {
-            keys.insert(doc(&a.article.rel), a.path.clone());
+            doc(&a.article.rel, &a.path);
         }
         for p in &self.pages {
-            keys.insert(doc(&p.page.rel), p.path.clone());
+            doc(&p.page.rel, &p.path);
         }
-        keys
     }
 }

@@ -329,7 +329,8 @@ impl Builder {
         };
         let mut teras = Vec::with_capacity(good.p.others.len() + 1);
         for site in std::iter::once(&good.p.site).chain(good.p.others.iter().map(|l| &l.site)) {
-            match render::site_engine(site) {
+            let memo = self.memos.engines.entry(site.config.language.clone()).or_default();
+            match render::site_engine_reusing(site, memo) {
                 Ok(t) => teras.push(t),
                 Err(e) => {
                     restore(&mut good);
