@@ -162,6 +162,22 @@ impl Builder {
         self.good.as_ref().map_or(&self.empty, |g| &g.files)
     }
 
+    /// Moves the files of the last good build out, to be served without copying the map
+    /// first; [`Builder::give_back_files`] must follow before the next rebuild.
+    pub fn take_files(&mut self) -> HashMap<String, ServedFile> {
+        self.good
+            .as_mut()
+            .map_or_else(HashMap::new, |g| std::mem::take(&mut g.files))
+    }
+
+    /// Puts back the files [`Builder::take_files`] took (a copy of the served map: the
+    /// file contents are shared, only the keys are copied).
+    pub fn give_back_files(&mut self, files: HashMap<String, ServedFile>) {
+        if let Some(g) = self.good.as_mut() {
+            g.files = files;
+        }
+    }
+
     /// The theme folder name of the last good build (`None` before one succeeded).
     pub fn theme_name(&self) -> Option<&str> {
         self.good.as_ref().map(|g| g.p.site.config.theme.as_str())
