@@ -151,8 +151,12 @@ pub struct Live {
     df: Vec<u32>,
     /// Stem id -> (record id, quantized score), by record id.
     postings: Vec<Vec<(u32, u8)>>,
-    /// Record id -> (stem id, quantized score), by stem id.
+    /// Record id -> (stem id, quantized score), by stem id. Only an update reads it
+    /// again: a build ([`Live::once`]) keeps it empty and `findable` instead.
     scores: Vec<Vec<(u32, u8)>>,
+    /// Record id -> whether it has a word to index, kept by a build in place of `scores`
+    /// (whose ~6 million entries at L took 48 MB beside the postings).
+    findable: Vec<bool>,
     /// Stem id -> the written form to show.
     display: Vec<Box<str>>,
     lists: Vec<List>,
@@ -704,7 +708,7 @@ impl Live {
         let avg: [f32; FIELDS] = std::array::from_fn(|f| (f64::from(self.avg[f]) * AVG_STEP).exp() as f32);
         let bound = idf(n, 1.0) * (build::K1 + 1.0);
         self.score_with(
-            i,
+            &self.counted[i],
             stemmed,
             r,
             (&avg, bound),
@@ -713,20 +717,21 @@ impl Live {
         )
     }
 
-    /// [`Live::score`] with the inputs shared by every record given: `(avg, bound)` the
+    /// [`Live::score`] of a record's counted words `c` (the bulk path passes them by
+    /// value, so a build frees each once it is scored), with the inputs shared by every
+    /// record given: `(avg, bound)` the
     /// fields' average lengths and the highest score a word can have (quantized to
     /// [`build::LEVELS`]), `idf` a stem's idf, `before` the byte order of two stems (which
     /// breaks ties between scores). The bulk path computes them once per build.
     fn score_with(
         &self,
-        i: usize,
+        c: &Counted,
         stemmed: &[Tf],
         r: &Record,
         (avg, bound): (&[f32; FIELDS], f32),
         idf: impl Fn(u32) -> f32,
         before: impl Fn(u32, u32) -> std::cmp::Ordering,
     ) -> (Scores, Passage) {
-        let c = &self.counted[i];
         let len: [f32; FIELDS] = std::array::from_fn(|f| of_step(step(c.len[f])));
         let norm: [f32; FIELDS] = std::array::from_fn(|f| 1.0 - build::B[f] + build::B[f] * len[f] / avg[f]);
         let mut raw: Vec<(u32, f32)> = stemmed
@@ -858,6 +863,9 @@ impl Live {
 
     /// Whether record `i` has no word to index.
     pub fn is_empty(&self, i: usize) -> bool {
+        if self.forget {
+            return !self.findable.get(i).copied().unwrap_or(false);
+        }
         self.scores.get(i).is_none_or(Vec::is_empty)
     }
 

@@ -14,7 +14,11 @@ use rayon::prelude::*;
 
 use super::super::build::{self, Counted, Lexicon};
 use super::super::record::{FIELDS, Record};
-use super::{AVG_STEP, Live, Passage, Scores, Tf, avg_step, idf, of_step, step};
+use super::{AVG_STEP, Live, Passage, Scores, avg_step, idf, of_step, step};
+
+/// Fewest records counted into one list of document frequencies (each list is one entry
+/// per stem: a few MB at L, so there are few of them).
+const DF_CHUNK: usize = 2048;
 
 /// Scoring inputs shared by every record of one build.
 struct Scale {
@@ -56,24 +60,51 @@ impl Live {
             }
         }
         let this = &*self;
-        let stemmed: Vec<Vec<Tf>> = counted.par_iter().map(|c| this.stemmed(c)).collect();
-        for s in stemmed.iter().flatten() {
-            self.df[s.0 as usize] += 1;
+        // Each record's stems are made twice, here for the document frequencies and when
+        // it is scored, rather than kept for every record in between: kept, they took
+        // 100 MB at the peak at L.
+        let stems = self.stems.len();
+        let df = counted
+            .par_iter()
+            .with_min_len(DF_CHUNK)
+            .fold(
+                || vec![0u32; stems],
+                |mut df, c| {
+                    for s in this.stemmed(c) {
+                        if let Some(d) = df.get_mut(s.0 as usize) {
+                            *d += 1;
+                        }
+                    }
+                    df
+                },
+            )
+            .reduce_with(|mut a, b| {
+                for (x, y) in a.iter_mut().zip(b) {
+                    *x += y;
+                }
+                a
+            });
+        if let Some(df) = df {
+            self.df = df;
         }
         self.avg = std::array::from_fn(|f| avg_step(self.lengths[f], n));
-        self.counted = counted;
+        // Only an update reads the counted words again: a build keeps none, and each
+        // record's (the largest part of its state) is freed as soon as it is scored, with
+        // its stemmed words, rather than all of them held until every record is.
+        if !self.forget {
+            self.counted.clone_from(&counted);
+        }
         self.scored = n;
         self.facets_changed = true;
-        let scale = self.scale();
+        let scale = self.scale(n);
         let this = &*self;
-        let scored: Vec<(Scores, Passage)> = stemmed
+        let scored: Vec<(Scores, Passage)> = counted
             .into_par_iter()
             .zip(records.par_iter())
-            .enumerate()
-            .map(|(i, (stemmed, r))| {
+            .map(|(c, r)| {
                 this.score_with(
-                    i,
-                    &stemmed,
+                    &c,
+                    &this.stemmed(&c),
                     r,
                     (&scale.avg, scale.bound),
                     |s| scale.idf[s as usize],
@@ -82,19 +113,22 @@ impl Live {
             })
             .collect();
         drop(scale);
-        if self.forget {
-            // Only an update reads the counted words again: a build drops them (the
-            // largest part of its state) before the lists and files are made.
-            self.counted = Vec::new();
-        }
         // Posting lists by record id, each allocated once at its length.
         self.postings = self.df.iter().map(|&d| Vec::with_capacity(d as usize)).collect();
-        self.scores = Vec::with_capacity(n);
+        if self.forget {
+            self.findable = Vec::with_capacity(n);
+        } else {
+            self.scores = Vec::with_capacity(n);
+        }
         for ((q, x), (rid, r)) in scored.into_iter().zip((0u32..).zip(records.iter_mut())) {
             for &(s, score) in &q {
                 self.postings[s as usize].push((rid, score));
             }
-            self.scores.push(q);
+            if self.forget {
+                self.findable.push(!q.is_empty());
+            } else {
+                self.scores.push(q);
+            }
             if r.display.x != x {
                 // A copy only when shared (`haven serve`'s memo keeps the record too).
                 Arc::make_mut(r).display.x = x;
@@ -124,8 +158,9 @@ impl Live {
         }
     }
 
-    fn scale(&self) -> Scale {
-        let n = self.records_len() as f32;
+    /// The [`Scale`] of `n` records.
+    fn scale(&self, n: usize) -> Scale {
+        let n = n as f32;
         let mut order: Vec<u32> = (0..self.stems.len() as u32).collect();
         order.par_sort_unstable_by(|&a, &b| self.stems[a as usize].cmp(&self.stems[b as usize]));
         let mut rank = vec![0; order.len()];
