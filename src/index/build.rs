@@ -39,18 +39,69 @@ pub const EMBED_SPONSORED: usize = 2;
 pub struct Counted {
     pub(super) words: Vec<(u32, [u16; FIELDS])>,
     pub(super) len: [u32; FIELDS],
-    pub(super) passage_words: Vec<u32>,
+    pub(super) passage_words: Indices,
     /// End of each passage in `passage_words`.
     pub(super) passage_ends: Vec<u32>,
 }
 
+/// Indices in a record's `words`: two bytes each when it has at most 65,536 distinct
+/// words (every record of L), four otherwise. At L the passages' words are 16 million
+/// indices, kept for every record until it is scored: 32 MB less at the peak.
+#[derive(Debug)]
+pub(super) enum Indices {
+    Narrow(Vec<u16>),
+    Wide(Vec<u32>),
+}
+
+impl Default for Indices {
+    fn default() -> Self {
+        Indices::Narrow(Vec::new())
+    }
+}
+
+impl Indices {
+    /// `indices` of a record with `words` distinct words, in the narrowest form.
+    pub(super) fn of(indices: Vec<u32>, words: usize) -> Self {
+        if words <= 1 << 16 {
+            Indices::Narrow(indices.into_iter().map(|i| i as u16).collect())
+        } else {
+            let mut indices = indices;
+            indices.shrink_to_fit();
+            Indices::Wide(indices)
+        }
+    }
+
+    /// How many of the indices in `range` `good` holds true for.
+    pub(super) fn count(&self, range: std::ops::Range<usize>, good: &[bool]) -> usize {
+        let good = |w: usize| good.get(w).copied().unwrap_or(false);
+        match self {
+            Indices::Narrow(v) => v
+                .get(range)
+                .unwrap_or(&[])
+                .iter()
+                .filter(|&&w| good(usize::from(w)))
+                .count(),
+            Indices::Wide(v) => v
+                .get(range)
+                .unwrap_or(&[])
+                .iter()
+                .filter(|&&w| good(w as usize))
+                .count(),
+        }
+    }
+}
+
 impl Counted {
-    /// Each passage's word indices in `words`.
-    pub(super) fn passages(&self) -> impl Iterator<Item = &[u32]> {
+    /// For each passage, how many of its words `good` (by index in `words`) holds true for.
+    pub(super) fn hits(&self, good: &[bool]) -> Vec<u32> {
         let starts = std::iter::once(0).chain(self.passage_ends.iter().copied());
         starts
             .zip(self.passage_ends.iter().copied())
-            .map(|(a, b)| self.passage_words.get(a as usize..b as usize).unwrap_or(&[]))
+            .map(|(a, b)| {
+                let n = self.passage_words.count(a as usize..b as usize, good);
+                u32::try_from(n).unwrap_or(u32::MAX)
+            })
+            .collect()
     }
 }
 
@@ -272,12 +323,11 @@ fn count_chunk<'a>(records: impl Iterator<Item = &'a Record>) -> (Vec<Box<str>>,
         // Kept until scoring for every record: without the room pushing left (up to half
         // of each list), the counted words of L took 60 MB more at the peak.
         words.shrink_to_fit();
-        passage_words.shrink_to_fit();
         passage_ends.shrink_to_fit();
         out.push(Counted {
-            words,
             len,
-            passage_words,
+            passage_words: Indices::of(passage_words, words.len()),
+            words,
             passage_ends,
         });
     }

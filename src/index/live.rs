@@ -766,17 +766,7 @@ impl Live {
             .iter()
             .map(|(w, _)| best.contains(&self.stem_of_word.get(*w as usize).copied().unwrap_or(u32::MAX)))
             .collect();
-        let hits: Vec<u32> = c
-            .passages()
-            .map(|p| {
-                let n = p
-                    .iter()
-                    .filter(|&&w| good.get(w as usize).copied().unwrap_or(false))
-                    .count();
-                u32::try_from(n).unwrap_or(u32::MAX)
-            })
-            .collect();
-        passages(r, &hits)
+        passages(r, &c.hits(&good))
     }
 
     /// The written form stem `s` shows: its most frequent word, the first in byte order

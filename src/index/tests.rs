@@ -520,3 +520,25 @@ fn edits_anywhere_cut_the_shards_a_build_cuts() {
         );
     }
 }
+
+#[test]
+fn passage_indices_narrow_and_wide_count_the_same() {
+    use build::Indices;
+    let indices = vec![0, 3, 65_535, 2, 3];
+    let mut good = vec![false; 1 << 16];
+    good[3] = true;
+    good[65_535] = true;
+    let narrow = Indices::of(indices.clone(), 1 << 16);
+    assert!(matches!(narrow, Indices::Narrow(_)));
+    let mut wide_indices = indices;
+    wide_indices.push(70_000);
+    let wide = Indices::of(wide_indices, 70_001);
+    assert!(matches!(wide, Indices::Wide(_)));
+    for (a, b) in [(0, 5), (1, 3), (3, 5), (2, 2)] {
+        assert_eq!(narrow.count(a..b, &good), wide.count(a..b, &good), "{a}..{b}");
+    }
+    assert_eq!(narrow.count(0..5, &good), 3);
+    // An index past `good`, or a range past the list, counts nothing rather than panicking.
+    assert_eq!(wide.count(5..6, &good), 0);
+    assert_eq!(narrow.count(4..9, &good), 0);
+}
