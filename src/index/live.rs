@@ -337,23 +337,14 @@ impl Live {
             self.words_of_stem[s as usize].push(w as u32);
             self.word_total.push(0);
         }
-        let changed: Vec<usize> = if same_ids {
-            (0..n)
-                .filter(|&i| !Arc::ptr_eq(&counted[i], &self.counted[i]))
-                .collect()
-        } else {
-            (0..n).collect()
-        };
-        if !same_ids {
-            self.scores = vec![Vec::new(); n];
-            self.embeds = vec![Vec::new(); n];
-            self.record_version = vec![0; n];
-            self.counted = (0..n).map(|_| Arc::new(Counted::default())).collect();
-        }
-        self.facets_changed = !same_ids
-            || changed
-                .iter()
-                .any(|&i| self.records.get(i).is_none_or(|r| r.facets != records[i].facets));
+        // The same records as the state's, in the same order (a new or removed one went to
+        // `fresh` above): the changed ones are those whose counted words are new.
+        let changed: Vec<usize> = (0..n)
+            .filter(|&i| !Arc::ptr_eq(&counted[i], &self.counted[i]))
+            .collect();
+        self.facets_changed = changed
+            .iter()
+            .any(|&i| self.records.get(i).is_none_or(|r| r.facets != records[i].facets));
         let paid = changed
             .iter()
             .any(|&i| self.records.get(i).is_none_or(|r| r.display.s != records[i].display.s));
@@ -395,7 +386,7 @@ impl Live {
             self.counted[i] = new;
         }
         let avg: [i32; FIELDS] = std::array::from_fn(|f| avg_step(self.lengths[f], n));
-        let everything = !same_ids || avg != self.avg;
+        let everything = avg != self.avg;
         self.avg = avg;
         // The records to score: the changed ones; those of a stem whose frequency step
         // changed; all when an average length's step did.
@@ -806,8 +797,10 @@ impl Live {
         };
     }
 
+    /// How many records the state holds (a build's state keeps no counted words, so not
+    /// `counted`'s length).
     fn records_len(&self) -> usize {
-        self.counted.len()
+        self.records.len()
     }
 
     /// A stem's postings as written: all, or the best [`build::MAX_POSTINGS`].
