@@ -611,20 +611,24 @@ fn patch(cache: &mut Loaded, root: &Path, changed: &BTreeSet<String>) -> bool {
     // Every file is read before any is put in, so that a refusal leaves the cache whole.
     let mut read = Vec::with_capacity(changed.len());
     for rel in changed {
-        match read_changed(cache, root, rel) {
-            Some(r) => read.push(r),
+        if !docs_mut(cache).any(|d| d.rel == *rel) {
+            return false;
+        }
+        match read_changed(root, rel) {
+            Some(source) => read.push((rel, source)),
             None => return false,
         }
     }
-    for (i, source) in read {
-        if let Some(doc) = docs_mut(cache).nth(i) {
+    for (rel, source) in read {
+        if let Some(doc) = docs_mut(cache).find(|d| d.rel == *rel) {
             doc.source = source;
         }
     }
     true
 }
 
-/// Every document of `l`, in one order (the one [`read_changed`] counts in).
+/// Every document of `l` an edit can be patched into (an edited author file, or any other
+/// file, is read again by `load::load`).
 fn docs_mut(l: &mut Loaded) -> impl Iterator<Item = &mut Doc> {
     l.home
         .iter_mut()
@@ -633,16 +637,8 @@ fn docs_mut(l: &mut Loaded) -> impl Iterator<Item = &mut Doc> {
         .chain(l.facilities.iter_mut())
 }
 
-/// The position of `rel` among the documents of `cache` and its text read again, when it
-/// is a plain UTF-8 file that `cache` holds.
-fn read_changed(cache: &Loaded, root: &Path, rel: &str) -> Option<(usize, Source)> {
-    let i = cache
-        .home
-        .iter()
-        .chain(&cache.articles)
-        .chain(&cache.pages)
-        .chain(&cache.facilities)
-        .position(|d: &Doc| d.rel == rel)?;
+/// The text of document `rel` read again, when it is a plain UTF-8 file.
+fn read_changed(root: &Path, rel: &str) -> Option<Source> {
     let path = root.join("content").join(rel);
     if !std::fs::symlink_metadata(&path).ok()?.file_type().is_file() {
         return None;
@@ -655,7 +651,7 @@ fn read_changed(cache: &Loaded, root: &Path, rel: &str) -> Option<(usize, Source
         bytes = std::fs::read(&path).ok()?;
     }
     let text = String::from_utf8(bytes).ok()?;
-    Some((i, Source::new(root, &path, text)))
+    Some(Source::new(root, &path, text))
 }
 
 /// Drops `value` on a thread of its own, so that freeing a whole site does not delay the
