@@ -18,7 +18,6 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use pulldown_cmark::Options;
 use rayon::prelude::*;
 
 fn files(root: &Path) -> Vec<PathBuf> {
@@ -49,14 +48,8 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
 
 fn markdown(text: &str) -> usize {
     let mut html = String::with_capacity(text.len() * 3 / 2);
-    // The extensions haven turns on (src/markdown.rs).
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_SMART_PUNCTUATION
-        | Options::ENABLE_HEADING_ATTRIBUTES;
-    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new_ext(text, options));
+    let parser = pulldown_cmark::Parser::new_ext(text, haven::markdown::options());
+    pulldown_cmark::html::push_html(&mut html, parser);
     html.len()
 }
 

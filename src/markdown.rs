@@ -78,7 +78,8 @@ pub struct TocEntry {
 /// an HTML comment, so it is a block of its own that interrupts a paragraph.
 pub const COMPONENT_MARKER: &str = "<!--haven-component:";
 
-pub(crate) fn options() -> Options {
+/// The extensions haven turns on (also what `bench/floor.rs` parses with).
+pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
