@@ -33,6 +33,12 @@ impl Fingerprint {
         self.1 = self.1.wrapping_add(SEEDS[1].hash_one(value));
     }
 
+    /// The fingerprint of both sets of values (so that a large set can be fingerprinted
+    /// in parallel parts).
+    pub fn join(self, other: Fingerprint) -> Fingerprint {
+        Fingerprint(self.0.wrapping_add(other.0), self.1.wrapping_add(other.1))
+    }
+
     /// The fingerprint of the values added so far.
     pub fn value(&self) -> u128 {
         (u128::from(self.0) << 64) | u128::from(self.1)

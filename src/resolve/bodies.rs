@@ -8,10 +8,10 @@
 //! URLs, its images or the raw HTML policy changed ([`Memos`]).
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::components::{self, Engine, Prepared};
 use crate::config::{RawHtml, SiteConfig};
@@ -163,7 +163,8 @@ pub(super) fn targets<'a>(
     directory: &'a Directory,
 ) -> Targets<'a> {
     // Borrowed, not copied: this map is rebuilt on every save in `haven serve`.
-    let mut targets: Targets<'_> = HashMap::with_capacity(docs.len() + directory.facilities.len());
+    let mut targets: Targets<'_> =
+        FxHashMap::with_capacity_and_hasher(docs.len() + directory.facilities.len(), Default::default());
     for ((d, path), s) in docs.iter().zip(paths).zip(scans) {
         targets.insert(d.rel, (path, Some(heading_set(&s.scan.headings))));
     }

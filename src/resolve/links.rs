@@ -4,9 +4,9 @@
 //! menu's entries are checked the same way.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::config::SiteConfig;
 use crate::diag::{Diag, Diags, Source, did_you_mean};
@@ -27,7 +27,7 @@ pub(super) struct DocRef<'a> {
 
 /// Link targets by file (`articles/x.md`): the site path, and the heading ids (`None`
 /// for a facility, which has no Markdown headings).
-pub(super) type Targets<'a> = HashMap<&'a str, (&'a str, Option<FxHashSet<&'a str>>)>;
+pub(super) type Targets<'a> = FxHashMap<&'a str, (&'a str, Option<FxHashSet<&'a str>>)>;
 
 /// The heading ids of a document.
 pub(super) fn heading_set(headings: &[Heading]) -> FxHashSet<&str> {
@@ -53,18 +53,36 @@ impl LinkCtx<'_> {
     /// document whose text is unchanged has the same links and problems while it is the
     /// same (`haven serve` resolves its links again only when it is not).
     pub(super) fn fingerprint(&self) -> u128 {
-        let mut all = Fingerprint::default();
+        use rayon::prelude::*;
+        // In parallel: at 1,000 articles and 2,000 facilities these are about 11,000 values,
+        // hashed on every save of `haven serve`.
+        let (routes, targets) = rayon::join(
+            || {
+                self.routes
+                    .map
+                    .par_iter()
+                    .fold(Fingerprint::default, |mut f, (path, owner)| {
+                        f.add(&("route", path, owner));
+                        f
+                    })
+                    .reduce(Fingerprint::default, Fingerprint::join)
+            },
+            || {
+                self.targets
+                    .par_iter()
+                    .fold(Fingerprint::default, |mut f, (rel, (path, headings))| {
+                        let mut ids = Fingerprint::default();
+                        for id in headings.iter().flatten() {
+                            ids.add(id);
+                        }
+                        f.add(&("target", rel, path, headings.is_some(), ids.value()));
+                        f
+                    })
+                    .reduce(Fingerprint::default, Fingerprint::join)
+            },
+        );
+        let mut all = routes.join(targets);
         all.add(&("config", format!("{:?}", self.config)));
-        for (path, owner) in &self.routes.map {
-            all.add(&("route", path, owner));
-        }
-        for (rel, (path, headings)) in self.targets {
-            let mut ids = Fingerprint::default();
-            for id in headings.iter().flatten() {
-                ids.add(id);
-            }
-            all.add(&("target", rel, path, headings.is_some(), ids.value()));
-        }
         for rel in self.drafts {
             all.add(&("draft", rel));
         }
