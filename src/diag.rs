@@ -157,6 +157,19 @@ impl Diag {
         Some(line_col(&src.text, offset))
     }
 
+    /// What [`Diag::place`] is made from, without counting lines: the file and the
+    /// offset its line and column are counted to. Two of the same file are equal exactly
+    /// when their places are (different character boundaries are different lines or
+    /// columns), so this tells diagnostics apart as `place` does, for the cost of a
+    /// comparison (a site with 1,500 warnings spent 2 ms per `haven serve` save counting).
+    pub fn place_key(&self) -> Option<(&str, Option<usize>)> {
+        let src = self.source.as_ref()?;
+        let offset = self
+            .span
+            .map(|(offset, _)| floor_char_boundary(&src.text, offset.min(src.text.len())));
+        Some((src.name.as_str(), offset))
+    }
+
     /// `file:line:col` (or just `file`), the place shown in the one-line header.
     pub fn place(&self) -> Option<String> {
         let src = self.source.as_ref()?;

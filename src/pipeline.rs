@@ -300,7 +300,12 @@ pub fn prepare_loaded(
 /// Each diagnostic once (sorted), however many languages' passes found it.
 fn once_each(mut diags: Vec<Diag>) -> Vec<Diag> {
     let mut seen = HashSet::new();
-    diags.retain(|d| seen.insert((d.place(), d.message.clone(), d.severity == Severity::Error)));
+    let keep: Vec<bool> = diags
+        .iter()
+        .map(|d| seen.insert((d.place_key(), d.message.as_str(), d.severity == Severity::Error)))
+        .collect();
+    let mut keep = keep.into_iter();
+    diags.retain(|_| keep.next().unwrap_or(true));
     diags
 }
 
@@ -558,4 +563,40 @@ fn publishing(mut diags: Vec<Diag>) -> Vec<Diag> {
         d.severity = Severity::Error;
     }
     diags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Source;
+    use std::path::Path;
+
+    #[test]
+    fn once_each_keeps_one_of_each_place_and_message() {
+        let a = Source::new(Path::new("/s"), Path::new("/s/content/a.md"), "one\ntwo é three\n");
+        let b = Source::new(Path::new("/s"), Path::new("/s/content/b.md"), "one\ntwo é three\n");
+        let found = vec![
+            Diag::at(&a, (4, 3), "m"),
+            Diag::at(&a, (4, 3), "m"),           // again (a second language's pass)
+            Diag::at(&a, (4, 1), "m"),           // the same place, another length
+            Diag::at(&a, (5, 1), "m"),           // the same line, another column
+            Diag::at(&a, (4, 3), "other"),       // another message
+            Diag::at(&a, (4, 3), "m").warning(), // a warning beside the error
+            Diag::at(&b, (4, 3), "m"),           // another file
+            Diag::error("m"),                    // no file
+            Diag::error("m"),
+        ];
+        let places = |ds: &[Diag]| -> Vec<(Option<String>, String)> {
+            ds.iter().map(|d| (d.place(), d.message.clone())).collect()
+        };
+        let kept = once_each(found);
+        assert_eq!(kept.len(), 6, "{:?}", places(&kept));
+        let mut seen = HashSet::new();
+        assert!(
+            kept.iter()
+                .all(|d| seen.insert((d.place(), d.message.clone(), d.severity == Severity::Error)))
+        );
+        assert_eq!(kept[0].place().as_deref(), Some("content/a.md:2:1"));
+        assert_eq!(kept[1].place().as_deref(), Some("content/a.md:2:2"));
+    }
 }
