@@ -185,10 +185,12 @@ impl Made {
     }
 }
 
-/// Everything an article's or page's record is made from.
-#[derive(Debug)]
+/// Everything an article's or page's record is made from. The text compares by its
+/// allocation first ([`crate::memo::SameText`]): a kept record is found on every save of
+/// `haven serve` without comparing the article's bytes.
+#[derive(Debug, PartialEq)]
 struct Written {
-    text: Arc<str>,
+    text: crate::memo::SameText,
     body_offset: usize,
     path: String,
     title: String,
@@ -197,25 +199,11 @@ struct Written {
     topics: Vec<String>,
 }
 
-/// Equal inputs make the same record. The text is compared by its allocation first: an
-/// `Arc<str>`'s own `==` compares the bytes of every article on every save of `haven serve`.
-impl PartialEq for Written {
-    fn eq(&self, other: &Self) -> bool {
-        crate::memo::same_text(&self.text, &other.text)
-            && self.body_offset == other.body_offset
-            && self.path == other.path
-            && self.title == other.title
-            && self.kind == other.kind
-            && self.described == other.described
-            && self.topics == other.topics
-    }
-}
-
 impl Written {
     /// The inputs of a record with an empty description and no topics.
     fn new(source: &crate::diag::Source, body_offset: usize, path: &str, title: &str, kind: &'static str) -> Self {
         Written {
-            text: Arc::clone(&source.text),
+            text: crate::memo::SameText(Arc::clone(&source.text)),
             body_offset,
             path: path.to_string(),
             title: title.to_string(),
