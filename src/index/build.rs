@@ -213,6 +213,32 @@ impl Tokens {
 /// lexicon stays a small part of the work).
 const COUNT_CHUNK: usize = 64;
 
+/// `ids` (records to tokenize, in order) cut into runs of about the same amount of text,
+/// about four per thread, each of at least [`COUNT_CHUNK`] records. Cut by the number of
+/// records, the article runs of a site with many short facility records took several times
+/// as long as the others: at L one thread tokenized alone for the last 0.4 s of the step.
+fn chunks(records: &[Arc<Record>], ids: &[usize]) -> Vec<std::ops::Range<usize>> {
+    let weight = |i: usize| -> usize {
+        let r = &records[i];
+        r.fields.iter().flatten().map(|t| t.len() + 1).sum()
+    };
+    let total: usize = ids.iter().map(|&i| weight(i)).sum();
+    let target = total.div_ceil(4 * rayon::current_num_threads()).max(1);
+    let mut out = Vec::new();
+    let (mut start, mut sum) = (0, 0);
+    for (at, &i) in ids.iter().enumerate() {
+        sum += weight(i);
+        if sum >= target && at + 1 - start >= COUNT_CHUNK {
+            out.push(start..at + 1);
+            (start, sum) = (at + 1, 0);
+        }
+    }
+    if start < ids.len() {
+        out.push(start..ids.len());
+    }
+    out
+}
+
 /// Every record's [`Counted`] words, from `memo` when it has them for an equal record,
 /// else tokenized (in parallel chunks, each with a local word list merged into the
 /// memo's [`Lexicon`] after).
@@ -230,13 +256,14 @@ fn count_all(records: &[Arc<Record>], stemmer: &Stemmer, memo: &mut Tokens) -> V
         .collect();
     let missing: Vec<usize> = (0..records.len()).filter(|&i| found[i].is_none()).collect();
     memo.tokenized = missing.len();
-    let size = COUNT_CHUNK.max(missing.len().div_ceil(4 * rayon::current_num_threads()));
-    let chunks: Vec<(Vec<Box<str>>, Vec<Counted>)> = missing
-        .par_chunks(size)
-        .map(|ids| count_chunk(ids.iter().map(|&i| records[i].as_ref())))
+    let runs = chunks(records, &missing);
+    let made: Vec<(Vec<Box<str>>, Vec<Counted>)> = runs
+        .par_iter()
+        .map(|run| count_chunk(missing[run.clone()].iter().map(|&i| records[i].as_ref())))
         .collect();
     let mut counted = found;
-    for ((local, chunk), ids) in chunks.into_iter().zip(missing.chunks(size)) {
+    for ((local, chunk), run) in made.into_iter().zip(runs) {
+        let ids = &missing[run];
         let global = memo.lexicon.add(local, stemmer);
         for (mut c, &i) in chunk.into_iter().zip(ids) {
             for (w, _) in &mut c.words {
@@ -266,12 +293,13 @@ fn count_all(records: &[Arc<Record>], stemmer: &Stemmer, memo: &mut Tokens) -> V
 fn count_chunk<'a>(records: impl Iterator<Item = &'a Record>) -> (Vec<Box<str>>, Vec<Counted>) {
     // Words of up to 15 bytes (nearly all) are looked up by their bytes as one number, the
     // others by their text: comparing a key then reads no second allocation (the string
-    // compares were a third of tokenizing in perf at L).
-    let mut inline: FxHashMap<u128, u32> = FxHashMap::default();
-    let mut local: FxHashMap<Box<str>, u32> = FxHashMap::default();
+    // compares were a third of tokenizing in perf at L). Each word's entry holds its local
+    // id and where it is in the current record's words (by the record's stamp), so a word
+    // seen again costs one probe of the table: a second table by local id missed the cache
+    // once more per word (18% of tokenizing at L).
+    let mut inline: FxHashMap<u128, Slot> = FxHashMap::default();
+    let mut local: FxHashMap<Box<str>, Slot> = FxHashMap::default();
     let mut list: Vec<Box<str>> = Vec::new();
-    // Local id -> (record stamp, index in that record's words).
-    let mut slot: Vec<(u32, u32)> = Vec::new();
     let mut out = Vec::new();
     let mut buf = String::new();
     for (stamp, r) in (1u32..).zip(records) {
@@ -284,30 +312,28 @@ fn count_chunk<'a>(records: impl Iterator<Item = &'a Record>) -> (Vec<Box<str>>,
                 let passage = record::is_passage(r, f, i, t);
                 text::each_folded_word(t, &mut buf, |w| {
                     len[f] += 1;
-                    let short = short_key(w);
-                    let found = match short {
-                        Some(k) => inline.get(&k).copied(),
-                        None => local.get(w).copied(),
+                    let fresh = |list: &mut Vec<Box<str>>| {
+                        let lid = u32::try_from(list.len()).unwrap_or(u32::MAX);
+                        list.push(w.into());
+                        Slot { lid, stamp: 0, at: 0 }
                     };
-                    let lid = match found {
-                        Some(id) => id,
+                    let s = match short_key(w) {
+                        Some(k) => inline.entry(k).or_insert_with(|| fresh(&mut list)),
                         None => {
-                            let id = u32::try_from(list.len()).unwrap_or(u32::MAX);
-                            match short {
-                                Some(k) => inline.insert(k, id),
-                                None => local.insert(w.into(), id),
-                            };
-                            list.push(w.into());
-                            slot.push((0, 0));
-                            id
+                            if !local.contains_key(w) {
+                                let s = fresh(&mut list);
+                                local.insert(w.into(), s);
+                            }
+                            let Some(s) = local.get_mut(w) else { return };
+                            s
                         }
                     };
-                    let Some(s) = slot.get_mut(lid as usize) else { return };
-                    if s.0 != stamp {
-                        *s = (stamp, u32::try_from(words.len()).unwrap_or(u32::MAX));
-                        words.push((lid, [0; FIELDS]));
+                    if s.stamp != stamp {
+                        s.stamp = stamp;
+                        s.at = u32::try_from(words.len()).unwrap_or(u32::MAX);
+                        words.push((s.lid, [0; FIELDS]));
                     }
-                    let at = s.1;
+                    let at = s.at;
                     if let Some(e) = words.get_mut(at as usize) {
                         e.1[f] = e.1[f].saturating_add(1);
                     }
@@ -332,6 +358,14 @@ fn count_chunk<'a>(records: impl Iterator<Item = &'a Record>) -> (Vec<Box<str>>,
         });
     }
     (list, out)
+}
+
+/// A word's entry in [`count_chunk`]'s tables: its local id, and the stamp of the last
+/// record it was seen in with its index in that record's words.
+struct Slot {
+    lid: u32,
+    stamp: u32,
+    at: u32,
 }
 
 /// A word of up to 15 bytes as one number: its bytes, then zeros, its length last (so
