@@ -483,9 +483,11 @@ fn files_with(
     };
     let build = made.build;
     if !memo.remembers() {
-        // The state is not kept: dropped first, it holds no other reference to the files'
-        // bytes, which are then moved out rather than copied.
-        live = live::Live::default();
+        // The state is not kept, and a state made once keeps no file's bytes
+        // ([`live::Live::files`]). Its millions of small allocations are freed beside the
+        // next stages, not before them: 90 ms at L on the build's one thread.
+        let done = std::mem::take(&mut live);
+        std::thread::spawn(move || drop(done));
     }
     let mut files: Vec<Output> = made
         .named

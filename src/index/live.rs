@@ -1056,21 +1056,34 @@ impl Live {
             .collect();
         let chunks = self.records.len().div_ceil(format::CHUNK);
         self.record_files.truncate(chunks);
-        for i in 0..chunks {
-            let ids = i * format::CHUNK..((i + 1) * format::CHUNK).min(self.records.len());
-            let print = self.record_version[ids.clone()].iter().copied().max().unwrap_or(0);
-            let print = print ^ ((ids.len() as u64) << 56);
-            if self.record_files.get(i).is_none_or(|(p, _)| *p != print) {
-                let chunk = &self.records[ids];
+        let record_prints: Vec<u64> = (0..chunks)
+            .map(|i| {
+                let ids = i * format::CHUNK..((i + 1) * format::CHUNK).min(self.records.len());
+                let print = self.record_version[ids.clone()].iter().copied().max().unwrap_or(0);
+                print ^ ((ids.len() as u64) << 56)
+            })
+            .collect();
+        // Encoded on every core: one after the other, the record files of L (1,000 of them)
+        // were the longest part of the step on one thread.
+        let this = &*self;
+        let again: Vec<(usize, Encoded)> = (0..chunks)
+            .into_par_iter()
+            .filter(|&i| this.record_files.get(i).is_none_or(|(p, _)| *p != record_prints[i]))
+            .map(|i| {
+                let chunk = &this.records[i * format::CHUNK..((i + 1) * format::CHUNK).min(this.records.len())];
                 let rows = format::rows(chunk.iter().map(|r| (&r.display, best_passage(&r.display))));
-                let e = (print, Encoded::new(json(&rows)));
-                encoded += 1;
-                if i < self.record_files.len() {
-                    self.record_files[i] = e;
-                } else {
-                    self.record_files.push(e);
-                }
+                (i, Encoded::new(json(&rows)))
+            })
+            .collect();
+        encoded += again.len();
+        for (i, e) in again {
+            if i < self.record_files.len() {
+                self.record_files[i] = (record_prints[i], e);
+            } else {
+                self.record_files.push((record_prints[i], e));
             }
+        }
+        for i in 0..chunks {
             named.push((format!("r{i}.json"), self.record_files[i].1.clone()));
         }
         if self.facets_changed || self.facets_file.is_none() {
@@ -1087,6 +1100,13 @@ impl Live {
             hash.update(e.hash);
         }
         let build: String = hash.finalize().iter().take(6).map(|b| format!("{b:02x}")).collect();
+        if self.forget {
+            // Never encoded again: the caller holds the only reference to each file's
+            // bytes, which it then moves out rather than copies.
+            self.shard_files.clear();
+            self.record_files.clear();
+            self.facets_file = None;
+        }
         Files {
             named: named.into_iter().map(|(n, e)| (n, e.bytes)).collect(),
             firsts,
