@@ -14,11 +14,57 @@ use rayon::prelude::*;
 
 use super::super::build::{self, Counted, Lexicon};
 use super::super::record::{FIELDS, Record};
-use super::{AVG_STEP, Live, Passage, Scores, avg_step, idf, of_step, step};
+use super::{AVG_STEP, Live, Passage, Scores, Tf, avg_step, idf, of_step, step};
 
 /// Fewest records counted into one list of document frequencies (each list is one entry
 /// per stem: a few MB at L, so there are few of them).
 const DF_CHUNK: usize = 2048;
+
+/// A record's words merged into its stems without a sort: by stem id, the stamp of the
+/// last record merged that had it, and its place in that record's stems. The sort by stem
+/// id ([`Live::stemmed`]), done twice for every record, was a third of scoring at L.
+struct Merge {
+    seen: Vec<(u32, u32)>,
+    stamp: u32,
+}
+
+impl Merge {
+    fn new(stems: usize) -> Self {
+        Merge {
+            seen: vec![(0, 0); stems],
+            stamp: 0,
+        }
+    }
+
+    /// Into `out`, record `c`'s stems with their term frequency per field: what
+    /// [`Live::stemmed`] gives, in the order of each stem's first word.
+    fn stems(&mut self, live: &Live, c: &Counted, out: &mut Vec<Tf>) {
+        out.clear();
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.seen.fill((0, 0));
+            self.stamp = 1;
+        }
+        for (w, n) in &c.words {
+            let Some(&s) = live.stem_of_word.get(*w as usize) else {
+                continue;
+            };
+            let Some(e) = self.seen.get_mut(s as usize) else {
+                continue;
+            };
+            if e.0 == self.stamp {
+                if let Some(t) = out.get_mut(e.1 as usize) {
+                    for (a, b) in t.1.iter_mut().zip(n) {
+                        *a = a.saturating_add(*b);
+                    }
+                }
+            } else {
+                *e = (self.stamp, u32::try_from(out.len()).unwrap_or(u32::MAX));
+                out.push((s, *n));
+            }
+        }
+    }
+}
 
 /// Scoring inputs shared by every record of one build.
 struct Scale {
@@ -68,16 +114,18 @@ impl Live {
             .par_iter()
             .with_min_len(DF_CHUNK)
             .fold(
-                || vec![0u32; stems],
-                |mut df, c| {
-                    for s in this.stemmed(c) {
+                || (vec![0u32; stems], Merge::new(stems), Vec::new()),
+                |(mut df, mut merge, mut buf), c| {
+                    merge.stems(this, c, &mut buf);
+                    for s in &buf {
                         if let Some(d) = df.get_mut(s.0 as usize) {
                             *d += 1;
                         }
                     }
-                    df
+                    (df, merge, buf)
                 },
             )
+            .map(|(df, _, _)| df)
             .reduce_with(|mut a, b| {
                 for (x, y) in a.iter_mut().zip(b) {
                     *x += y;
@@ -98,32 +146,39 @@ impl Live {
         self.facets_changed = true;
         let scale = self.scale(n);
         let this = &*self;
+        let forget = self.forget;
         let scored: Vec<(Scores, Passage)> = counted
             .into_par_iter()
             .zip(records.par_iter())
-            .map(|(c, r)| {
-                this.score_with(
-                    &c,
-                    &this.stemmed(&c),
-                    r,
-                    (&scale.avg, scale.bound),
-                    |s| scale.idf[s as usize],
-                    |a, b| scale.rank[a as usize].cmp(&scale.rank[b as usize]),
-                )
-            })
+            .with_min_len(DF_CHUNK)
+            .map_init(
+                || (Merge::new(stems), Vec::new()),
+                |(merge, buf), (c, r)| {
+                    merge.stems(this, &c, buf);
+                    if !forget {
+                        // An update walks a record's scores by stem id; a build only
+                        // reads them into the postings, in any order.
+                        buf.sort_unstable_by_key(|e| e.0);
+                    }
+                    this.score_with(
+                        &c,
+                        buf,
+                        r,
+                        (&scale.avg, scale.bound),
+                        |s| scale.idf[s as usize],
+                        |a, b| scale.rank[a as usize].cmp(&scale.rank[b as usize]),
+                    )
+                },
+            )
             .collect();
         drop(scale);
-        // Posting lists by record id, each allocated once at its length.
-        self.postings = self.df.iter().map(|&d| Vec::with_capacity(d as usize)).collect();
+        self.postings = self.postings_of(&scored);
         if self.forget {
             self.findable = Vec::with_capacity(n);
         } else {
             self.scores = Vec::with_capacity(n);
         }
-        for ((q, x), (rid, r)) in scored.into_iter().zip((0u32..).zip(records.iter_mut())) {
-            for &(s, score) in &q {
-                self.postings[s as usize].push((rid, score));
-            }
+        for ((q, x), r) in scored.into_iter().zip(records.iter_mut()) {
             if self.forget {
                 self.findable.push(!q.is_empty());
             } else {
@@ -156,6 +211,44 @@ impl Live {
         for &s in &used {
             self.lists[s as usize].cost = self.cost(s);
         }
+    }
+
+    /// Posting lists by record id of records' `scored` stems, each allocated once at its
+    /// length. Filled on every core, each thread a range of stems with about the same
+    /// number of postings, reading every record's stems and keeping its range's: one
+    /// thread filling every list stalled on a cache miss per posting (100 ms at L).
+    fn postings_of(&self, scored: &[(Scores, Passage)]) -> Vec<Vec<(u32, u8)>> {
+        let total: u64 = self.df.iter().map(|&d| u64::from(d)).sum();
+        let parts = rayon::current_num_threads().max(1) as u64;
+        let mut cuts = vec![0];
+        let mut sum = 0;
+        for (s, &d) in self.df.iter().enumerate() {
+            sum += u64::from(d);
+            if sum * parts >= total * cuts.len() as u64 && cuts.len() < parts as usize {
+                cuts.push(s + 1);
+            }
+        }
+        cuts.push(self.df.len());
+        cuts.dedup();
+        let parts: Vec<Vec<Vec<(u32, u8)>>> = cuts
+            .par_windows(2)
+            .map(|w| {
+                let (lo, hi) = (w[0], w[1]);
+                let mut lists: Vec<Vec<(u32, u8)>> = self.df[lo..hi]
+                    .iter()
+                    .map(|&d| Vec::with_capacity(d as usize))
+                    .collect();
+                for (rid, (q, _)) in (0u32..).zip(scored) {
+                    for &(s, score) in q {
+                        if let Some(list) = (s as usize).checked_sub(lo).and_then(|i| lists.get_mut(i)) {
+                            list.push((rid, score));
+                        }
+                    }
+                }
+                lists
+            })
+            .collect();
+        parts.into_iter().flatten().collect()
     }
 
     /// The [`Scale`] of `n` records.
