@@ -1186,7 +1186,7 @@ pub(super) fn best_passage(d: &format::Display) -> &str {
 /// record's best passage when it does, else its first passage that does.
 pub(super) fn shard_file(s: format::Shard, records: &[Arc<Record>]) -> format::ShardFile {
     // A group key's words ([`format::group_key`]) are the words its first screen is for.
-    let common: std::collections::HashSet<&str> =
+    let common: FxHashSet<&str> =
         s.w.iter()
             .filter(|&(k, &i)| format::is_group_key(k) || s.n.get(i as usize).is_some_and(|&n| n >= build::EMBED_MIN))
             .flat_map(|(k, _)| k.split(['|', ' ']))
