@@ -218,16 +218,16 @@ const COUNT_CHUNK: usize = 64;
 /// records, the article runs of a site with many short facility records took several times
 /// as long as the others: at L one thread tokenized alone for the last 0.4 s of the step.
 fn chunks(records: &[Arc<Record>], ids: &[usize]) -> Vec<std::ops::Range<usize>> {
-    let weight = |i: usize| -> usize {
-        let r = &records[i];
-        r.fields.iter().flatten().map(|t| t.len() + 1).sum()
-    };
-    let total: usize = ids.iter().map(|&i| weight(i)).sum();
+    let weights: Vec<usize> = ids
+        .iter()
+        .map(|&i| records[i].fields.iter().flatten().map(|t| t.len() + 1).sum())
+        .collect();
+    let total: usize = weights.iter().sum();
     let target = total.div_ceil(4 * rayon::current_num_threads()).max(1);
     let mut out = Vec::new();
     let (mut start, mut sum) = (0, 0);
-    for (at, &i) in ids.iter().enumerate() {
-        sum += weight(i);
+    for (at, &weight) in weights.iter().enumerate() {
+        sum += weight;
         if sum >= target && at + 1 - start >= COUNT_CHUNK {
             out.push(start..at + 1);
             (start, sum) = (at + 1, 0);

@@ -1056,11 +1056,12 @@ impl Live {
             .collect();
         let chunks = self.records.len().div_ceil(format::CHUNK);
         self.record_files.truncate(chunks);
+        let total = self.records.len();
+        let ids = |i: usize| i * format::CHUNK..((i + 1) * format::CHUNK).min(total);
         let record_prints: Vec<u64> = (0..chunks)
             .map(|i| {
-                let ids = i * format::CHUNK..((i + 1) * format::CHUNK).min(self.records.len());
-                let print = self.record_version[ids.clone()].iter().copied().max().unwrap_or(0);
-                print ^ ((ids.len() as u64) << 56)
+                let print = self.record_version[ids(i)].iter().copied().max().unwrap_or(0);
+                print ^ ((ids(i).len() as u64) << 56)
             })
             .collect();
         // Encoded on every core: one after the other, the record files of L (1,000 of them)
@@ -1070,7 +1071,7 @@ impl Live {
             .into_par_iter()
             .filter(|&i| this.record_files.get(i).is_none_or(|(p, _)| *p != record_prints[i]))
             .map(|i| {
-                let chunk = &this.records[i * format::CHUNK..((i + 1) * format::CHUNK).min(this.records.len())];
+                let chunk = &this.records[ids(i)];
                 let rows = format::rows(chunk.iter().map(|r| (&r.display, best_passage(&r.display))));
                 (i, Encoded::new(json(&rows)))
             })

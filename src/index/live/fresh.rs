@@ -230,7 +230,7 @@ impl Live {
         }
         cuts.push(self.df.len());
         cuts.dedup();
-        let parts: Vec<Vec<Vec<(u32, u8)>>> = cuts
+        let filled: Vec<Vec<Vec<(u32, u8)>>> = cuts
             .par_windows(2)
             .map(|w| {
                 let (lo, hi) = (w[0], w[1]);
@@ -248,7 +248,7 @@ impl Live {
                 lists
             })
             .collect();
-        parts.into_iter().flatten().collect()
+        filled.into_iter().flatten().collect()
     }
 
     /// The [`Scale`] of `n` records.
