@@ -166,7 +166,7 @@ pub(super) fn targets<'a>(
     let mut targets: Targets<'_> =
         FxHashMap::with_capacity_and_hasher(docs.len() + directory.facilities.len(), Default::default());
     for ((d, path), s) in docs.iter().zip(paths).zip(scans) {
-        targets.insert(d.rel, (path, Some(heading_set(&s.scan.headings))));
+        targets.insert(d.rel, (path, Some(&s.scan.headings)));
     }
     for f in &directory.facilities {
         targets.insert(&f.rel, (&f.path, None));
@@ -183,7 +183,7 @@ pub(super) fn elsewhere(config: &SiteConfig, targets: &Targets<'_>, routes: &Rou
     let docs = targets
         .iter()
         .filter_map(|(rel, (path, headings))| {
-            let ids = headings.as_ref()?.iter().map(|h| h.to_string()).collect();
+            let ids = headings.as_ref()?.iter().map(|h| h.id.clone()).collect();
             Some((rel.to_string(), (config.link(path), ids)))
         })
         .collect();
