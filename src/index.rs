@@ -74,11 +74,34 @@ pub const GLOSSARY: &[&[&str]] = &[
     ],
 ];
 
+/// One file of the index: its path under the output root (`search-index/…`) and its
+/// bytes, shared with the memo of `haven serve`, which serves them without a copy (copying
+/// the 4.8 MB of an S site's index on every save was about a millisecond of each).
+#[derive(Debug, Clone)]
+pub struct IndexFile {
+    /// Path relative to the output root.
+    pub rel: String,
+    /// Contents.
+    pub bytes: Arc<Vec<u8>>,
+}
+
+impl IndexFile {
+    /// The file as an output to write: its bytes moved out when nothing else holds them
+    /// (`haven build`, whose state keeps no file), copied otherwise.
+    pub fn into_output(self) -> Output {
+        Output {
+            rel: self.rel,
+            bytes: Arc::try_unwrap(self.bytes).unwrap_or_else(|shared| shared.as_ref().clone()),
+            html: false,
+        }
+    }
+}
+
 /// What [`index`] made.
 #[derive(Debug, Default)]
 pub struct SearchIndex {
-    /// The index files, as outputs under [`BUNDLE_DIR`].
-    pub files: Vec<Output>,
+    /// The index files, under [`BUNDLE_DIR`].
+    pub files: Vec<IndexFile>,
     /// Records indexed.
     pub records: usize,
     /// Records search cannot find, and why.
@@ -428,7 +451,8 @@ pub fn files(
     steps: &mut Vec<(&'static str, std::time::Duration)>,
 ) -> ((Vec<Output>, usize), Vec<Diag>) {
     let records = records.into_iter().map(Arc::new).collect();
-    files_with(records, language, synonyms, steps, &mut live::Memo::default())
+    let ((files, n), warnings) = files_with(records, language, synonyms, steps, &mut live::Memo::default());
+    ((files.into_iter().map(IndexFile::into_output).collect(), n), warnings)
 }
 
 /// [`files`], reusing the words `memo` kept of unchanged records.
@@ -438,7 +462,7 @@ fn files_with(
     synonyms: Vec<Vec<String>>,
     steps: &mut Vec<(&'static str, std::time::Duration)>,
     memo: &mut live::Memo,
-) -> ((Vec<Output>, usize), Vec<Diag>) {
+) -> ((Vec<IndexFile>, usize), Vec<Diag>) {
     let mut t = Instant::now();
     let mut lap = |step| {
         steps.push((step, t.elapsed()));
@@ -476,11 +500,6 @@ fn files_with(
         build: made.build.clone(),
         ..manifest
     };
-    let output = |rel: String, bytes: Vec<u8>| Output {
-        rel,
-        bytes,
-        html: false,
-    };
     let build = made.build;
     if !memo.remembers() {
         // The state is not kept, and a state made once keeps no file's bytes
@@ -489,15 +508,18 @@ fn files_with(
         let done = std::mem::take(&mut live);
         std::thread::spawn(move || drop(done));
     }
-    let mut files: Vec<Output> = made
+    let mut files: Vec<IndexFile> = made
         .named
         .into_iter()
-        .map(|(name, bytes)| {
-            let bytes = Arc::try_unwrap(bytes).unwrap_or_else(|shared| shared.as_ref().clone());
-            output(format!("{BUNDLE_DIR}/{build}/{name}"), bytes)
+        .map(|(name, bytes)| IndexFile {
+            rel: format!("{BUNDLE_DIR}/{build}/{name}"),
+            bytes,
         })
         .collect();
-    files.push(output(format!("{BUNDLE_DIR}/manifest.json"), live::json(&manifest)));
+    files.push(IndexFile {
+        rel: format!("{BUNDLE_DIR}/manifest.json"),
+        bytes: Arc::new(live::json(&manifest)),
+    });
     lap("index: name");
     if memo.remembers() {
         memo.live = live;

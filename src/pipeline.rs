@@ -412,7 +412,10 @@ pub fn index_all_with(p: &Prepared, memos: &mut Vec<index::Memo>) -> index::Sear
     let mut all = index::index_memo(&p.site, &mut first[0]);
     for (l, memo) in p.others.iter().zip(rest.iter_mut()) {
         let more = index::index_memo(&l.site, memo);
-        add_language(&mut all.files, more.files, l.prefix());
+        all.files.extend(more.files.into_iter().map(|f| index::IndexFile {
+            rel: format!("{}{}", l.prefix(), f.rel),
+            ..f
+        }));
         all.records += more.records;
         all.warnings.extend(more.warnings);
         all.steps.extend(more.steps);
@@ -527,7 +530,10 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diag>> {
     let t = Instant::now();
     let mut search = index_all(&p);
     p.timings.push("index", t.elapsed());
-    let index_files = std::mem::take(&mut search.files);
+    let index_files: Vec<Output> = std::mem::take(&mut search.files)
+        .into_iter()
+        .map(index::IndexFile::into_output)
+        .collect();
     let files = write::SiteFiles {
         outputs: &outputs,
         statics: &p.site.statics,

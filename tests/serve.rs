@@ -626,7 +626,11 @@ fn prepare_as_serve(
 }
 
 /// The search index as a map of file -> bytes.
-fn index_map(files: Vec<haven::render::Output>) -> std::collections::BTreeMap<String, Vec<u8>> {
+fn index_map(files: Vec<haven::index::IndexFile>) -> std::collections::BTreeMap<String, Vec<u8>> {
+    output_map(files.into_iter().map(haven::index::IndexFile::into_output).collect())
+}
+
+fn output_map(files: Vec<haven::render::Output>) -> std::collections::BTreeMap<String, Vec<u8>> {
     files.into_iter().map(|o| (o.rel, o.bytes)).collect()
 }
 
@@ -884,8 +888,8 @@ fn kept_alternates_and_engines_render_what_a_fresh_build_does() {
     let mut check = |what: &str| {
         let mut kept = prepare_as_serve(&opts, &mut memos).unwrap();
         let mut fresh = pipeline::prepare(&opts).unwrap();
-        let kept = index_map(pipeline::render_all(&mut kept, None).unwrap());
-        let fresh = index_map(pipeline::render_all(&mut fresh, None).unwrap());
+        let kept = output_map(pipeline::render_all(&mut kept, None).unwrap());
+        let fresh = output_map(pipeline::render_all(&mut fresh, None).unwrap());
         assert_eq!(
             kept.keys().collect::<Vec<_>>(),
             fresh.keys().collect::<Vec<_>>(),

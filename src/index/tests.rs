@@ -365,7 +365,7 @@ fn an_edit_encodes_only_the_files_it_touched() {
         for (s, f) in served.iter().zip(&fresh) {
             assert_eq!(s.rel, f.rel);
             assert!(
-                s.bytes == f.bytes,
+                *s.bytes == f.bytes,
                 "{extra:?}: {} differs from a build from nothing",
                 s.rel
             );
@@ -377,6 +377,7 @@ fn an_edit_encodes_only_the_files_it_touched() {
             served.len(),
             memo.scored()
         );
+        let served: Vec<Output> = served.into_iter().map(IndexFile::into_output).collect();
         let (manifest, shards, _) = decode(&served);
         assert_eq!(
             lookup(&manifest, &shards, "zyxquux"),
@@ -507,7 +508,7 @@ fn edits_anywhere_cut_the_shards_a_build_cuts() {
         for (s, f) in served.iter().zip(&fresh) {
             assert_eq!(s.rel, f.rel, "edit {n}");
             assert!(
-                s.bytes == f.bytes,
+                *s.bytes == f.bytes,
                 "edit {n} ({word:?} in {i}): {} differs from a build",
                 s.rel
             );

@@ -511,12 +511,27 @@ fn add_search(
                 .is_some_and(|rest| rest.starts_with(crate::index::BUNDLE_DIR))
         })
     });
-    for o in index.files {
-        insert(files, o.rel, o.bytes);
+    // Shared with the index's memo, not copied. Every file of the index is JSON.
+    let json = http::content_type("x.json");
+    for f in index.files {
+        let served = ServedFile {
+            bytes: Bytes::from_owner(Shared(f.bytes)),
+            content_type: json.clone(),
+        };
+        files.insert(f.rel, served);
     }
     times.push(format!("serve {:.1}", t.elapsed().as_secs_f64() * 1000.0));
     *steps = times.join(", ");
     true
+}
+
+/// An index file's bytes, shared with the index's memo, as the body of a response.
+struct Shared(std::sync::Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for Shared {
+    fn as_ref(&self) -> &[u8] {
+        self.0.as_slice()
+    }
 }
 
 /// Whether the theme's JPEGs and PNGs differ between two themes (names or contents).
