@@ -15,6 +15,7 @@
 //! every language, and [`Alternates`] says which pages are translations of each other.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use crate::config::{self, SiteConfig};
 use crate::diag::{Diag, Diags};
@@ -61,10 +62,10 @@ pub fn split(v: Validated, diags: &mut Diags) -> Split {
         let Some(lang_config) = config.for_language(code) else {
             continue;
         };
-        let lang_articles: Vec<Article> = found_articles
+        let lang_articles: Vec<Arc<Article>> = found_articles
             .iter()
             .filter(|f| &f.code == code)
-            .filter_map(|f| merge_article(f, &articles, &mut invalid, diags))
+            .filter_map(|f| merge_article(f, &articles, &mut invalid, diags).map(Arc::new))
             .collect();
         let (lang_home, lang_pages): (Vec<&Found<Page>>, Vec<&Found<Page>>) = found_pages
             .iter()
@@ -132,12 +133,12 @@ fn separate<T>(
 /// A translated article with what it leaves out taken from its original; `None` (with an
 /// error) when it has no original and leaves out a required key.
 fn merge_article(
-    f: &Found<Article>,
-    originals: &[Article],
+    f: &Found<Arc<Article>>,
+    originals: &[Arc<Article>],
     invalid: &mut std::collections::HashSet<String>,
     diags: &mut Diags,
 ) -> Option<Article> {
-    let mut a = f.item.clone();
+    let mut a = Article::clone(&f.item);
     if a.slug.span == (0, 0) {
         a.slug.value = slug::slugify(stem(&f.original));
     }

@@ -21,7 +21,7 @@ pub(super) struct Parts {
     pub(super) config: SiteConfig,
     pub(super) theme: Theme,
     pub(super) home: Option<Page>,
-    pub(super) articles: Vec<Article>,
+    pub(super) articles: Vec<Arc<Article>>,
     pub(super) article_paths: Vec<String>,
     pub(super) bylines: Bylines,
     pub(super) pages: Vec<Page>,
@@ -103,7 +103,7 @@ pub(super) fn site(p: Parts) -> Site {
 }
 
 fn articles(
-    articles: Vec<Article>,
+    articles: Vec<Arc<Article>>,
     paths: Vec<String>,
     bylines: &Bylines,
     bodies: &mut Bodies,

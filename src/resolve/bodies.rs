@@ -91,7 +91,7 @@ const FIRST_SCREEN_WORDS: usize = 40;
 /// Every body, in the order the site is assembled: articles, pages, the home page, then
 /// the bios of the authors that have one.
 pub(super) fn documents<'a>(
-    articles: &'a [Article],
+    articles: &'a [Arc<Article>],
     pages: &'a [Page],
     home: Option<&'a Page>,
     authors: &'a [Author],

@@ -3,6 +3,7 @@
 //! page claims its route, and a page's `template:` must exist in the theme.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::config::{self, SiteConfig};
 use crate::diag::{Diag, Diags, did_you_mean};
@@ -19,7 +20,7 @@ pub struct Options {
 }
 
 /// The drafts left out of this build (by file), so that a link to one can say why it fails.
-pub(super) fn left_out(articles: &[Article], pages: &[Page], opts: Options) -> HashSet<String> {
+pub(super) fn left_out(articles: &[Arc<Article>], pages: &[Page], opts: Options) -> HashSet<String> {
     articles
         .iter()
         .filter(|a| a.draft && !opts.drafts)
@@ -29,8 +30,8 @@ pub(super) fn left_out(articles: &[Article], pages: &[Page], opts: Options) -> H
 }
 
 /// The articles this build publishes, newest first (then by title).
-pub(super) fn published_articles(articles: Vec<Article>, opts: Options) -> Vec<Article> {
-    let mut articles: Vec<Article> = articles.into_iter().filter(|a| opts.drafts || !a.draft).collect();
+pub(super) fn published_articles(articles: Vec<Arc<Article>>, opts: Options) -> Vec<Arc<Article>> {
+    let mut articles: Vec<Arc<Article>> = articles.into_iter().filter(|a| opts.drafts || !a.draft).collect();
     articles.sort_by(|a, b| {
         b.published
             .timestamp
@@ -47,7 +48,7 @@ pub(super) fn published_pages(pages: Vec<Page>, opts: Options) -> Vec<Page> {
 
 /// Each article's site path (in order), with slug and route clashes reported.
 pub(super) fn article_paths(
-    articles: &[Article],
+    articles: &[Arc<Article>],
     config: &SiteConfig,
     routes: &mut Routes,
     diags: &mut Diags,

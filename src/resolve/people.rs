@@ -3,6 +3,7 @@
 //! case-insensitively by slug, each with its pages, then sorted by name.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::config::{self, SiteConfig};
 use crate::diag::{Diag, Diags, Source, did_you_mean};
@@ -89,7 +90,12 @@ pub(super) struct Bylines {
 }
 
 /// Looks up each article's author and reviewer, and merges its topics by slug.
-pub(super) fn bylines(articles: &[Article], authors: &Authors<'_>, config: &SiteConfig, diags: &mut Diags) -> Bylines {
+pub(super) fn bylines(
+    articles: &[Arc<Article>],
+    authors: &Authors<'_>,
+    config: &SiteConfig,
+    diags: &mut Diags,
+) -> Bylines {
     let mut topic_index: BTreeMap<String, usize> = BTreeMap::new();
     let mut all_topics: Vec<Topic> = Vec::new();
     let mut topics = Vec::with_capacity(articles.len());

@@ -3,6 +3,7 @@
 //! reported); links and menu entries are checked against it (`links.rs`).
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use crate::diag::{Diag, Diags};
 use crate::load::StaticFile;
@@ -130,7 +131,7 @@ fn generated_folders() -> [(String, &'static str); 2] {
 /// returned as redirects.
 pub(super) fn aliases(
     routes: &mut Routes,
-    articles: &[Article],
+    articles: &[Arc<Article>],
     article_paths: &[String],
     pages: &[Page],
     page_paths: &[String],

@@ -33,7 +33,7 @@ pub fn pages_count(n: usize, per_page: usize) -> usize {
 #[derive(Debug)]
 pub struct ResolvedArticle {
     /// The validated article.
-    pub article: Article,
+    pub article: std::sync::Arc<Article>,
     /// Site path.
     pub path: String,
     /// Body HTML with links rewritten.
