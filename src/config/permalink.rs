@@ -76,16 +76,72 @@ fn check_pattern(pattern: &str, allowed: &[&str]) -> Result<(), &'static str> {
 
 /// Fills a permalink pattern.
 pub fn fill(pattern: &str, vars: &[(&str, &str)]) -> String {
-    let mut out = pattern.to_string();
-    for (k, v) in vars {
-        out = out.replace(&format!("{{{k}}}"), v);
+    // One pass over the pattern (this runs for every page on every save of `haven serve`);
+    // a value that itself holds a `{` is filled as the replacements one after another would.
+    if vars.iter().any(|(_, v)| v.contains('{')) {
+        let mut out = pattern.to_string();
+        for (k, v) in vars {
+            out = out.replace(&format!("{{{k}}}"), v);
+        }
+        return out;
     }
+    let mut out = String::with_capacity(pattern.len() + vars.iter().map(|(_, v)| v.len()).sum::<usize>());
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let var = after.find('}').and_then(|close| {
+            vars.iter()
+                .find(|(k, _)| *k == &after[..close])
+                .map(|(_, v)| (close, v))
+        });
+        match var {
+            Some((close, v)) => {
+                out.push_str(v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
     out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fill_is_the_replacements_one_after_another() {
+        let naive = |pattern: &str, vars: &[(&str, &str)]| {
+            let mut out = pattern.to_string();
+            for (k, v) in vars {
+                out = out.replace(&format!("{{{k}}}"), v);
+            }
+            out
+        };
+        let vars = [("state", "tx"), ("city", "austin"), ("slug", "a-b")];
+        for pattern in [
+            "/articles/{slug}/",
+            "/treatment/{state}/{city}/{slug}/",
+            "/{slug}{slug}/",
+            "/{{slug}}/",
+            "/{nope}/{slug}",
+            "/{slug",
+            "slug}/{",
+            "/{}/",
+            "/día/{city}/ñ/",
+            "",
+        ] {
+            assert_eq!(fill(pattern, &vars), naive(pattern, &vars), "{pattern}");
+        }
+        let tricky = [("slug", "{city}"), ("city", "austin")];
+        assert_eq!(fill("/{slug}/", &tricky), "/austin/");
+        assert_eq!(fill("/treatment/tx/{city}/", &vars), "/treatment/tx/austin/");
+    }
 
     #[test]
     fn pattern_checks() {
