@@ -237,58 +237,99 @@ impl Written {
     }
 }
 
+/// What an article's or page's record is made from, borrowed from the site: compared
+/// with a kept [`Written`] in place, copied into one only for a record made again (on a
+/// save of `haven serve`, copying these for every article was most of the step).
+struct Inputs<'a> {
+    source: &'a crate::diag::Source,
+    body_offset: usize,
+    path: &'a str,
+    title: &'a str,
+    kind: &'static str,
+    description: &'a str,
+    /// The article's topics, indexes into `names`.
+    topics: &'a [usize],
+    names: &'a [crate::resolve::Topic],
+}
+
+impl Inputs<'_> {
+    /// The names of the topics.
+    fn topic_names(&self) -> impl Iterator<Item = &str> + Clone {
+        self.topics
+            .iter()
+            .filter_map(|&i| self.names.get(i))
+            .map(|t| t.name.as_str())
+    }
+
+    /// The owned inputs: the description, then the topics, describe the record.
+    fn written(&self) -> Written {
+        let topics: Vec<String> = self.topic_names().map(str::to_string).collect();
+        Written {
+            described: std::iter::once(self.description.to_string())
+                .chain(topics.iter().cloned())
+                .collect(),
+            topics,
+            ..Written::new(self.source, self.body_offset, self.path, self.title, self.kind)
+        }
+    }
+
+    /// Whether `k` is what [`Inputs::written`] would make.
+    fn made(&self, k: &Written) -> bool {
+        let described = std::iter::once(self.description).chain(self.topic_names());
+        crate::memo::same_text(&k.text.0, &self.source.text)
+            && k.body_offset == self.body_offset
+            && k.path == self.path
+            && k.title == self.title
+            && k.kind == self.kind
+            && k.topics.iter().map(String::as_str).eq(self.topic_names())
+            && k.described.iter().map(String::as_str).eq(described)
+    }
+}
+
 /// [`records`], with Markdown bodies read once per text (`memo`), and the finished records
 /// taken from `made` when made from the same inputs (`memo` remembering).
 fn records_with(site: &Site, memo: &mut live::Memo, made: &mut Made) -> Vec<Arc<Record>> {
     let remember = memo.remembers();
     let mut out = Vec::new();
     let mut count = 0;
-    let articles = site.articles.iter().filter(|a| !a.article.draft).map(|a| {
-        let topics: Vec<String> = a
-            .topics
-            .iter()
-            .filter_map(|&i| site.topics.get(i))
-            .map(|t| t.name.clone())
-            .collect();
-        let w = Written {
-            described: std::iter::once(a.description.clone())
-                .chain(topics.iter().cloned())
-                .collect(),
-            topics,
-            ..Written::new(
-                &a.article.source,
-                a.article.body_offset,
-                &a.path,
-                &a.article.title,
-                "article",
-            )
-        };
-        (w, &a.article.source)
+    let articles = site.articles.iter().filter(|a| !a.article.draft).map(|a| Inputs {
+        source: &a.article.source,
+        body_offset: a.article.body_offset,
+        path: &a.path,
+        title: &a.article.title,
+        kind: "article",
+        description: &a.description,
+        topics: &a.topics,
+        names: &site.topics,
     });
-    let pages = site.pages.iter().filter(|p| !p.page.draft).map(|p| {
-        let w = Written {
-            described: vec![p.description.clone()],
-            ..Written::new(&p.page.source, p.page.body_offset, &p.path, &p.page.title, "page")
-        };
-        (w, &p.page.source)
+    let pages = site.pages.iter().filter(|p| !p.page.draft).map(|p| Inputs {
+        source: &p.page.source,
+        body_offset: p.page.body_offset,
+        path: &p.path,
+        title: &p.page.title,
+        kind: "page",
+        description: &p.description,
+        topics: &[],
+        names: &site.topics,
     });
-    let inputs: Vec<(Written, &crate::diag::Source)> = articles.chain(pages).collect();
+    let inputs: Vec<Inputs<'_>> = articles.chain(pages).collect();
     if remember {
-        // Found in place: an unchanged record costs a lookup and a pointer, not a copy.
-        let names: Vec<&str> = inputs.iter().map(|(_, source)| source.name.as_str()).collect();
-        for (w, source) in inputs {
-            match made.written.get(&source.name) {
-                Some((k, r)) if *k == w => out.push(Arc::clone(r)),
+        // Found in place: an unchanged record costs a lookup and a comparison, not a copy
+        // of what it was made from.
+        for i in &inputs {
+            match made.written.get(&i.source.name) {
+                Some((k, r)) if i.made(k) => out.push(Arc::clone(r)),
                 _ => {
                     count += 1;
-                    let r = Arc::new(written(&w, source, memo));
+                    let w = i.written();
+                    let r = Arc::new(written(&w, i.source, memo));
                     out.push(Arc::clone(&r));
-                    made.written.insert(source.name.clone(), (w, r));
+                    made.written.insert(i.source.name.clone(), (w, r));
                 }
             }
         }
-        if made.written.len() > names.len() {
-            let live: rustc_hash::FxHashSet<&str> = names.into_iter().collect();
+        if made.written.len() > inputs.len() {
+            let live: rustc_hash::FxHashSet<&str> = inputs.iter().map(|i| i.source.name.as_str()).collect();
             made.written.retain(|name, _| live.contains(name.as_str()));
         }
     } else {
@@ -296,11 +337,9 @@ fn records_with(site: &Site, memo: &mut live::Memo, made: &mut Made) -> Vec<Arc<
         // every article is most of this step).
         out = inputs
             .into_par_iter()
-            .map(|(w, source)| {
-                Arc::new(record_of(
-                    &w,
-                    &text::body(source.text.get(w.body_offset..).unwrap_or("")),
-                ))
+            .map(|i| {
+                let body = text::body(i.source.text.get(i.body_offset..).unwrap_or(""));
+                Arc::new(record_of(&i.written(), &body))
             })
             .collect();
         count += out.len();
