@@ -36,6 +36,18 @@ pub struct Memos {
     pub strings: BTreeMap<String, StringsMemo>,
     /// The last template engine of each language, by code (see [`render::site_engine_reusing`]).
     pub engines: BTreeMap<String, render::EngineMemo>,
+    /// The theme the last build loaded, by the name in site.yaml. `haven serve` keeps it
+    /// while no file of the theme changes (its watcher says when one does, and then calls
+    /// [`Memos::theme_changed`]): reading and hashing the theme's files again was nearly a
+    /// millisecond of every content save.
+    pub theme: Option<(String, theme::Theme)>,
+}
+
+impl Memos {
+    /// Forgets the theme kept: a file of it changed.
+    pub fn theme_changed(&mut self) {
+        self.theme = None;
+    }
 }
 
 /// A language's theme strings and what they were read from (its code is the key).
@@ -197,7 +209,19 @@ pub fn prepare_loaded(
         return Err(diags.into_sorted());
     };
     let split = translations::split(validated, &mut diags);
-    let theme = theme::load(&opts.root, &split.default.config, &mut diags);
+    let theme = match &memos.theme {
+        Some((name, kept)) if *name == split.default.config.theme => kept.clone(),
+        _ => {
+            let mut found = Diags::new();
+            let theme = theme::load(&opts.root, &split.default.config, &mut found);
+            // Kept only when it loaded cleanly, so that its problems are reported again.
+            if found.items().is_empty() {
+                memos.theme = Some((split.default.config.theme.clone(), theme.clone()));
+            }
+            diags.extend(found.into_sorted());
+            theme
+        }
+    };
     let images_took = Instant::now();
     // Every language shares the static files and the theme, so their images are
     // processed once.

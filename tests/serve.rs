@@ -229,6 +229,48 @@ fn template_edit_rerenders_only_the_pages_using_it() {
     assert!(s.get("/es/topics/").2.contains("TOPICS-TEMPLATE-MARK"));
 }
 
+/// A content edit after a template edit is built with the edited template, not with a
+/// theme kept from before it (`haven serve` keeps the theme between content edits).
+#[test]
+fn a_content_edit_after_a_template_edit_keeps_the_edit() {
+    let s = Server::start();
+    let path = s.path("themes/default/templates/article.html");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let marked = text.replacen(
+        "{% block content %}",
+        "{% block content %}<!-- ARTICLE-TEMPLATE-MARK -->",
+        1,
+    );
+    assert_ne!(text, marked);
+    std::fs::write(&path, marked).unwrap();
+    s.wait("the template edit", || {
+        s.get(ARTICLE_URL).2.contains("ARTICLE-TEMPLATE-MARK").then_some(())
+    });
+    s.append(ARTICLE, "\nAfter the template edit: MARKER-AFTER-TEMPLATE.\n");
+    let page = s.wait("the content edit after it", || {
+        let page = s.get(ARTICLE_URL).2;
+        page.contains("MARKER-AFTER-TEMPLATE").then_some(page)
+    });
+    assert!(
+        page.contains("ARTICLE-TEMPLATE-MARK"),
+        "the article lost the template edit"
+    );
+    // And the other way: the template put back, the next content edit keeps that too.
+    std::fs::write(&path, text).unwrap();
+    s.wait("the template put back", || {
+        (!s.get(ARTICLE_URL).2.contains("ARTICLE-TEMPLATE-MARK")).then_some(())
+    });
+    s.append(ARTICLE, "\nOnce more: MARKER-ONCE-MORE.\n");
+    let page = s.wait("the second content edit", || {
+        let page = s.get(ARTICLE_URL).2;
+        page.contains("MARKER-ONCE-MORE").then_some(page)
+    });
+    assert!(
+        !page.contains("ARTICLE-TEMPLATE-MARK"),
+        "the article got the old template back"
+    );
+}
+
 /// A component is rendered into the bodies that call it: an edit to it is built as a
 /// content edit and reaches exactly those pages (the callout is in two articles, each in
 /// English and Spanish), not the others.

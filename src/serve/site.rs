@@ -187,6 +187,9 @@ impl Builder {
     pub fn rebuild(&mut self, changes: Changes) -> Outcome {
         self.pending.merge(changes);
         let c = self.pending.clone();
+        if c.theme || c.full {
+            self.memos.theme_changed();
+        }
         let result = match self.good.take() {
             None => self.full().map_err(|e| (e, None)),
             // A changed JPEG or PNG changes its variants and maybe its size in the pages: a
