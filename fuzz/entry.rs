@@ -53,11 +53,13 @@ fn one_article_site(text: &str) -> Loaded {
         articles: vec![Doc {
             rel: "articles/x.md".into(),
             source: source("content/articles/x.md", text),
-        }],
+        }]
+        .into(),
         authors: vec![Doc {
             rel: "authors/jane.yaml".into(),
             source: source("content/authors/jane.yaml", AUTHOR),
-        }],
+        }]
+        .into(),
         ..Loaded::default()
     }
 }
@@ -144,7 +146,8 @@ fn facility_site(text: &str) -> Loaded {
                 rel: "facilities/tx/fixed-house.yaml".into(),
                 source: source("content/facilities/tx/fixed-house.yaml", FACILITY),
             },
-        ],
+        ]
+        .into(),
         ..Loaded::default()
     }
 }

@@ -17,7 +17,7 @@ pub fn sources(loaded: &Loaded) -> HashSet<String> {
     loaded
         .articles
         .iter()
-        .chain(&loaded.pages)
+        .chain(loaded.pages.iter())
         .filter(|d| is_draft(&d.source))
         .map(|d| d.source.name.clone())
         .collect()

@@ -6,6 +6,7 @@
 //! No parsing happens here.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -57,13 +58,13 @@ pub struct Loaded {
     /// `content/index.md`, when present.
     pub home: Option<Doc>,
     /// `content/articles/**/*.md`.
-    pub articles: Vec<Doc>,
+    pub articles: Arc<Vec<Doc>>,
     /// `content/pages/**/*.md`.
-    pub pages: Vec<Doc>,
+    pub pages: Arc<Vec<Doc>>,
     /// `content/authors/*.yaml`.
-    pub authors: Vec<Doc>,
+    pub authors: Arc<Vec<Doc>>,
     /// `content/facilities/**/*.yaml`.
-    pub facilities: Vec<Doc>,
+    pub facilities: Arc<Vec<Doc>>,
     /// `content/static/**`.
     pub statics: Vec<StaticFile>,
 }
@@ -149,10 +150,10 @@ impl Loaded {
         match kind {
             Kind::Site => self.site = Some(doc.source),
             Kind::Home => self.home = Some(doc),
-            Kind::Article => self.articles.push(doc),
-            Kind::Page => self.pages.push(doc),
-            Kind::Author => self.authors.push(doc),
-            Kind::Facility => self.facilities.push(doc),
+            Kind::Article => Arc::make_mut(&mut self.articles).push(doc),
+            Kind::Page => Arc::make_mut(&mut self.pages).push(doc),
+            Kind::Author => Arc::make_mut(&mut self.authors).push(doc),
+            Kind::Facility => Arc::make_mut(&mut self.facilities).push(doc),
             Kind::Static | Kind::Unknown => {}
         }
     }
@@ -165,7 +166,7 @@ impl Loaded {
             &mut self.authors,
             &mut self.facilities,
         ] {
-            list.sort_by(|a, b| a.rel.cmp(&b.rel));
+            Arc::make_mut(list).sort_by(|a, b| a.rel.cmp(&b.rel));
         }
         self.statics.sort_by(|a, b| a.rel.cmp(&b.rel));
     }

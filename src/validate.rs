@@ -35,8 +35,9 @@ pub struct Validated {
     pub pages: Vec<Page>,
     /// Authors by file order.
     pub authors: Vec<Author>,
-    /// Facility files, for the facilities stage.
-    pub facilities: Vec<Doc>,
+    /// Facility files, for the facilities stage (shared with what `haven serve` keeps of
+    /// the load, and between languages).
+    pub facilities: Arc<Vec<Doc>>,
     /// Files copied as-is.
     pub statics: Vec<StaticFile>,
     /// Content files (relative to content/) left out because they have errors. Their

@@ -120,7 +120,7 @@ pub fn state_path(code: &str) -> String {
 /// with errors is left out of the directory.
 pub fn resolve(config: &SiteConfig, docs: Vec<Doc>, diags: &mut Diags) -> Directory {
     let mut memo = Memo::default();
-    let directory = resolve_with(config, docs, diags, &mut memo);
+    let directory = resolve_with(config, &docs, diags, &mut memo);
     drop(memo);
     Arc::try_unwrap(directory).unwrap_or_else(|shared| (*shared).clone())
 }
@@ -175,7 +175,7 @@ fn translations(config: &SiteConfig, facilities: &mut [Facility], found: &mut Di
 }
 
 /// [`resolve`], reusing and updating `memo`.
-pub fn resolve_with(config: &SiteConfig, docs: Vec<Doc>, diags: &mut Diags, memo: &mut Memo) -> Arc<Directory> {
+pub fn resolve_with(config: &SiteConfig, docs: &[Doc], diags: &mut Diags, memo: &mut Memo) -> Arc<Directory> {
     let opts = parse::Options::from_config(config);
     if memo.opts.as_ref() != Some(&opts) {
         memo.files.clear();
@@ -184,7 +184,7 @@ pub fn resolve_with(config: &SiteConfig, docs: Vec<Doc>, diags: &mut Diags, memo
     }
     let pattern = &config.permalinks.facility;
     if let Some(last) = &memo.last
-        && last.made_from(&docs, pattern)
+        && last.made_from(docs, pattern)
     {
         diags.extend(last.diags.iter().cloned());
         return Arc::clone(&last.directory);

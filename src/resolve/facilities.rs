@@ -14,7 +14,7 @@ use super::routes::Routes;
 /// The facility directory, with every page it makes routed.
 pub(super) fn directory(
     config: &SiteConfig,
-    files: Vec<Doc>,
+    files: &[Doc],
     memo: &mut facility::Memo,
     routes: &mut Routes,
     diags: &mut Diags,

@@ -100,7 +100,7 @@ pub fn resolve_with(
     let bylines = people::bylines(&articles, &people, &config, diags);
     people::topic_routes(&bylines.all_topics, per_page, &mut routes, diags);
     let page_paths = documents::page_paths(&pages, &theme, &mut routes, diags);
-    let directory = facilities::directory(&config, facilities, &mut memos.facilities, &mut routes, diags);
+    let directory = facilities::directory(&config, &facilities, &mut memos.facilities, &mut routes, diags);
     routes::add_files(&mut routes, &statics, &theme, diags);
     let redirects = routes::aliases(&mut routes, &articles, &article_paths, &pages, &page_paths, diags);
     let menu = links::menu(&config, &routes, elsewhere, diags);

@@ -22,6 +22,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
@@ -629,7 +630,7 @@ fn patch(cache: &mut Loaded, root: &Path, changed: &BTreeSet<String>) -> bool {
     // Every file is read before any is put in, so that a refusal leaves the cache whole.
     let mut read = Vec::with_capacity(changed.len());
     for rel in changed {
-        if !docs_mut(cache).any(|d| d.rel == *rel) {
+        if !docs(cache).any(|d| d.rel == *rel) {
             return false;
         }
         match read_changed(root, rel) {
@@ -647,12 +648,22 @@ fn patch(cache: &mut Loaded, root: &Path, changed: &BTreeSet<String>) -> bool {
 
 /// Every document of `l` an edit can be patched into (an edited author file, or any other
 /// file, is read again by `load::load`).
+fn docs(l: &Loaded) -> impl Iterator<Item = &Doc> {
+    l.home
+        .iter()
+        .chain(l.articles.iter())
+        .chain(l.pages.iter())
+        .chain(l.facilities.iter())
+}
+
+/// [`docs`], to change: a list shared with a build still running is copied first (the
+/// cache's lists are its own again once the build that read them has finished).
 fn docs_mut(l: &mut Loaded) -> impl Iterator<Item = &mut Doc> {
     l.home
         .iter_mut()
-        .chain(l.articles.iter_mut())
-        .chain(l.pages.iter_mut())
-        .chain(l.facilities.iter_mut())
+        .chain(Arc::make_mut(&mut l.articles).iter_mut())
+        .chain(Arc::make_mut(&mut l.pages).iter_mut())
+        .chain(Arc::make_mut(&mut l.facilities).iter_mut())
 }
 
 /// The text of document `rel` read again, when it is a plain UTF-8 file.
