@@ -321,9 +321,10 @@ pub fn prepare_loaded(
     })
 }
 
-/// Each diagnostic once (sorted), however many languages' passes found it.
+/// Each diagnostic once (sorted), however many languages' passes found it. Hashed with Fx:
+/// a site with 1,500 warnings runs this on every save of `haven serve`.
 fn once_each(mut diags: Vec<Diag>) -> Vec<Diag> {
-    let mut seen = HashSet::new();
+    let mut seen = rustc_hash::FxHashSet::with_capacity_and_hasher(diags.len(), Default::default());
     let keep: Vec<bool> = diags
         .iter()
         .map(|d| seen.insert((d.place_key(), d.message.as_str(), d.severity == Severity::Error)))
