@@ -51,17 +51,17 @@ pub struct Diag {
     /// Error or warning.
     pub severity: Severity,
     /// What is wrong, in one sentence.
-    pub message: String,
+    pub message: Arc<str>,
     /// How to fix it.
-    pub help: Option<String>,
+    pub help: Option<Arc<str>>,
     /// File the problem is in, if any.
     pub source: Option<Source>,
     /// Byte range in `source.text` that the problem is about.
     pub span: Option<(usize, usize)>,
     /// Short text under the pointer.
-    pub label: Option<String>,
+    pub label: Option<Arc<str>>,
     /// The kind of warning this is, when many of one kind are summarized in one line.
-    pub group: Option<Group>,
+    pub group: Option<Arc<Group>>,
     /// A warning for `check` and `serve` that `build` makes an error: something that must
     /// not be published (a page still holding `haven new`'s placeholder text).
     pub blocks_build: bool,
@@ -82,7 +82,7 @@ pub struct Group {
 
 impl Diag {
     /// An error not tied to a file position.
-    pub fn error(message: impl Into<String>) -> Self {
+    pub fn error(message: impl Into<Arc<str>>) -> Self {
         Diag {
             severity: Severity::Error,
             message: message.into(),
@@ -96,7 +96,7 @@ impl Diag {
     }
 
     /// An error at `span` (byte offset, length) in `source`.
-    pub fn at(source: &Source, span: (usize, usize), message: impl Into<String>) -> Self {
+    pub fn at(source: &Source, span: (usize, usize), message: impl Into<Arc<str>>) -> Self {
         let mut d = Diag::error(message);
         d.source = Some(source.clone());
         d.span = Some(clamp_span(&source.text, span));
@@ -104,7 +104,7 @@ impl Diag {
     }
 
     /// An error about a whole file (points at its start).
-    pub fn in_file(source: &Source, message: impl Into<String>) -> Self {
+    pub fn in_file(source: &Source, message: impl Into<Arc<str>>) -> Self {
         let mut d = Diag::error(message);
         d.source = Some(source.clone());
         d
@@ -112,14 +112,14 @@ impl Diag {
 
     /// Adds a fix-it hint.
     #[must_use]
-    pub fn help(mut self, help: impl Into<String>) -> Self {
+    pub fn help(mut self, help: impl Into<Arc<str>>) -> Self {
         self.help = Some(help.into());
         self
     }
 
     /// Adds a label under the pointed text.
     #[must_use]
-    pub fn label(mut self, label: impl Into<String>) -> Self {
+    pub fn label(mut self, label: impl Into<Arc<str>>) -> Self {
         self.label = Some(label.into());
         self
     }
@@ -142,11 +142,11 @@ impl Diag {
     /// Puts this warning in a group (see [`Group`]).
     #[must_use]
     pub fn grouped(mut self, what: impl Into<String>, order: impl Into<String>, first_are: &str) -> Self {
-        self.group = Some(Group {
+        self.group = Some(Arc::new(Group {
             what: what.into(),
             order: order.into(),
             first_are: first_are.into(),
-        });
+        }));
         self
     }
 
@@ -207,7 +207,7 @@ impl miette::Diagnostic for Diag {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let (offset, len) = self.span?;
         let span = SourceSpan::from((offset, len));
-        let label = LabeledSpan::new_with_span(Some(self.label.clone().unwrap_or_else(|| "here".into())), span);
+        let label = LabeledSpan::new_with_span(Some(self.label.as_deref().unwrap_or("here").to_string()), span);
         Some(Box::new(std::iter::once(label)))
     }
 }

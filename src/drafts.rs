@@ -52,7 +52,7 @@ pub fn demote(diags: &mut [Diag], drafts: &HashSet<String>) {
     }
     for d in diags.iter_mut().filter(|d| is_in(d, drafts)) {
         if d.severity == Severity::Error {
-            d.message = format!("{} (in a draft)", d.message);
+            d.message = format!("{} (in a draft)", d.message).into();
             d.severity = Severity::Warning;
         }
         // A draft left out is not published: nothing in it can block the build.

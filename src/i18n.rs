@@ -146,7 +146,7 @@ mod tests {
         let all = ["en".to_string(), "es".into()];
         let e = strings(&t, "es", &all).expect_err("es lacks a key");
         assert_eq!(e.len(), 1, "{e:?}");
-        assert_eq!(e[0].message, "the key `search` is missing in themes/x/i18n/es.yaml");
+        assert_eq!(&*e[0].message, "the key `search` is missing in themes/x/i18n/es.yaml");
         let ok = theme(&[("en", "skip: Skip\n"), ("es", "skip: Saltar\n")]);
         assert_eq!(strings(&ok, "es", &all).expect("complete")["skip"], "Saltar");
         let e = strings(&ok, "fr", &["en".to_string(), "fr".into()]).expect_err("no fr file");

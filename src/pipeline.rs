@@ -327,7 +327,7 @@ fn once_each(mut diags: Vec<Diag>) -> Vec<Diag> {
     let mut seen = rustc_hash::FxHashSet::with_capacity_and_hasher(diags.len(), Default::default());
     let keep: Vec<bool> = diags
         .iter()
-        .map(|d| seen.insert((d.place_key(), d.message.as_str(), d.severity == Severity::Error)))
+        .map(|d| seen.insert((d.place_key(), &*d.message, d.severity == Severity::Error)))
         .collect();
     let mut keep = keep.into_iter();
     diags.retain(|_| keep.next().unwrap_or(true));
@@ -618,7 +618,7 @@ mod tests {
             Diag::error("m"),
         ];
         let places = |ds: &[Diag]| -> Vec<(Option<String>, String)> {
-            ds.iter().map(|d| (d.place(), d.message.clone())).collect()
+            ds.iter().map(|d| (d.place(), d.message.to_string())).collect()
         };
         let kept = once_each(found);
         assert_eq!(kept.len(), 6, "{:?}", places(&kept));

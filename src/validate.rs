@@ -619,7 +619,7 @@ mod tests {
             "articles/x.md",
             "---\ntitle: T\nauthor: a\npublished: 2024-01-02\nupdatd: 2024-01-03\n---\n",
         )));
-        assert_eq!(e[0].message, "unknown key `updatd`");
+        assert_eq!(&*e[0].message, "unknown key `updatd`");
         assert_eq!(e[0].line_col(), Some((5, 1)));
     }
 
@@ -676,7 +676,7 @@ mod tests {
             "articles/x.md",
             "---\ntitle: T\nupdatd: 2024-01-03\npublished: 2024-02-30\n---\n",
         ));
-        let got: Vec<_> = e.iter().map(|d| d.message.as_str()).collect();
+        let got: Vec<_> = e.iter().map(|d| &*d.message).collect();
         assert_eq!(
             got,
             [

@@ -327,7 +327,7 @@ mod tests {
     fn unknown_key_points_at_key_with_suggestion() {
         let text = "title: a\nupdatd: b\n";
         let d = parse::<T>(&src(text), text, 0).unwrap_err();
-        assert_eq!(d.message, "unknown key `updatd`");
+        assert_eq!(&*d.message, "unknown key `updatd`");
         assert_eq!(d.line_col(), Some((2, 1)));
         assert!(d.help.unwrap_or_default().contains("did you mean `updated`?"));
     }
@@ -345,7 +345,7 @@ mod tests {
     fn missing_key_is_named() {
         let text = "updated: x\n";
         let d = parse::<T>(&src(text), text, 0).unwrap_err();
-        assert_eq!(d.message, "missing required key `title`");
+        assert_eq!(&*d.message, "missing required key `title`");
     }
 
     #[derive(Debug, Deserialize)]
@@ -371,10 +371,7 @@ mod tests {
     fn parse_all_reports_every_key_and_value_problem() {
         let text = "titel: a\ncount: many\ngeo:\n  lat: 1\nlist:\n  - lat: 2\n    lon: 3\n  - lat: x\n    lon: 4\nwebiste: x\n";
         let (v, d) = parse_all::<Outer>(&src(text), text, 0);
-        let got: Vec<_> = d
-            .iter()
-            .map(|d| (d.message.as_str(), d.line_col().map(|l| l.0)))
-            .collect();
+        let got: Vec<_> = d.iter().map(|d| (&*d.message, d.line_col().map(|l| l.0))).collect();
         assert_eq!(got.len(), 5, "{got:?}");
         assert_eq!(got[0], ("unknown key `titel`", Some(1)));
         assert!(got[1].0.contains("many") || got[1].0.contains("invalid"), "{got:?}");
@@ -398,7 +395,7 @@ mod tests {
         assert!(required(v.and_then(|v| v.title), &src(text), (0, 1), "title", &mut d).is_none());
         assert_eq!(d.len(), 1, "{d:?}");
         assert!(required(None::<()>, &src(text), (0, 1), "count", &mut d).is_none());
-        assert_eq!(d[1].message, "missing required key `count`");
+        assert_eq!(&*d[1].message, "missing required key `count`");
     }
 
     #[test]
@@ -410,7 +407,7 @@ mod tests {
         let text = "updatd: 1\n";
         let (v, d) = parse_all::<T>(&src(text), text, 0);
         assert!(v.is_none());
-        let got: Vec<_> = d.iter().map(|d| d.message.as_str()).collect();
+        let got: Vec<_> = d.iter().map(|d| &*d.message).collect();
         assert_eq!(got, ["unknown key `updatd`", "missing required key `title`"]);
     }
 

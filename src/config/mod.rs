@@ -579,7 +579,7 @@ mod tests {
     fn hotline_without_answered_by_is_an_error() {
         let (c, d) = parse_str("title: T\nbase_url: https://e.org/\nhotline:\n  number: \"+18005550123\"\n");
         assert!(c.is_some_and(|c| c.hotline.is_none()));
-        assert_eq!(d[0].message, "missing required key `answered_by`");
+        assert_eq!(&*d[0].message, "missing required key `answered_by`");
         assert_eq!(d[0].line_col().map(|l| l.0), Some(4), "{:?}", d[0].line_col());
     }
 
@@ -589,10 +589,7 @@ mod tests {
         let (c, d) = parse_str(
             "title: T\nbase_url: https://e.org/\nhotline:\n  number: \"800-555-0123\"\narticles_per_page: lots\nmenu:\n  - title: A\n    url: /a/\n    colour: red\n",
         );
-        let got: Vec<_> = d
-            .iter()
-            .map(|d| (d.line_col().map(|l| l.0), d.message.as_str()))
-            .collect();
+        let got: Vec<_> = d.iter().map(|d| (d.line_col().map(|l| l.0), &*d.message)).collect();
         assert_eq!(got.len(), 4, "{got:?}");
         assert_eq!(got[0], (Some(4), "missing required key `answered_by`"));
         assert_eq!(got[1], (Some(4), "\"800-555-0123\" is not an E.164 phone number"));

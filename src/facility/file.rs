@@ -113,11 +113,21 @@ pub(super) struct Check<'a> {
 }
 
 impl Check<'_> {
-    pub(super) fn at(&mut self, span: (usize, usize), msg: impl Into<String>, help: impl Into<String>) {
+    pub(super) fn at(
+        &mut self,
+        span: (usize, usize),
+        msg: impl Into<std::sync::Arc<str>>,
+        help: impl Into<std::sync::Arc<str>>,
+    ) {
         self.diags.push(Diag::at(self.src, span, msg).help(help));
     }
 
-    pub(super) fn warn(&mut self, span: (usize, usize), msg: impl Into<String>, help: impl Into<String>) {
+    pub(super) fn warn(
+        &mut self,
+        span: (usize, usize),
+        msg: impl Into<std::sync::Arc<str>>,
+        help: impl Into<std::sync::Arc<str>>,
+    ) {
         self.diags.push(Diag::at(self.src, span, msg).help(help).warning());
     }
 

@@ -519,7 +519,7 @@ description: |
     fn all_missing_keys_are_reported_at_once() {
         let (f, diags) = run("website: https://example.org/\n");
         assert!(f.is_none());
-        let msgs: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
+        let msgs: Vec<&str> = diags.iter().map(|d| &*d.message).collect();
         for key in ["name", "address", "geo", "phone", "levels_of_care", "verified"] {
             assert!(
                 msgs.contains(&format!("missing required key `{key}`").as_str()),
@@ -530,7 +530,7 @@ description: |
         assert!(
             diags
                 .iter()
-                .any(|d| d.message == "missing required key `street`" && d.line_col() == Some((3, 3))),
+                .any(|d| &*d.message == "missing required key `street`" && d.line_col() == Some((3, 3))),
             "{diags:?}"
         );
     }
@@ -550,7 +550,7 @@ description: |
             "geo:\n  lat: 302.672\n  lon: -97.7431",
         );
         let (f, diags) = run(&text);
-        let got: Vec<_> = diags.iter().map(|d| (d.message.as_str(), d.line_col())).collect();
+        let got: Vec<_> = diags.iter().map(|d| (&*d.message, d.line_col())).collect();
         assert_eq!(
             got,
             [
@@ -566,7 +566,7 @@ description: |
     #[test]
     fn a_wrong_value_is_reported_once() {
         let (_, diags) = run(&edit("geo:", "geo: { lat: north, lon: -97.7431 }"));
-        let got: Vec<_> = diags.iter().map(|d| (d.message.as_str(), d.line_col())).collect();
+        let got: Vec<_> = diags.iter().map(|d| (&*d.message, d.line_col())).collect();
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!(got[0].1, Some((7, 13)), "{got:?}");
     }

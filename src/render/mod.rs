@@ -238,7 +238,7 @@ pub fn render_all(
                 "the same error stops {more} other page{}",
                 if more == 1 { "" } else { "s" }
             );
-            d.help = Some(d.help.map_or_else(|| note.clone(), |h| format!("{h} ({note})")));
+            d.help = Some(d.help.map_or_else(|| note.clone(), |h| format!("{h} ({note})")).into());
         }
         diags.push(d);
     }

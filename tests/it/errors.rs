@@ -9,7 +9,7 @@ const FAMILY: &str = "content/articles/family.md";
 const TWELVE: &str = "content/articles/twelve-step.md";
 
 fn help(d: &haven::diag::Diag) -> String {
-    d.help.clone().unwrap_or_default()
+    d.help.as_deref().unwrap_or_default().to_string()
 }
 
 #[test]

@@ -134,7 +134,7 @@ fn a_draft_with_a_bad_key_does_not_stop_a_build_without_it() {
         .report
         .warnings
         .iter()
-        .find(|d| d.message == "unknown key `topcs` (in a draft)")
+        .find(|d| &*d.message == "unknown key `topcs` (in a draft)")
         .expect("the warning");
     assert_eq!(w.severity, Severity::Warning);
     let errs = site.drafts().build_err();
