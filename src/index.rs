@@ -208,12 +208,11 @@ impl Made {
     }
 }
 
-/// Everything an article's or page's record is made from. The text compares by its
-/// allocation first ([`crate::memo::SameText`]): a kept record is found on every save of
-/// `haven serve` without comparing the article's bytes.
-#[derive(Debug, PartialEq)]
+/// Everything an article's or page's record is made from, kept with the record
+/// ([`Inputs::made`] compares a build's inputs with it).
+#[derive(Debug)]
 struct Written {
-    text: crate::memo::SameText,
+    text: Arc<str>,
     body_offset: usize,
     path: String,
     title: String,
@@ -226,7 +225,7 @@ impl Written {
     /// The inputs of a record with an empty description and no topics.
     fn new(source: &crate::diag::Source, body_offset: usize, path: &str, title: &str, kind: &'static str) -> Self {
         Written {
-            text: crate::memo::SameText(Arc::clone(&source.text)),
+            text: Arc::clone(&source.text),
             body_offset,
             path: path.to_string(),
             title: title.to_string(),
@@ -273,10 +272,12 @@ impl Inputs<'_> {
         }
     }
 
-    /// Whether `k` is what [`Inputs::written`] would make.
+    /// Whether `k` is what [`Inputs::written`] would make. The text compares by its
+    /// allocation first ([`crate::memo::same_text`]): a kept record is found on every save
+    /// of `haven serve` without comparing the article's bytes.
     fn made(&self, k: &Written) -> bool {
         let described = std::iter::once(self.description).chain(self.topic_names());
-        crate::memo::same_text(&k.text.0, &self.source.text)
+        crate::memo::same_text(&k.text, &self.source.text)
             && k.body_offset == self.body_offset
             && k.path == self.path
             && k.title == self.title
