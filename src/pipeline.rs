@@ -212,13 +212,12 @@ pub fn prepare_loaded(
     let theme = match &memos.theme {
         Some((name, kept)) if *name == split.default.config.theme => kept.clone(),
         _ => {
-            let mut found = Diags::new();
-            let theme = theme::load(&opts.root, &split.default.config, &mut found);
+            let before = diags.items().len();
+            let theme = theme::load(&opts.root, &split.default.config, &mut diags);
             // Kept only when it loaded cleanly, so that its problems are reported again.
-            if found.items().is_empty() {
+            if diags.items().len() == before {
                 memos.theme = Some((split.default.config.theme.clone(), theme.clone()));
             }
-            diags.extend(found.into_sorted());
             theme
         }
     };

@@ -106,7 +106,7 @@ pub fn load(root: &Path, config: &SiteConfig, diags: &mut Diags) -> Theme {
                 "create the folder with templates/ and static/, or remove `theme:` to use the built-in default theme",
             );
             if let Some(span) = config.theme_span {
-                d = Diag::at(&config.source, span, d.message.clone()).help(d.help.unwrap_or_else(|| "".into()));
+                d = Diag::at(&config.source, span, d.message.clone()).help(d.help.unwrap_or_default());
             }
             diags.push(d);
         }

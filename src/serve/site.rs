@@ -530,7 +530,7 @@ fn add_search(
 }
 
 /// An index file's bytes, shared with the index's memo, as the body of a response.
-struct Shared(std::sync::Arc<Vec<u8>>);
+struct Shared(Arc<Vec<u8>>);
 
 impl AsRef<[u8]> for Shared {
     fn as_ref(&self) -> &[u8] {
