@@ -257,7 +257,7 @@ pub fn prepare_loaded(
     );
     let elsewhere = match &site {
         Some(s) => std::sync::Arc::clone(&s.link_targets),
-        None => std::sync::Arc::new(std::mem::take(&mut memos.resolve.failed_links)),
+        None => std::mem::take(&mut memos.resolve.failed_links),
     };
     let others: Vec<Option<Site>> = split
         .others

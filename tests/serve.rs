@@ -915,6 +915,68 @@ fn an_edit_elsewhere_that_breaks_a_link_is_still_reported() {
     );
 }
 
+/// An added language's links to the default language's pages (`elsewhere`) are checked
+/// against what that language has now, though `haven serve` keeps what they resolve against
+/// while the default language's routes and headings are unchanged: a renamed heading breaks
+/// a Spanish `@/` link, a new slug breaks its root-relative link, and both are reported at
+/// the Spanish file.
+#[test]
+fn an_english_edit_that_breaks_a_spanish_link_is_still_reported() {
+    use haven::pipeline;
+    let (dir, opts) = demo_copy();
+    let root = dir.path();
+    let mut memos = pipeline::Memos::default();
+    let mut prepare = || prepare_as_serve(&opts, &mut memos);
+    let linker = "content/articles/zz-enlaces.es.md";
+    let target = "content/articles/levels-of-care-explained.md";
+    std::fs::write(
+        root.join(linker),
+        "---\ntitle: Enlaces\nauthor: jordan-reyes\npublished: 2024-03-01\n---\n\n\
+         Vea [las preguntas](@/articles/levels-of-care-explained.md#questions-to-ask-any-program) \
+         y [la guía](/articles/levels-of-care-explained/).\n",
+    )
+    .unwrap();
+    let html = |p: &pipeline::Prepared| {
+        let es = p.others.iter().flat_map(|l| &l.site.articles);
+        let a = es.into_iter().find(|a| a.article.source.name.contains("zz-enlaces"));
+        a.map(|a| a.html.to_string()).unwrap_or_default()
+    };
+    let reported = |diags: &[haven::diag::Diag], what: &str| {
+        diags
+            .iter()
+            .any(|d| d.message.contains(what) && d.place().is_some_and(|p| p.contains("zz-enlaces.es.md:7:")))
+    };
+    let p = prepare().unwrap();
+    assert!(
+        html(&p).contains("/articles/levels-of-care-explained/#questions-to-ask-any-program"),
+        "{}",
+        html(&p)
+    );
+    // Unchanged routes and headings: the same links, from what was kept.
+    replace_in(root, target, "## Red flags", "## Red flags\n\nA new paragraph.\n");
+    let p = prepare().unwrap();
+    assert!(html(&p).contains("#questions-to-ask-any-program"), "{}", html(&p));
+    replace_in(root, target, "## Questions to ask any program", "## What to ask");
+    let errors = prepare().err().expect("a broken fragment is an error");
+    assert!(
+        reported(&errors, "has no heading with id `questions-to-ask-any-program`"),
+        "{errors:#?}"
+    );
+    replace_in(root, target, "## What to ask", "## Questions to ask any program");
+    assert!(html(&prepare().unwrap()).contains("#questions-to-ask-any-program"));
+    replace_in(
+        root,
+        target,
+        "title: \"Levels of Care Explained: From Detox to Telehealth\"\n",
+        "title: \"Levels of Care Explained: From Detox to Telehealth\"\nslug: levels-of-care\n",
+    );
+    let errors = prepare().err().expect("a link to a page that moved is an error");
+    assert!(
+        reported(&errors, "/articles/levels-of-care-explained/ does not exist"),
+        "{errors:#?}"
+    );
+}
+
 /// The site `haven serve` prepares with its memos kept (the alternates, the theme's strings
 /// and the template engines are taken from the last build while what they are made from is
 /// the same) renders, page for page, what a fresh build of the same content renders: after

@@ -34,7 +34,7 @@ pub(super) struct Parts {
     pub(super) redirects: Vec<Redirect>,
     pub(super) statics: Vec<StaticFile>,
     pub(super) directory: Arc<Directory>,
-    pub(super) link_targets: Elsewhere,
+    pub(super) link_targets: std::sync::Arc<Elsewhere>,
     pub(super) menu: Vec<(String, String)>,
 }
 
@@ -98,7 +98,7 @@ pub(super) fn site(p: Parts) -> Site {
         alternates: Default::default(),
         pictures: Default::default(),
         strings: Default::default(),
-        link_targets: std::sync::Arc::new(p.link_targets),
+        link_targets: p.link_targets,
     }
 }
 

@@ -33,6 +33,8 @@ pub(super) struct Memos {
     scans: Memo<Arc<Scanned>>,
     /// The HTML, with the links, images and raw HTML policy it was made with.
     html: Memo<Arc<Done>>,
+    /// The last [`elsewhere`] made, with the link fingerprint it was made at.
+    elsewhere: Option<(u128, Arc<Elsewhere>)>,
 }
 
 /// What rendering one document made: its links' URLs and the problems found resolving
@@ -176,9 +178,23 @@ pub(super) fn targets<'a>(
 
 /// What the other languages' `@/` links may name on this site (only for the default
 /// language of a site that has others).
-pub(super) fn elsewhere(config: &SiteConfig, targets: &Targets<'_>, routes: &Routes) -> Elsewhere {
+pub(super) fn elsewhere(
+    config: &SiteConfig,
+    targets: &Targets<'_>,
+    routes: &Routes,
+    context: u128,
+    memos: &mut Memos,
+) -> Arc<Elsewhere> {
     if config.languages.is_empty() || !config.lang_prefix.is_empty() {
-        return Elsewhere::default();
+        return Arc::default();
+    }
+    // `context` covers everything read here (the settings, every target and its headings,
+    // every route): while it is the same, so is this. Copying every route and heading id
+    // again was a quarter of a bilingual site's resolve on each save of `haven serve`.
+    if let Some((print, kept)) = &memos.elsewhere
+        && *print == context
+    {
+        return Arc::clone(kept);
     }
     let docs = targets
         .iter()
@@ -187,10 +203,13 @@ pub(super) fn elsewhere(config: &SiteConfig, targets: &Targets<'_>, routes: &Rou
             Some((rel.to_string(), (config.link(path), ids)))
         })
         .collect();
-    Elsewhere {
+    let made = Arc::new(Elsewhere {
         docs,
         routes: routes.map.keys().cloned().collect(),
-    }
+        print: context,
+    });
+    memos.elsewhere = Some((context, Arc::clone(&made)));
+    made
 }
 
 /// Every document's HTML (in parallel), its links resolved and its problems in `diags`.
@@ -209,7 +228,7 @@ pub(super) fn engine<'a>(
 }
 
 /// Every document's HTML (in parallel), its links resolved, its component calls filled in
-/// by `engine`, and its problems in `diags`.
+/// by `engine`, and its problems in `diags`; with the [`LinkCtx::fingerprint`] they were resolved at.
 pub(super) fn render(
     docs: &[DocRef<'_>],
     scans: &[Arc<Scanned>],
@@ -218,7 +237,7 @@ pub(super) fn render(
     pictures: &Pictures,
     memos: &mut Memos,
     diags: &mut Diags,
-) -> Vec<Arc<str>> {
+) -> (Vec<Arc<str>>, u128) {
     let html_memo = &memos.html;
     // Every link is checked on every build, but a document's links are resolved again only
     // when its text or what they are resolved against changed.
@@ -253,7 +272,7 @@ pub(super) fn render(
         }
         html.push(page);
     }
-    html
+    (html, context)
 }
 
 /// A document's HTML for the page, its problems, and what the memo is to keep of it when

@@ -91,12 +91,9 @@ impl LinkCtx<'_> {
         for rel in self.invalid {
             all.add(&("invalid", rel));
         }
-        for (rel, (url, ids)) in &self.elsewhere.docs {
-            all.add(&("elsewhere", rel, url, ids));
-        }
-        for path in &self.elsewhere.routes {
-            all.add(&("elsewhere route", path));
-        }
+        // The default language's own fingerprint of them (hashing its thousands of routes
+        // and headings again was half of an added language's resolve in `haven serve`).
+        all.add(&("elsewhere", self.elsewhere.print));
         all.value()
     }
 

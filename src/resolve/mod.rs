@@ -48,7 +48,7 @@ pub struct Memos {
     bodies: bodies::Memos,
     /// What the other languages may link to, from a build that stopped at errors (so that
     /// their links are still checked in the same run, without errors that only echo these).
-    pub failed_links: Elsewhere,
+    pub failed_links: std::sync::Arc<Elsewhere>,
 }
 
 /// Resolves the validated site.
@@ -118,10 +118,11 @@ pub fn resolve_with(
         elsewhere,
     };
     let engine = bodies::engine(&scans, &theme, &config, &directory, diags);
-    let html = bodies::render(&docs, &scans, &ctx, engine.as_ref(), pictures, &mut memos.bodies, diags);
+    // `context`: the fingerprint of what the links were resolved against.
+    let (html, context) = bodies::render(&docs, &scans, &ctx, engine.as_ref(), pictures, &mut memos.bodies, diags);
     drop(engine);
     // Before giving up at errors: the other languages' links are checked against it anyway.
-    let link_targets = bodies::elsewhere(&config, &targets, &routes);
+    let link_targets = bodies::elsewhere(&config, &targets, &routes, context, &mut memos.bodies);
     // Checked before giving up, so that these errors come in the same run as the link errors.
     people::check_photos(&authors, &routes, diags);
     if diags.has_errors() {

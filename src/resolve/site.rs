@@ -22,6 +22,10 @@ pub struct Elsewhere {
     pub docs: std::collections::HashMap<String, (String, Vec<String>)>,
     /// Root-relative links: the site paths of the default language's pages.
     pub routes: std::collections::HashSet<String>,
+    /// A fingerprint of everything these were made from (the default language's
+    /// [`LinkCtx::fingerprint`](super::links::LinkCtx::fingerprint)), 0 when empty: the added
+    /// languages' link fingerprints take it instead of hashing thousands of entries again.
+    pub(super) print: u128,
 }
 
 /// Number of list pages for `n` items (at least one page).
