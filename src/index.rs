@@ -21,6 +21,7 @@ use rayon::prelude::*;
 use crate::diag::Diag;
 use crate::facility::Facility;
 use crate::facility::vocabulary::{self as v, Term};
+use crate::markdown::PlainText;
 use crate::phone;
 use crate::render::Output;
 use crate::resolve::Site;
@@ -212,8 +213,7 @@ impl Made {
 /// ([`Inputs::made`] compares a build's inputs with it).
 #[derive(Debug)]
 struct Written {
-    text: Arc<str>,
-    body_offset: usize,
+    body: Arc<PlainText>,
     path: String,
     title: String,
     kind: &'static str,
@@ -223,10 +223,9 @@ struct Written {
 
 impl Written {
     /// The inputs of a record with an empty description and no topics.
-    fn new(source: &crate::diag::Source, body_offset: usize, path: &str, title: &str, kind: &'static str) -> Self {
+    fn new(body: &Arc<PlainText>, path: &str, title: &str, kind: &'static str) -> Self {
         Written {
-            text: Arc::clone(&source.text),
-            body_offset,
+            body: Arc::clone(body),
             path: path.to_string(),
             title: title.to_string(),
             kind,
@@ -240,8 +239,10 @@ impl Written {
 /// with a kept [`Written`] in place, copied into one only for a record made again (on a
 /// save of `haven serve`, copying these for every article was most of the step).
 struct Inputs<'a> {
-    source: &'a crate::diag::Source,
-    body_offset: usize,
+    /// The file, which names the record in the memo.
+    name: &'a str,
+    /// The body's headings and passages, read by the resolve stage's scan.
+    body: &'a Arc<PlainText>,
     path: &'a str,
     title: &'a str,
     kind: &'static str,
@@ -268,17 +269,17 @@ impl Inputs<'_> {
                 .chain(topics.iter().cloned())
                 .collect(),
             topics,
-            ..Written::new(self.source, self.body_offset, self.path, self.title, self.kind)
+            ..Written::new(self.body, self.path, self.title, self.kind)
         }
     }
 
-    /// Whether `k` is what [`Inputs::written`] would make. The text compares by its
-    /// allocation first ([`crate::memo::same_text`]): a kept record is found on every save
-    /// of `haven serve` without comparing the article's bytes.
+    /// Whether `k` is what [`Inputs::written`] would make. The body compares by its
+    /// allocation first (the resolve stage keeps a body's scan while its text is the
+    /// same): a kept record is found on every save of `haven serve` without comparing
+    /// the article's text.
     fn made(&self, k: &Written) -> bool {
         let described = std::iter::once(self.description).chain(self.topic_names());
-        crate::memo::same_text(&k.text, &self.source.text)
-            && k.body_offset == self.body_offset
+        (Arc::ptr_eq(&k.body, self.body) || k.body == *self.body)
             && k.path == self.path
             && k.title == self.title
             && k.kind == self.kind
@@ -287,15 +288,15 @@ impl Inputs<'_> {
     }
 }
 
-/// [`records`], with Markdown bodies read once per text (`memo`), and the finished records
-/// taken from `made` when made from the same inputs (`memo` remembering).
+/// [`records`], with the finished records taken from `made` when made from the same
+/// inputs (`memo` remembering).
 fn records_with(site: &Site, memo: &mut live::Memo, made: &mut Made) -> Vec<Arc<Record>> {
     let remember = memo.remembers();
     let mut out = Vec::new();
     let mut count = 0;
     let articles = site.articles.iter().filter(|a| !a.article.draft).map(|a| Inputs {
-        source: &a.article.source,
-        body_offset: a.article.body_offset,
+        name: &a.article.source.name,
+        body: &a.text,
         path: &a.path,
         title: &a.article.title,
         kind: "article",
@@ -304,8 +305,8 @@ fn records_with(site: &Site, memo: &mut live::Memo, made: &mut Made) -> Vec<Arc<
         names: &site.topics,
     });
     let pages = site.pages.iter().filter(|p| !p.page.draft).map(|p| Inputs {
-        source: &p.page.source,
-        body_offset: p.page.body_offset,
+        name: &p.page.source.name,
+        body: &p.text,
         path: &p.path,
         title: &p.page.title,
         kind: "page",
@@ -318,30 +319,27 @@ fn records_with(site: &Site, memo: &mut live::Memo, made: &mut Made) -> Vec<Arc<
         // Found in place: an unchanged record costs a lookup and a comparison, not a copy
         // of what it was made from.
         for i in &inputs {
-            match made.written.get(&i.source.name) {
+            match made.written.get(i.name) {
                 Some((k, r)) if i.made(k) => out.push(Arc::clone(r)),
                 _ => {
                     count += 1;
                     let w = i.written();
-                    let r = Arc::new(written(&w, i.source, memo));
+                    let r = Arc::new(record_of(&w));
                     out.push(Arc::clone(&r));
-                    made.written.insert(i.source.name.clone(), (w, r));
+                    made.written.insert(i.name.to_string(), (w, r));
                 }
             }
         }
         if made.written.len() > inputs.len() {
-            let live: rustc_hash::FxHashSet<&str> = inputs.iter().map(|i| i.source.name.as_str()).collect();
+            let live: rustc_hash::FxHashSet<&str> = inputs.iter().map(|i| i.name).collect();
             made.written.retain(|name, _| live.contains(name.as_str()));
         }
     } else {
-        // A build remembers nothing: every body is read, in parallel (the Markdown of
-        // every article is most of this step).
+        // A build remembers nothing. The bodies' text was read by the resolve stage's
+        // Markdown pass and is shared, not copied: no Markdown is parsed here.
         out = inputs
             .into_par_iter()
-            .map(|i| {
-                let body = text::body(i.source.text.get(i.body_offset..).unwrap_or(""));
-                Arc::new(record_of(&i.written(), &body))
-            })
+            .map(|i| Arc::new(record_of(&i.written())))
             .collect();
         count += out.len();
     }
@@ -423,8 +421,8 @@ fn facility_record(f: &Facility) -> Record {
             x: vec![],
         },
         fields: [
-            vec![f.name.clone()],
-            vec![place],
+            vec![f.name.clone()].into(),
+            vec![place].into(),
             levels
                 .iter()
                 .chain(&medications)
@@ -434,7 +432,7 @@ fn facility_record(f: &Facility) -> Record {
                 .chain(&f.services)
                 .cloned()
                 .collect(),
-            passages,
+            passages.into(),
         ],
         facets: vec![(FILTER_TYPE, "facility".into())],
     };
@@ -447,22 +445,9 @@ fn facility_record(f: &Facility) -> Record {
     r
 }
 
-/// The record of an article or page made from `w`, its body read from the Markdown after
-/// `w.body_offset` once per text (`memo`).
-fn written(w: &Written, source: &crate::diag::Source, memo: &mut live::Memo) -> Record {
-    let body = memo.tokens.bodies.get(&source.name, &source.text).unwrap_or_else(|| {
-        let body = Arc::new(text::body(source.text.get(w.body_offset..).unwrap_or("")));
-        if memo.remembers() {
-            memo.tokens.bodies.put(&source.name, &source.text, Arc::clone(&body));
-        }
-        body
-    });
-    record_of(w, &body)
-}
-
 /// The record of an article or page (`w.kind` `article` or `page`): its title, the
-/// headings and passages of `body`, its description and topics.
-fn record_of(w: &Written, body: &text::Body) -> Record {
+/// headings and passages of its body (shared), its description and topics.
+fn record_of(w: &Written) -> Record {
     let mut facets = vec![(FILTER_TYPE, w.kind.into())];
     facets.extend(w.topics.iter().map(|t| (FILTER_TOPIC, t.clone())));
     Record {
@@ -473,10 +458,10 @@ fn record_of(w: &Written, body: &text::Body) -> Record {
             ..Default::default()
         },
         fields: [
-            vec![w.title.clone()],
-            body.headings.clone(),
-            w.described.clone(),
-            body.passages.clone(),
+            vec![w.title.clone()].into(),
+            Arc::clone(&w.body.headings),
+            w.described.clone().into(),
+            Arc::clone(&w.body.passages),
         ],
         facets,
     }

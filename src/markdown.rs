@@ -1,11 +1,11 @@
 //! Markdown: one place that configures pulldown-cmark, gives headings stable ids, builds
 //! the table of contents and rewrites links.
 //!
-//! Rendering is two passes over the text so nothing is kept between stages: [`scan`]
-//! finds headings (with their ids), links and the first paragraph; the resolve stage
-//! decides what each link becomes; [`render`] writes HTML with those decisions applied.
-//! Both passes see the same events in the same order, so the n-th link of `scan` is the
-//! n-th link of `render`.
+//! Rendering is two passes over the text: [`scan`] finds headings (with their ids), links,
+//! the first paragraph and the plain text the search index reads ([`PlainText`]); the
+//! resolve stage decides what each link becomes; [`render`] writes HTML with those
+//! decisions applied. Both passes see the same events in the same order, so the n-th link
+//! of `scan` is the n-th link of `render`. No stage parses a body a third time.
 
 use std::collections::HashSet;
 
@@ -59,6 +59,78 @@ pub struct Scan {
     pub unsafe_html: Vec<(usize, String)>,
     /// The `<img>` tags of that raw HTML, each with its offset in the text.
     pub raw_images: Vec<crate::sanitize::RawImage>,
+    /// The headings and passages as plain text, for the search index.
+    pub text: PlainText,
+}
+
+/// A body's headings and passages as plain text, what the search index reads (raw HTML
+/// left out). Shared, not copied, by the index's records: `Arc`s of the strings' list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlainText {
+    /// Heading texts.
+    pub headings: std::sync::Arc<[String]>,
+    /// Paragraphs, list items, table rows (cells separated by ` · `), in order.
+    pub passages: std::sync::Arc<[String]>,
+}
+
+/// Reads [`PlainText`] from a body's events, one at a time (inside [`scan`]'s pass).
+#[derive(Default)]
+struct TextReader {
+    headings: Vec<String>,
+    passages: Vec<String>,
+    buf: String,
+    heading: bool,
+}
+
+impl TextReader {
+    fn flush(buf: &mut String, into: &mut Vec<String>) {
+        let text = buf.trim().trim_end_matches('·').trim();
+        if !text.is_empty() {
+            into.push(text.to_string());
+        }
+        buf.clear();
+    }
+
+    fn event(&mut self, event: &Event<'_>) {
+        match event {
+            Event::Start(Tag::Heading { .. }) => {
+                Self::flush(&mut self.buf, &mut self.passages);
+                self.heading = true;
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                Self::flush(&mut self.buf, &mut self.headings);
+                self.heading = false;
+            }
+            Event::Start(Tag::Paragraph | Tag::Item | Tag::TableRow | Tag::TableHead)
+            | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableRow | TagEnd::TableHead)
+                if !self.heading =>
+            {
+                Self::flush(&mut self.buf, &mut self.passages);
+            }
+            Event::End(TagEnd::TableCell) => self.buf.push_str(" · "),
+            Event::Text(t) | Event::Code(t) => self.buf.push_str(t),
+            Event::SoftBreak | Event::HardBreak => self.buf.push(' '),
+            _ => {}
+        }
+    }
+
+    fn finish(mut self) -> PlainText {
+        Self::flush(&mut self.buf, &mut self.passages);
+        PlainText {
+            headings: self.headings.into(),
+            passages: self.passages.into(),
+        }
+    }
+}
+
+/// The [`PlainText`] of `markdown` alone (what [`scan`] reads in its pass; for a body
+/// scanned in another form, such as one with its component calls replaced).
+pub fn plain_text(markdown: &str) -> PlainText {
+    let mut reader = TextReader::default();
+    for event in Parser::new_ext(markdown, options()) {
+        reader.event(&event);
+    }
+    reader.finish()
 }
 
 /// One entry of a table of contents: an h2 with its h3 children.
@@ -99,9 +171,10 @@ fn level(l: HeadingLevel) -> u8 {
     }
 }
 
-/// First pass: headings, links, first paragraph, word count.
+/// First pass: headings, links, first paragraph, word count, plain text.
 pub fn scan(text: &str) -> Scan {
     let mut out = Scan::default();
+    let mut reader = TextReader::default();
     let mut used = HashSet::new();
     let mut heading: Option<(u8, Option<String>, String)> = None;
     let mut para_depth = 0usize;
@@ -111,6 +184,7 @@ pub fn scan(text: &str) -> Scan {
     let mut in_image: Option<usize> = None;
     let mut image_depth = 0usize;
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        reader.event(&event);
         match &event {
             Event::Start(Tag::Heading {
                 level: l, id, attrs, ..
@@ -180,6 +254,7 @@ pub fn scan(text: &str) -> Scan {
             _ => {}
         }
     }
+    out.text = reader.finish();
     out
 }
 
@@ -450,5 +525,15 @@ mod tests {
         assert_eq!(s.first_paragraph, "First para graph here.");
         assert_eq!(cut("one two three four", 12), "one two…");
         assert_eq!(cut("short", 12), "short");
+    }
+
+    #[test]
+    fn plain_text_keeps_passages_apart_and_scan_reads_the_same() {
+        let md = "# Help\n\nFirst *line* here.\n\n- one\n- two\n\n| a | b |\n|---|---|\n| c | d |\n\n<div>raw</div>\n";
+        let t = plain_text(md);
+        assert_eq!(&*t.headings, ["Help"]);
+        assert_eq!(&*t.passages, ["First line here.", "one", "two", "a · b", "c · d"]);
+        // The scan's single pass reads the same text the standalone reader does.
+        assert_eq!(scan(md).text, t);
     }
 }

@@ -184,8 +184,6 @@ pub struct Tokens {
     counted: FxHashMap<String, (Arc<Record>, Arc<Counted>)>,
     /// Records the last build tokenized (not found in the memo).
     tokenized: usize,
-    /// Markdown bodies read into passages, by source file.
-    pub bodies: crate::memo::Memo<Arc<text::Body>>,
 }
 
 impl Tokens {
@@ -220,7 +218,14 @@ const COUNT_CHUNK: usize = 64;
 fn chunks(records: &[Arc<Record>], ids: &[usize]) -> Vec<std::ops::Range<usize>> {
     let weights: Vec<usize> = ids
         .iter()
-        .map(|&i| records[i].fields.iter().flatten().map(|t| t.len() + 1).sum())
+        .map(|&i| {
+            records[i]
+                .fields
+                .iter()
+                .flat_map(|f| f.iter())
+                .map(|t| t.len() + 1)
+                .sum()
+        })
         .collect();
     let total: usize = weights.iter().sum();
     let target = total.div_ceil(4 * rayon::current_num_threads()).max(1);
@@ -406,11 +411,9 @@ pub const BEST: usize = 8;
 pub fn count(records: &[Arc<Record>], stemmer: &Stemmer, memo: &mut Tokens) -> Vec<Arc<Counted>> {
     if memo.language != stemmer.language() {
         let remember = memo.remember;
-        let bodies = std::mem::take(&mut memo.bodies);
         *memo = Tokens {
             remember,
             language: stemmer.language().to_string(),
-            bodies,
             ..Tokens::default()
         };
     }

@@ -62,7 +62,7 @@ type Passage = Vec<String>;
 /// nothing.
 #[derive(Debug, Default)]
 pub struct Memo {
-    /// Tokenized records, the lexicon and the Markdown bodies read.
+    /// Tokenized records and the lexicon.
     pub tokens: Tokens,
     /// The index state of the last build (kept only when remembering).
     pub(super) live: Live,

@@ -1,6 +1,8 @@
 //! One searchable record and its fields: the leaf that the index steps share, so
 //! `build` takes the record from here, not from `index.rs`, which calls it.
 
+use std::sync::Arc;
+
 use super::format;
 
 /// Number of weighted fields: title (or facility name), headings (or place and care),
@@ -12,8 +14,9 @@ pub const FIELDS: usize = 4;
 pub struct Record {
     /// What a result shows (its passages are chosen after scoring).
     pub display: format::Display,
-    /// Texts of each field (title, headings, description, body).
-    pub fields: [Vec<String>; FIELDS],
+    /// Texts of each field (title, headings, description, body). Shared: an article's
+    /// headings and body are the resolve stage's plain text of it, not a copy.
+    pub fields: [Arc<[String]>; FIELDS],
     /// Filter name -> values.
     pub facets: Vec<(&'static str, String)>,
 }

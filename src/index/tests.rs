@@ -10,9 +10,21 @@ fn record(kind: &str, url: &str, title: &str, body: &str) -> Record {
             k: kind.into(),
             ..Default::default()
         },
-        fields: [vec![title.into()], vec![], vec![], vec![body.into()]],
+        fields: [
+            vec![title.into()].into(),
+            [].into(),
+            [].into(),
+            vec![body.into()].into(),
+        ],
         facets: vec![(FILTER_TYPE, kind.into())],
     }
+}
+
+/// `field` with `text` added at its end.
+fn push(field: &mut Arc<[String]>, text: &str) {
+    let mut texts = field.to_vec();
+    texts.push(text.to_string());
+    *field = texts.into();
 }
 
 #[test]
@@ -40,15 +52,6 @@ fn stems_by_language() {
     assert_eq!(es.stem("clinicas"), es.stem("clinica"));
     // No Snowball stemmer: words are their own stem.
     assert_eq!(Stemmer::for_language("zz").stem("treatments"), "treatments");
-}
-
-#[test]
-fn markdown_body_keeps_passages_apart() {
-    let b = text::body(
-        "# Help\n\nFirst *line* here.\n\n- one\n- two\n\n| a | b |\n|---|---|\n| c | d |\n\n<div>raw</div>\n",
-    );
-    assert_eq!(b.headings, ["Help"]);
-    assert_eq!(b.passages, ["First line here.", "one", "two", "a · b", "c · d"]);
 }
 
 /// `records` as the index steps take them (each behind an `Arc`).
@@ -192,7 +195,7 @@ fn files_round_trip_and_name_their_build() {
     let ((again, _), _) = super::files(records.clone(), "en", synonyms(&[]), &mut vec![]);
     assert_eq!(decode(&again).0.build, manifest.build);
     let mut other = records;
-    other[0].fields[3].push("More words.".into());
+    push(&mut other[0].fields[3], "More words.");
     let ((changed, _), _) = super::files(other, "en", synonyms(&[]), &mut vec![]);
     assert_ne!(decode(&changed).0.build, manifest.build);
 }
@@ -440,7 +443,7 @@ fn a_group_list_follows_an_edit_in_place() {
     s.groups(&groups);
     let key = "naloxone|narcan";
     assert_eq!(s.lookup(key).map(|(p, n)| (p.len(), n)), Some((1, 1)));
-    records[1].fields[3] = vec!["Naloxone too.".into()];
+    records[1].fields[3] = vec!["Naloxone too.".into()].into();
     let counted = build::count(&shared(&records), &stemmer, &mut tokens);
     s.update(shared(&records), counted, &tokens.lexicon);
     s.groups(&groups);
@@ -449,8 +452,13 @@ fn a_group_list_follows_an_edit_in_place() {
             .map(|(p, n)| (p.iter().map(|e| e.0).collect::<Vec<_>>(), n)),
         Some((vec![0, 1], 2))
     );
-    records[0].fields = [vec!["Plain".into()], vec![], vec![], vec!["Words.".into()]];
-    records[1].fields[3] = vec!["None.".into()];
+    records[0].fields = [
+        vec!["Plain".into()].into(),
+        [].into(),
+        [].into(),
+        vec!["Words.".into()].into(),
+    ];
+    records[1].fields[3] = vec!["None.".into()].into();
     let counted = build::count(&shared(&records), &stemmer, &mut tokens);
     s.update(shared(&records), counted, &tokens.lexicon);
     s.groups(&groups);
@@ -473,7 +481,7 @@ fn edits_anywhere_cut_the_shards_a_build_cuts() {
         .map(|i| record("article", &format!("/a{i}/"), &format!("Title t{i}"), &body(i)))
         .collect();
     for r in records.iter_mut().take(40) {
-        r.fields[3].push("Narcan and rehab.".into());
+        push(&mut r.fields[3], "Narcan and rehab.");
     }
     let groups = synonyms(&[]);
     let mut memo = live::Memo::remembering();
@@ -495,9 +503,9 @@ fn edits_anywhere_cut_the_shards_a_build_cuts() {
     for (n, (i, word)) in edits.into_iter().enumerate() {
         if word.is_empty() {
             // Words taken away: keys go, lists shrink.
-            records[i].fields[3] = vec![format!("common x{}", i % 31)];
+            records[i].fields[3] = vec![format!("common x{}", i % 31)].into();
         } else {
-            records[i].fields[3].push(format!("{word} {word}s"));
+            push(&mut records[i].fields[3], &format!("{word} {word}s"));
         }
         if n == 10 {
             records[i].display.s = 1;

@@ -1,7 +1,6 @@
 //! Words: Unicode word boundaries, folding, stemming; and the text of a Markdown body as
 //! headings and passages (a paragraph, a list item, a table row: never cells run together).
 
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use unicode_segmentation::UnicodeSegmentation;
 
 /// A word as the index stores it and the client looks it up: transliterated to ASCII
@@ -295,53 +294,6 @@ impl Stemmer {
             _ => word.to_string(),
         }
     }
-}
-
-/// A Markdown body's headings and passages, as plain text. Raw HTML is left out.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Body {
-    /// Heading texts.
-    pub headings: Vec<String>,
-    /// Paragraphs, list items, table rows (cells separated by ` · `), in order.
-    pub passages: Vec<String>,
-}
-
-/// Reads a Markdown body into [`Body`].
-pub fn body(markdown: &str) -> Body {
-    let mut out = Body::default();
-    let mut buf = String::new();
-    let mut heading = false;
-    let flush = |buf: &mut String, into: &mut Vec<String>| {
-        let text = buf.trim().trim_end_matches('·').trim().to_string();
-        if !text.is_empty() {
-            into.push(text);
-        }
-        buf.clear();
-    };
-    for event in Parser::new_ext(markdown, crate::markdown::options()) {
-        match event {
-            Event::Start(Tag::Heading { .. }) => {
-                flush(&mut buf, &mut out.passages);
-                heading = true;
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                flush(&mut buf, &mut out.headings);
-                heading = false;
-            }
-            Event::Start(Tag::Paragraph | Tag::Item | Tag::TableRow | Tag::TableHead)
-            | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableRow | TagEnd::TableHead)
-                if !heading =>
-            {
-                flush(&mut buf, &mut out.passages);
-            }
-            Event::End(TagEnd::TableCell) => buf.push_str(" · "),
-            Event::Text(t) | Event::Code(t) => buf.push_str(&t),
-            Event::SoftBreak | Event::HardBreak => buf.push(' '),
-            _ => {}
-        }
-    }
-    flush(&mut buf, &mut out.passages);
-    out
 }
 
 /// `text` cut to at most `max` bytes at a word boundary, with `…` when cut.

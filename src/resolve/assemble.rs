@@ -60,6 +60,7 @@ impl Bodies {
                 .clone()
                 .unwrap_or_else(|| markdown::cut(&s.scan.first_paragraph, 160)),
             toc: Arc::clone(&s.toc),
+            text: Arc::clone(&s.text),
             html: h,
             path,
             page: p,
@@ -118,6 +119,7 @@ fn articles(
                 .clone()
                 .unwrap_or_else(|| markdown::cut(&s.scan.first_paragraph, 160)),
             toc: Arc::clone(&s.toc),
+            text: Arc::clone(&s.text),
             words: s.scan.words,
             html: h,
             path: paths[i].clone(),

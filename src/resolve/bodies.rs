@@ -55,6 +55,8 @@ pub(super) struct Done {
 #[derive(Debug, Default)]
 pub(super) struct Scanned {
     pub(super) scan: Scan,
+    /// The body's plain text (taken out of the scan), shared with the search index.
+    pub(super) text: Arc<markdown::PlainText>,
     pub(super) toc: Arc<[TocEntry]>,
     /// The body with its component calls replaced by markers, when it has calls.
     pub(super) components: Option<Prepared>,
@@ -65,7 +67,7 @@ impl Scanned {
     /// the scan stay the body's).
     fn new(body: &str) -> Self {
         let components = components::prepare(body);
-        let scan = match &components {
+        let mut scan = match &components {
             Some(p) => {
                 let mut scan = markdown::scan(&p.text);
                 p.restore_offsets(&mut scan);
@@ -73,8 +75,20 @@ impl Scanned {
             }
             None => markdown::scan(body),
         };
+        let scanned = std::mem::take(&mut scan.text);
+        // The index reads a body as written, component calls and all.
+        let text = if components.is_some() {
+            markdown::plain_text(body)
+        } else {
+            scanned
+        };
         let toc = markdown::toc(&scan.headings).into();
-        Scanned { scan, toc, components }
+        Scanned {
+            scan,
+            text: Arc::new(text),
+            toc,
+            components,
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use crate::config::SiteConfig;
 use crate::facility;
 use crate::load::StaticFile;
 use crate::load::translation;
-use crate::markdown::TocEntry;
+use crate::markdown::{PlainText, TocEntry};
 use crate::model::{Article, Author, Page};
 use crate::theme::Theme;
 use crate::translations::Alternates;
@@ -44,6 +44,8 @@ pub struct ResolvedArticle {
     pub html: Arc<str>,
     /// Table of contents.
     pub toc: Arc<[TocEntry]>,
+    /// The body's headings and passages as plain text (for the search index).
+    pub text: Arc<PlainText>,
     /// Description: as written, or cut from the first paragraph.
     pub description: String,
     /// Words in the body.
@@ -67,6 +69,8 @@ pub struct ResolvedPage {
     pub html: Arc<str>,
     /// Table of contents.
     pub toc: Arc<[TocEntry]>,
+    /// The body's headings and passages as plain text (for the search index).
+    pub text: Arc<PlainText>,
     /// Description: as written, or cut from the first paragraph.
     pub description: String,
 }
